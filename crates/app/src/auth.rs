@@ -1,0 +1,311 @@
+//! Signing in and out, and turning a session cookie or a bearer token back into a
+//! [`Principal`] on every request.
+//!
+//! Failed sign-ins are counted in the database (not in memory) per login and per address,
+//! so the limit holds across any number of server instances. The password check runs even
+//! for unknown logins (against a dummy hash) so timing does not reveal which logins exist.
+
+use crate::App;
+use crate::error::AppError;
+use crate::ports::{SessionRecord, Tx, UserRecord};
+use crate::principal::{Principal, Via};
+use crate::retry::retry;
+use crate::secrets::{digest, random_token};
+use bursar_domain::SessionId;
+use bursar_domain::access::{AccountKind, Rights};
+use jiff::{SignedDuration, Timestamp};
+use std::collections::BTreeSet;
+
+/// Prefix of API token secrets, so leaked tokens are recognisable by secret scanners.
+pub const TOKEN_PREFIX: &str = "bst_";
+/// Sessions and tokens record activity at most this often, to spare a write per request.
+const TOUCH_EVERY: SignedDuration = SignedDuration::from_secs(60);
+
+pub struct LoginInput {
+    /// Login or e-mail.
+    pub ident: String,
+    pub password: String,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// The secret of a session the browser already had; it is revoked (session rotation).
+    pub replaces: Option<String>,
+}
+
+pub struct LoginOutcome {
+    /// The new session's secret, for the cookie or the `token` field of the API answer.
+    pub secret: String,
+    pub principal: Principal,
+}
+
+impl App {
+    pub async fn login(&self, input: LoginInput) -> Result<LoginOutcome, AppError> {
+        let ident = input.ident.trim().to_lowercase();
+        if ident.is_empty() || input.password.is_empty() {
+            return Err(AppError::BadCredentials);
+        }
+        let now = self.now();
+        let ip_key = input.ip.clone().unwrap_or_default();
+        let user = {
+            let mut tx = self.store.read().await?;
+            self.check_login_rate(tx.as_mut(), &ident, &ip_key, now)
+                .await?;
+            let user = tx.user_by_login_or_email(&ident).await?;
+            tx.commit().await?;
+            user
+        };
+        let verified = self
+            .passwords
+            .verify(
+                &input.password,
+                user.as_ref().map(|u| u.password_hash.as_str()),
+            )
+            .await?;
+        let user = match user {
+            Some(user) if verified => user,
+            _ => {
+                retry(|| self.note_login_failure(&ident, &ip_key, now)).await?;
+                return Err(AppError::BadCredentials);
+            }
+        };
+        if !user.is_active {
+            return Err(AppError::AccountDisabled);
+        }
+        retry(|| self.open_session(&user, &ident, &input, now)).await
+    }
+
+    async fn check_login_rate(
+        &self,
+        tx: &mut dyn Tx,
+        ident: &str,
+        ip: &str,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        let window = self.policy.login_window;
+        let since = now - window;
+        let (count, oldest) = tx.login_failures_since("login", ident, since).await?;
+        within_limit(
+            count,
+            oldest,
+            self.policy.max_failures_per_login,
+            window,
+            now,
+        )?;
+        let (count, oldest) = tx.login_failures_since("ip", ip, since).await?;
+        within_limit(count, oldest, self.policy.max_failures_per_ip, window, now)
+    }
+
+    async fn note_login_failure(
+        &self,
+        ident: &str,
+        ip: &str,
+        now: Timestamp,
+    ) -> Result<(), AppError> {
+        let mut tx = self.store.write().await?;
+        tx.record_login_failure("login", ident, now).await?;
+        tx.record_login_failure("ip", ip, now).await?;
+        tx.prune_login_failures(now - self.policy.login_window)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn open_session(
+        &self,
+        user: &UserRecord,
+        ident: &str,
+        input: &LoginInput,
+        now: Timestamp,
+    ) -> Result<LoginOutcome, AppError> {
+        let mut tx = self.store.write().await?;
+        tx.clear_login_failures("login", ident).await?;
+        if let Some(old) = &input.replaces
+            && let Some(old) = tx.session_by_token_hash(&digest(old)).await?
+        {
+            tx.revoke_session(old.id, now).await?;
+        }
+        let secret = random_token();
+        let session = SessionRecord {
+            id: SessionId::new(),
+            user_id: user.id,
+            token_hash: digest(&secret),
+            csrf_token: random_token(),
+            ip: input.ip.clone(),
+            user_agent: input
+                .user_agent
+                .clone()
+                .map(|ua| ua.chars().take(300).collect()),
+            created_at: now,
+            last_seen_at: now,
+            revoked_at: None,
+            impersonator: None,
+        };
+        tx.insert_session(&session).await?;
+        let rights = rights_of(tx.as_mut(), user).await?;
+        tx.commit().await?;
+        let principal = Principal {
+            user: user.clone(),
+            rights,
+            via: Via::Session {
+                id: session.id,
+                csrf: session.csrf_token,
+            },
+            ip: input.ip.clone(),
+            impersonator: None,
+        };
+        Ok(LoginOutcome { secret, principal })
+    }
+
+    /// Ends the caller's session (a token is not a session: revoke it instead).
+    pub async fn logout(&self, who: &Principal) -> Result<(), AppError> {
+        if let Via::Session { id, .. } = &who.via {
+            let now = self.now();
+            retry(|| async {
+                let mut tx = self.store.write().await?;
+                tx.revoke_session(*id, now).await?;
+                tx.commit().await?;
+                Ok(())
+            })
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// The caller behind a session cookie, if the session is live.
+    pub async fn authenticate_session(
+        &self,
+        secret: &str,
+        ip: Option<String>,
+    ) -> Result<Principal, AppError> {
+        let now = self.now();
+        let mut tx = self.store.read().await?;
+        let session = tx
+            .session_by_token_hash(&digest(secret))
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let idle = now.duration_since(session.last_seen_at);
+        let age = now.duration_since(session.created_at);
+        if session.revoked_at.is_some()
+            || idle > self.policy.session_idle
+            || age > self.policy.session_max
+        {
+            return Err(AppError::Unauthenticated);
+        }
+        let user = live_user(tx.as_mut(), session.user_id).await?;
+        let rights = rights_of(tx.as_mut(), &user).await?;
+        let impersonator = match session.impersonator {
+            Some(staff) => Some(impersonator(tx.as_mut(), staff).await?),
+            None => None,
+        };
+        tx.commit().await?;
+        if idle > TOUCH_EVERY {
+            let mut tx = self.store.write().await?;
+            tx.touch_session(session.id, now).await?;
+            tx.commit().await?;
+        }
+        Ok(Principal {
+            user,
+            rights,
+            via: Via::Session {
+                id: session.id,
+                csrf: session.csrf_token,
+            },
+            ip,
+            impersonator,
+        })
+    }
+
+    /// The caller behind an `Authorization: Bearer` token, narrowed to the token's scope.
+    pub async fn authenticate_token(
+        &self,
+        secret: &str,
+        ip: Option<String>,
+    ) -> Result<Principal, AppError> {
+        if !secret.starts_with(TOKEN_PREFIX) {
+            return Err(AppError::Unauthenticated);
+        }
+        let now = self.now();
+        let mut tx = self.store.read().await?;
+        let token = tx
+            .token_by_hash(&digest(secret))
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let expired = token.expires_at.is_some_and(|e| e <= now);
+        if token.revoked_at.is_some() || expired {
+            return Err(AppError::Unauthenticated);
+        }
+        let user = live_user(tx.as_mut(), token.user_id).await?;
+        let scope: Option<BTreeSet<String>> = token.scope.clone().map(|s| s.into_iter().collect());
+        let rights = rights_of(tx.as_mut(), &user).await?.narrowed(scope);
+        tx.commit().await?;
+        let stale = token
+            .last_used_at
+            .is_none_or(|t| now.duration_since(t) > TOUCH_EVERY);
+        if stale {
+            let mut tx = self.store.write().await?;
+            tx.touch_token(token.id, now).await?;
+            tx.commit().await?;
+        }
+        Ok(Principal {
+            user,
+            rights,
+            via: Via::Token { id: token.id },
+            ip,
+            impersonator: None,
+        })
+    }
+}
+
+/// Refuses with 429 once `count` events since the window began reach `max`; the caller may
+/// retry when the oldest of them leaves the window.
+pub(crate) fn within_limit(
+    count: i64,
+    oldest: Option<Timestamp>,
+    max: i64,
+    window: SignedDuration,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    if count < max {
+        return Ok(());
+    }
+    let free_at = oldest.unwrap_or(now) + window;
+    let wait = free_at.duration_since(now).as_secs().max(1);
+    Err(AppError::RateLimited {
+        retry_after_secs: wait.unsigned_abs(),
+    })
+}
+
+/// The employee behind a "log in as client" session, while they may still do it.
+async fn impersonator(tx: &mut dyn Tx, id: bursar_domain::UserId) -> Result<UserRecord, AppError> {
+    let staff = live_user(tx, id).await?;
+    let rights = rights_of(tx, &staff).await?;
+    match bursar_domain::functions::find("client.login_as") {
+        Some(f) if rights.allows(f) => Ok(staff),
+        _ => Err(AppError::Unauthenticated),
+    }
+}
+
+async fn live_user(tx: &mut dyn Tx, id: bursar_domain::UserId) -> Result<UserRecord, AppError> {
+    match tx.user_by_id(id).await? {
+        Some(user) if user.is_active => Ok(user),
+        _ => Err(AppError::Unauthenticated),
+    }
+}
+
+/// Effective rights, read fresh on every request so a permission change applies to sessions
+/// already open.
+pub(crate) async fn rights_of(tx: &mut dyn Tx, user: &UserRecord) -> Result<Rights, AppError> {
+    let mut granted: BTreeSet<String> = tx.user_grants(user.id).await?.into_iter().collect();
+    let everything = match user.kind {
+        AccountKind::Staff => {
+            granted.extend(
+                tx.inherited_grants(user.id)
+                    .await?
+                    .into_iter()
+                    .map(|(_, f)| f),
+            );
+            user.full_access
+        }
+        AccountKind::Client => user.is_main,
+    };
+    Ok(Rights::new(user.kind, everything, granted))
+}

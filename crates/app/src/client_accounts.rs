@@ -1,0 +1,640 @@
+//! A client's users and payers (seed 002), reachable two ways with the same rules: staff
+//! from the client card (`client.users`, `client.payers`) and the client's own users in the
+//! client area (`account.users`, `account.payers`, only inside their own client; another
+//! client's objects are "not found").
+//!
+//! A client user holds the client functions the client gave them; the main user holds all
+//! and can be neither deleted nor disabled. Every client user keeps the client dashboard.
+
+use crate::clients::{load_client, reindex};
+use crate::error::AppError;
+use crate::history::{Event, record};
+use crate::ports::*;
+use crate::profile::user_ref;
+use crate::retry::retry;
+use crate::{App, Principal};
+use bursar_domain::access::{AccountKind, Audience};
+use bursar_domain::clients::{PayerKind, parse_text};
+use bursar_domain::directory::Country;
+use bursar_domain::functions;
+use bursar_domain::history::{Changes, ObjectRef};
+use bursar_domain::identity::{DisplayName, Email, Login, NewPassword};
+use bursar_domain::{ClientId, Invalid, PayerId, UserId};
+use std::collections::BTreeSet;
+
+/// Every client user may open the client area's dashboard.
+const ALWAYS: &str = "dashboard.client";
+
+#[derive(Clone, Debug, Default)]
+pub struct ClientUserInput {
+    pub login: Option<String>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub password: Option<String>,
+    pub is_active: Option<bool>,
+    /// Client function keys (`account.finances`, …); replaces the set.
+    pub functions: Option<Vec<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ClientUserView {
+    pub user: UserRecord,
+    pub functions: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct PayerInput {
+    pub kind: Option<String>,
+    pub name: Option<String>,
+    pub country: Option<String>,
+    pub address: Option<String>,
+    pub tax_number: Option<String>,
+    pub email: Option<String>,
+    pub is_default: Option<bool>,
+}
+
+/// Checks the caller may act on `client` with the staff or the client-area function.
+pub(crate) fn in_scope(
+    who: &Principal,
+    client: ClientId,
+    staff_fn: &'static str,
+    client_fn: &'static str,
+) -> Result<(), AppError> {
+    match who.kind() {
+        AccountKind::Staff => who.require(staff_fn),
+        AccountKind::Client => {
+            who.require(client_fn)?;
+            if who.user.client_id == Some(client) {
+                Ok(())
+            } else {
+                Err(AppError::NotFound { what: "client" })
+            }
+        }
+    }
+}
+
+fn client_functions(raw: &[String]) -> Result<Vec<String>, AppError> {
+    let mut out: BTreeSet<String> = BTreeSet::from([ALWAYS.to_owned()]);
+    let mut bad = Vec::new();
+    for key in raw {
+        match functions::find(key) {
+            Some(f) if f.audience == Audience::Client => {
+                out.insert(f.key.to_owned());
+            }
+            _ => bad.push(key.as_str()),
+        }
+    }
+    if bad.is_empty() {
+        Ok(out.into_iter().collect())
+    } else {
+        Err(AppError::invalid(
+            "functions",
+            "not_a_client_function",
+            format!("not client functions: {}", bad.join(", ")),
+        ))
+    }
+}
+
+/// A client user who is not the main user may hand out, and manage users holding, only
+/// functions they hold themselves; staff and the main user are not limited.
+fn check_within_own_rights(who: &Principal, functions: &[String]) -> Result<(), AppError> {
+    if who.kind() != AccountKind::Client || who.user.is_main {
+        return Ok(());
+    }
+    let unheld: Vec<&str> = functions
+        .iter()
+        .filter(|k| !who.may(k))
+        .map(String::as_str)
+        .collect();
+    if unheld.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::refused(
+            "cannot_grant_unheld_function",
+            format!("you do not hold: {}", unheld.join(", ")),
+        ))
+    }
+}
+
+/// Setting another person's password while working as a client would leave the employee a
+/// way in that outlives the session and that history would not attribute to them.
+fn refuse_while_impersonating(who: &Principal) -> Result<(), AppError> {
+    if who.impersonator.is_some() {
+        Err(AppError::refused(
+            "not_while_impersonating",
+            "this cannot be done while working as a client",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+async fn load_user(tx: &mut dyn Tx, client: ClientId, id: UserId) -> Result<UserRecord, AppError> {
+    match tx.user_by_id(id).await? {
+        Some(u) if u.client_id == Some(client) => Ok(u),
+        _ => Err(AppError::NotFound { what: "user" }),
+    }
+}
+
+async fn load_payer(
+    tx: &mut dyn Tx,
+    client: ClientId,
+    id: PayerId,
+) -> Result<PayerRecord, AppError> {
+    tx.payers_of(client)
+        .await?
+        .into_iter()
+        .find(|p| p.id == id)
+        .ok_or(AppError::NotFound { what: "payer" })
+}
+
+fn payer_ref(p: &PayerRecord) -> ObjectRef {
+    ObjectRef {
+        kind: "payer",
+        id: p.id.to_string(),
+        client: Some(p.client_id),
+    }
+}
+
+impl App {
+    pub async fn list_client_users(
+        &self,
+        who: &Principal,
+        client: ClientId,
+    ) -> Result<Vec<ClientUserView>, AppError> {
+        in_scope(who, client, "client.users", "account.users")?;
+        let mut tx = self.store.read().await?;
+        load_client(tx.as_mut(), client).await?;
+        let mut out = Vec::new();
+        for user in tx.client_users(client).await? {
+            let functions = if user.is_main {
+                functions::FUNCTIONS
+                    .iter()
+                    .filter(|f| f.audience == Audience::Client)
+                    .map(|f| f.key.to_owned())
+                    .collect()
+            } else {
+                tx.user_grants(user.id).await?
+            };
+            out.push(ClientUserView { user, functions });
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    pub async fn create_client_user(
+        &self,
+        who: &Principal,
+        client: ClientId,
+        input: ClientUserInput,
+    ) -> Result<UserId, AppError> {
+        in_scope(who, client, "client.users", "account.users")?;
+        let mut invalid = Invalid::default();
+        let login = invalid.check(Login::parse(
+            "login",
+            input.login.as_deref().unwrap_or_default(),
+        ));
+        let name = invalid.check(DisplayName::parse(
+            "name",
+            input.name.as_deref().unwrap_or_default(),
+        ));
+        let email = input
+            .email
+            .as_deref()
+            .filter(|e| !e.trim().is_empty())
+            .and_then(|e| invalid.check(Email::parse("email", e)));
+        let password = input.password.clone().unwrap_or_default();
+        invalid.check(NewPassword::parse(
+            "password",
+            &password,
+            input.login.as_deref(),
+        ));
+        let granted = invalid.check(
+            client_functions(input.functions.as_deref().unwrap_or_default()).map_err(|e| match e {
+                AppError::Invalid(i) => i,
+                other => Invalid::field("functions", "invalid", other.to_string()),
+            }),
+        );
+        invalid.into_result()?;
+        let (Some(login), Some(name), Some(granted)) = (login, name, granted) else {
+            return Err(AppError::Internal("validated fields missing".into()));
+        };
+        check_within_own_rights(who, &granted)?;
+        let hash = self.passwords.hash(&password).await?;
+        let now = self.now();
+        retry(|| async {
+            let mut tx = self.store.write().await?;
+            let c = load_client(tx.as_mut(), client).await?;
+            let user = UserRecord {
+                id: UserId::new(),
+                kind: AccountKind::Client,
+                client_id: Some(client),
+                login: login.clone(),
+                email: email.clone(),
+                name: name.clone(),
+                name_ru: None,
+                phone: None,
+                locale: c.locale,
+                password_hash: hash.clone(),
+                full_access: false,
+                is_main: false,
+                is_active: input.is_active.unwrap_or(true),
+                created_at: now,
+                updated_at: now,
+            };
+            tx.insert_user(&user).await?;
+            tx.set_user_grants(user.id, &granted, now).await?;
+            reindex(tx.as_mut(), &c).await?;
+            let changes = Changes::default()
+                .set("login", &user.login)
+                .set("name", &user.name)
+                .set(
+                    "email",
+                    user.email
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
+                )
+                .set("is_active", user.is_active)
+                .set("functions", granted.join(", "))
+                .secret("password");
+            record(
+                tx.as_mut(),
+                &who.actor(),
+                now,
+                Event {
+                    object: user_ref(&user),
+                    action: "create",
+                    function: "client.users",
+                    changes,
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(user.id)
+        })
+        .await
+    }
+
+    pub async fn update_client_user(
+        &self,
+        who: &Principal,
+        client: ClientId,
+        id: UserId,
+        input: ClientUserInput,
+    ) -> Result<(), AppError> {
+        in_scope(who, client, "client.users", "account.users")?;
+        if input.login.is_some() {
+            return Err(AppError::invalid("login", "read_only", "cannot be changed"));
+        }
+        let new_hash = match &input.password {
+            Some(p) => {
+                NewPassword::parse("password", p, None)?;
+                Some(self.passwords.hash(p).await?)
+            }
+            None => None,
+        };
+        let granted = input
+            .functions
+            .as_deref()
+            .map(client_functions)
+            .transpose()?;
+        let now = self.now();
+        retry(|| async {
+            let mut tx = self.store.write().await?;
+            let c = load_client(tx.as_mut(), client).await?;
+            let old = load_user(tx.as_mut(), client, id).await?;
+            let caller_is_sub_user = who.kind() == AccountKind::Client && !who.user.is_main;
+            if old.is_main && caller_is_sub_user {
+                return Err(AppError::refused(
+                    "main_user_protected",
+                    "only the main user or the provider's staff can change the main user",
+                ));
+            }
+            if !old.is_main {
+                check_within_own_rights(who, &tx.user_grants(id).await?)?;
+            }
+            if let Some(granted) = &granted {
+                check_within_own_rights(who, granted)?;
+            }
+            if input.password.is_some() {
+                refuse_while_impersonating(who)?;
+            }
+            if old.is_main && (input.is_active == Some(false) || granted.is_some()) {
+                return Err(AppError::Conflict {
+                    code: "main_user",
+                    field: None,
+                    message: "the client's main user holds every function and cannot be disabled"
+                        .into(),
+                });
+            }
+            let mut new = old.clone();
+            let mut invalid = Invalid::default();
+            if let Some(n) = &input.name
+                && let Some(n) = invalid.check(DisplayName::parse("name", n))
+            {
+                new.name = n;
+            }
+            if let Some(e) = &input.email {
+                new.email = if e.trim().is_empty() {
+                    None
+                } else {
+                    invalid.check(Email::parse("email", e))
+                };
+            }
+            if let Some(a) = input.is_active {
+                new.is_active = a;
+            }
+            invalid.into_result()?;
+            let mut changes = Changes::default()
+                .diff("name", &old.name, &new.name)
+                .diff(
+                    "email",
+                    &old.email
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
+                    &new.email
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
+                )
+                .diff("is_active", &old.is_active, &new.is_active);
+            if let Some(granted) = &granted {
+                let before = tx.user_grants(id).await?;
+                tx.set_user_grants(id, granted, now).await?;
+                changes = changes.diff("functions", &before.join(", "), &granted.join(", "));
+            }
+            if let Some(hash) = &new_hash {
+                tx.update_user_password(id, hash, now).await?;
+                tx.revoke_user_sessions(id, None, now).await?;
+                changes = changes.secret("password");
+            }
+            if !new.is_active && old.is_active {
+                tx.revoke_user_sessions(id, None, now).await?;
+            }
+            if !changes.is_empty() {
+                new.updated_at = now;
+                tx.update_user(&new).await?;
+                reindex(tx.as_mut(), &c).await?;
+                record(
+                    tx.as_mut(),
+                    &who.actor(),
+                    now,
+                    Event {
+                        object: user_ref(&new),
+                        action: "update",
+                        function: "client.users",
+                        changes,
+                    },
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn delete_client_user(
+        &self,
+        who: &Principal,
+        client: ClientId,
+        id: UserId,
+    ) -> Result<(), AppError> {
+        in_scope(who, client, "client.users", "account.users")?;
+        if id == who.user.id {
+            return Err(AppError::refused(
+                "cannot_delete_yourself",
+                "you cannot delete your own account",
+            ));
+        }
+        let now = self.now();
+        retry(|| async {
+            let mut tx = self.store.write().await?;
+            let c = load_client(tx.as_mut(), client).await?;
+            let user = load_user(tx.as_mut(), client, id).await?;
+            check_within_own_rights(who, &tx.user_grants(id).await?)?;
+            if user.is_main {
+                return Err(AppError::Conflict {
+                    code: "main_user",
+                    field: None,
+                    message: "the client's main user cannot be deleted".into(),
+                });
+            }
+            tx.delete_user(id).await?;
+            reindex(tx.as_mut(), &c).await?;
+            let changes = Changes::default().diff("login", &user.login.to_string(), &String::new());
+            record(
+                tx.as_mut(),
+                &who.actor(),
+                now,
+                Event {
+                    object: user_ref(&user),
+                    action: "delete",
+                    function: "client.users",
+                    changes,
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn list_payers(
+        &self,
+        who: &Principal,
+        client: ClientId,
+    ) -> Result<Vec<PayerRecord>, AppError> {
+        in_scope(who, client, "client.payers", "account.payers")?;
+        let mut tx = self.store.read().await?;
+        load_client(tx.as_mut(), client).await?;
+        let list = tx.payers_of(client).await?;
+        tx.commit().await?;
+        Ok(list)
+    }
+
+    /// Creates (`id` = `None`) or edits a payer. The first payer is the default; making one
+    /// default unsets the others.
+    pub async fn save_payer(
+        &self,
+        who: &Principal,
+        client: ClientId,
+        id: Option<PayerId>,
+        input: PayerInput,
+    ) -> Result<PayerRecord, AppError> {
+        in_scope(who, client, "client.payers", "account.payers")?;
+        let now = self.now();
+        retry(|| async {
+            let mut tx = self.store.write().await?;
+            load_client(tx.as_mut(), client).await?;
+            let old = match id {
+                Some(id) => Some(load_payer(tx.as_mut(), client, id).await?),
+                None => None,
+            };
+            let existing = tx.payers_of(client).await?.len();
+            let mut invalid = Invalid::default();
+            let required = |field: &str, v: &Option<String>, have: bool, invalid: &mut Invalid| {
+                if v.is_none() && !have {
+                    invalid.push(field, "required", "is required");
+                }
+            };
+            required("kind", &input.kind, old.is_some(), &mut invalid);
+            required("name", &input.name, old.is_some(), &mut invalid);
+            required("country", &input.country, old.is_some(), &mut invalid);
+            let kind = input
+                .kind
+                .as_deref()
+                .and_then(|k| invalid.check(PayerKind::parse("kind", k)));
+            let name = input
+                .name
+                .as_deref()
+                .and_then(|n| invalid.check(DisplayName::parse("name", n)));
+            let country = input
+                .country
+                .as_deref()
+                .and_then(|c| invalid.check(Country::parse("country", c)));
+            let address = input
+                .address
+                .as_deref()
+                .map(|a| invalid.check(parse_text("address", a, 500)).flatten());
+            let tax = input
+                .tax_number
+                .as_deref()
+                .map(|t| invalid.check(parse_text("tax_number", t, 50)).flatten());
+            let email = input.email.as_deref().map(|e| {
+                if e.trim().is_empty() {
+                    None
+                } else {
+                    invalid
+                        .check(Email::parse("email", e))
+                        .map(|e| e.to_string())
+                }
+            });
+            invalid.into_result()?;
+            let mut new = old.clone().unwrap_or(PayerRecord {
+                id: PayerId::new(),
+                client_id: client,
+                kind: PayerKind::Person,
+                name: String::new(),
+                country: Country::parse("country", "US")?,
+                address: None,
+                tax_number: None,
+                email: None,
+                is_default: existing == 0,
+                created_at: now,
+                updated_at: now,
+            });
+            if let Some(k) = kind {
+                new.kind = k;
+            }
+            if let Some(n) = name {
+                new.name = n.to_string();
+            }
+            if let Some(c) = country {
+                new.country = c;
+            }
+            if let Some(a) = address {
+                new.address = a;
+            }
+            if let Some(t) = tax {
+                new.tax_number = t;
+            }
+            if let Some(e) = email {
+                new.email = e;
+            }
+            new.updated_at = now;
+            let make_default = input.is_default == Some(true) && !new.is_default;
+            let blank = PayerRecord {
+                name: String::new(),
+                address: None,
+                tax_number: None,
+                email: None,
+                ..new.clone()
+            };
+            let before = old.as_ref().unwrap_or(&blank);
+            let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+            let changes = Changes::default()
+                .diff("kind", &before.kind.code(), &new.kind.code())
+                .diff("name", &before.name, &new.name)
+                .diff("country", &before.country.code(), &new.country.code())
+                .diff("address", &opt(&before.address), &opt(&new.address))
+                .diff(
+                    "tax_number",
+                    &opt(&before.tax_number),
+                    &opt(&new.tax_number),
+                )
+                .diff("email", &opt(&before.email), &opt(&new.email))
+                .diff(
+                    "is_default",
+                    &(old.as_ref().is_some_and(|o| o.is_default)),
+                    &(new.is_default || make_default),
+                );
+            if old.is_some() {
+                tx.update_payer(&new).await?;
+            } else {
+                tx.insert_payer(&new).await?;
+            }
+            if make_default {
+                tx.set_default_payer(client, new.id).await?;
+                new.is_default = true;
+            }
+            let action = if old.is_some() { "update" } else { "create" };
+            if !changes.is_empty() {
+                record(
+                    tx.as_mut(),
+                    &who.actor(),
+                    now,
+                    Event {
+                        object: payer_ref(&new),
+                        action,
+                        function: "client.payers",
+                        changes,
+                    },
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(new)
+        })
+        .await
+    }
+
+    pub async fn delete_payer(
+        &self,
+        who: &Principal,
+        client: ClientId,
+        id: PayerId,
+    ) -> Result<(), AppError> {
+        in_scope(who, client, "client.payers", "account.payers")?;
+        let now = self.now();
+        retry(|| async {
+            let mut tx = self.store.write().await?;
+            let payer = load_payer(tx.as_mut(), client, id).await?;
+            tx.delete_payer(id).await?;
+            if payer.is_default
+                && let Some(next) = tx.payers_of(client).await?.first()
+            {
+                tx.set_default_payer(client, next.id).await?;
+            }
+            let changes = Changes::default().diff("name", &payer.name, &String::new());
+            record(
+                tx.as_mut(),
+                &who.actor(),
+                now,
+                Event {
+                    object: payer_ref(&payer),
+                    action: "delete",
+                    function: "client.payers",
+                    changes,
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+}

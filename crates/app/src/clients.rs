@@ -1,0 +1,822 @@
+//! Clients (Clients → Clients, seeds 002 and 004): registration by staff or by the client
+//! in the client area, the client card, the list with its filters, deletion (refused while
+//! the client has payments, charges or active services), provider links, groups, history and
+//! messages. Creating a client creates its main user with the same name; that user signs in
+//! with the login, or with the e-mail when the providers do not ask for a login.
+
+use crate::error::AppError;
+use crate::history::{Event, Paged, record};
+use crate::mail::{self, MailTemplate, OutgoingMail};
+use crate::ports::*;
+use crate::retry::retry;
+use crate::secrets::generate_password;
+use crate::{App, Principal};
+use bursar_domain::access::AccountKind;
+use bursar_domain::clients::{Characteristic, parse_label, parse_text, query_words, search_terms};
+use bursar_domain::directory::Country;
+use bursar_domain::history::{Actor, Changes, ObjectRef};
+use bursar_domain::identity::{DisplayName, Email, Login, NewPassword};
+use bursar_domain::staff::Phone;
+use bursar_domain::{ClientGroupId, ClientId, Invalid, Locale, ProviderId, UserId};
+
+pub const COMMENT_MAX: usize = 2000;
+
+/// Functions whose holders may open a client's card: the list, and every action on a client.
+pub const CARD_READERS: &[&str] = &[
+    "client.list",
+    "client.edit",
+    "client.delete",
+    "client.clear_data",
+    "client.export",
+    "client.history",
+    "client.providers",
+    "client.groups",
+    "client.message",
+    "client.login_as",
+    "client.users",
+    "client.payers",
+    "client.order.history",
+    "client.order.details",
+    "client.order.create",
+    "client.order.print_invoice",
+];
+
+/// The "Add client" form (seed 004) and the self-registration form.
+#[derive(Clone, Debug, Default)]
+pub struct NewClientInput {
+    /// Only when every chosen provider enables "login at registration"; else the e-mail.
+    pub login: Option<String>,
+    pub email: String,
+    pub providers: Vec<String>,
+    pub locale: Option<String>,
+    pub country: Option<String>,
+    /// Contact person: the client's or the organisation's contact's full name.
+    pub name: String,
+    /// `None`: generate one (returned once).
+    pub password: Option<String>,
+    pub password_confirmation: Option<String>,
+    /// The registering employee (staff form); defaults to the acting employee.
+    pub staff_id: Option<String>,
+    pub comment: Option<String>,
+    pub send_notification: bool,
+}
+
+/// The "Edit client" form: `None` leaves a field as it is; an empty string clears it.
+#[derive(Clone, Debug, Default)]
+pub struct ClientChanges {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub locale: Option<String>,
+    pub country: Option<String>,
+    pub phone: Option<String>,
+    pub phone_verified: Option<bool>,
+    pub label: Option<String>,
+    pub characteristic: Option<String>,
+    pub staff_id: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// The client card.
+#[derive(Clone, Debug)]
+pub struct ClientCard {
+    pub client: ClientRecord,
+    pub active: bool,
+    pub users: Vec<UserRecord>,
+    pub providers: Vec<ProviderRecord>,
+    pub groups: Vec<ClientGroupRecord>,
+    pub payers: Vec<PayerRecord>,
+    pub staff_login: Option<String>,
+}
+
+pub struct CreatedClient {
+    pub id: ClientId,
+    pub main_user: UserId,
+    /// The generated password, shown once.
+    pub generated_password: Option<String>,
+}
+
+pub(crate) fn client_ref(id: ClientId) -> ObjectRef {
+    ObjectRef {
+        kind: "client",
+        id: id.to_string(),
+        client: Some(id),
+    }
+}
+
+pub(crate) async fn load_client(tx: &mut dyn Tx, id: ClientId) -> Result<ClientRecord, AppError> {
+    tx.client_by_id(id)
+        .await?
+        .ok_or(AppError::NotFound { what: "client" })
+}
+
+/// Parses provider ids and checks each exists, naming the unknown ones in one 422.
+pub(crate) async fn parse_providers(
+    tx: &mut dyn Tx,
+    field: &str,
+    raw: &[String],
+) -> Result<Vec<ProviderRecord>, AppError> {
+    let mut out: Vec<ProviderRecord> = Vec::new();
+    let mut unknown = Vec::new();
+    for r in raw {
+        match r.parse::<ProviderId>() {
+            Ok(id) => match tx.provider(id).await? {
+                Some(p) if !out.iter().any(|o| o.id == id) => out.push(p),
+                Some(_) => {}
+                None => unknown.push(r.as_str()),
+            },
+            Err(_) => unknown.push(r.as_str()),
+        }
+    }
+    if unknown.is_empty() {
+        Ok(out)
+    } else {
+        Err(AppError::invalid(
+            field,
+            "unknown_provider",
+            format!("unknown providers: {}", unknown.join(", ")),
+        ))
+    }
+}
+
+async fn parse_staff(tx: &mut dyn Tx, raw: &str) -> Result<Option<UserId>, AppError> {
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    let bad = || AppError::invalid("staff_id", "unknown_employee", "is not an employee");
+    let id: UserId = raw.parse().map_err(|_| bad())?;
+    match tx.user_by_id(id).await? {
+        Some(u) if u.kind == AccountKind::Staff => Ok(Some(id)),
+        _ => Err(bad()),
+    }
+}
+
+fn locale_of(invalid: &mut Invalid, raw: Option<&str>, default: Locale) -> Locale {
+    match raw.map(str::parse::<Locale>) {
+        None => default,
+        Some(Ok(l)) => l,
+        Some(Err(())) => {
+            invalid.push("locale", "unsupported_locale", "must be one of: en, ru");
+            default
+        }
+    }
+}
+
+/// The search words of a client: name, e-mail and every user's login and e-mail.
+pub(crate) async fn reindex(tx: &mut dyn Tx, client: &ClientRecord) -> Result<(), AppError> {
+    let users = tx.client_users(client.id).await?;
+    let mut sources: Vec<String> = vec![client.name.to_string(), client.email.to_string()];
+    for u in &users {
+        sources.push(u.login.to_string());
+        if let Some(e) = &u.email {
+            sources.push(e.to_string());
+        }
+    }
+    let terms = search_terms(sources.iter().map(String::as_str));
+    tx.set_search_terms(client.id, &terms).await?;
+    Ok(())
+}
+
+fn opt_display(v: &Option<impl ToString>) -> String {
+    v.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
+impl App {
+    /// Clients → Clients → Add.
+    pub async fn create_client(
+        &self,
+        who: &Principal,
+        input: NewClientInput,
+    ) -> Result<CreatedClient, AppError> {
+        who.require("client.create")?;
+        let staff = match &input.staff_id {
+            Some(_) => None,
+            None => Some(who.user.id),
+        };
+        self.insert_client(input, staff, None, who.actor(), "client.create")
+            .await
+    }
+
+    /// Self-registration in the client area: a password is required and the provider comes
+    /// from the form; the notification always goes out.
+    pub async fn register_client(
+        &self,
+        mut input: NewClientInput,
+        ip: Option<String>,
+    ) -> Result<CreatedClient, AppError> {
+        if input.password.is_none() {
+            return Err(AppError::invalid("password", "required", "is required"));
+        }
+        input.staff_id = None;
+        input.comment = None;
+        input.send_notification = true;
+        let key = ip.clone().unwrap_or_default();
+        let now = self.now();
+        let since = now - self.policy.registration_window;
+        let (count, oldest) = {
+            let mut tx = self.store.read().await?;
+            let found = tx.registrations_since(&key, since).await?;
+            tx.commit().await?;
+            found
+        };
+        crate::auth::within_limit(
+            count,
+            oldest,
+            self.policy.max_registrations_per_ip,
+            self.policy.registration_window,
+            now,
+        )?;
+        let actor = Actor {
+            user: None,
+            as_client: None,
+            ip: ip.clone(),
+        };
+        self.insert_client(input, None, ip, actor, "client.register")
+            .await
+    }
+
+    async fn insert_client(
+        &self,
+        input: NewClientInput,
+        default_staff: Option<UserId>,
+        ip: Option<String>,
+        actor: Actor,
+        function: &'static str,
+    ) -> Result<CreatedClient, AppError> {
+        let mut invalid = Invalid::default();
+        let email = invalid.check(Email::parse("email", &input.email));
+        let name = invalid.check(DisplayName::parse("name", &input.name));
+        let locale = locale_of(&mut invalid, input.locale.as_deref(), Locale::En);
+        let country = input
+            .country
+            .as_deref()
+            .filter(|c| !c.trim().is_empty())
+            .and_then(|c| invalid.check(Country::parse("country", c)));
+        let comment = input.comment.as_deref().and_then(|c| {
+            invalid
+                .check(parse_text("comment", c, COMMENT_MAX))
+                .flatten()
+        });
+        if input.providers.is_empty() {
+            invalid.push("providers", "required", "choose at least one provider");
+        }
+        let (password, generated) = match &input.password {
+            Some(p) => {
+                if input.password_confirmation.as_deref() != Some(p.as_str()) {
+                    invalid.push(
+                        "password_confirmation",
+                        "mismatch",
+                        "does not match the password",
+                    );
+                }
+                invalid.check(NewPassword::parse(
+                    "password",
+                    p,
+                    input.login.as_deref().or(Some(input.email.as_str())),
+                ));
+                (p.clone(), false)
+            }
+            None => (generate_password(), true),
+        };
+        invalid.into_result()?;
+        let (Some(email), Some(name)) = (email, name) else {
+            return Err(AppError::Internal("validated fields missing".into()));
+        };
+        let hash = self.passwords.hash(&password).await?;
+        let now = self.now();
+        let panel_url = self.public_link("/client");
+        let created = retry(|| async {
+            let mut tx = self.store.write().await?;
+            let providers = parse_providers(tx.as_mut(), "providers", &input.providers).await?;
+            let login_allowed =
+                !providers.is_empty() && providers.iter().all(|p| p.login_at_registration);
+            let login = match input
+                .login
+                .as_deref()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+            {
+                Some(_) if !login_allowed => {
+                    return Err(AppError::invalid(
+                        "login",
+                        "login_not_allowed",
+                        "the chosen providers do not ask for a login; the e-mail is the login",
+                    ));
+                }
+                Some(l) => Login::parse("login", l)?,
+                None => Login::parse("email", email.as_str())?,
+            };
+            let staff_id = match &input.staff_id {
+                Some(raw) => parse_staff(tx.as_mut(), raw).await?,
+                None => default_staff,
+            };
+            let client = ClientRecord {
+                id: ClientId::new(),
+                name: name.clone(),
+                email: email.clone(),
+                locale,
+                country,
+                phone: None,
+                phone_verified: false,
+                label: None,
+                registration_ip: ip.clone(),
+                characteristic: Characteristic::Common,
+                staff_id,
+                comment: comment.clone(),
+                anonymized_at: None,
+                created_at: now,
+                updated_at: now,
+            };
+            let user = UserRecord {
+                id: UserId::new(),
+                kind: AccountKind::Client,
+                client_id: Some(client.id),
+                login: login.clone(),
+                email: Some(email.clone()),
+                name: name.clone(),
+                name_ru: None,
+                phone: None,
+                locale,
+                password_hash: hash.clone(),
+                full_access: false,
+                is_main: true,
+                is_active: true,
+                created_at: now,
+                updated_at: now,
+            };
+            tx.insert_client(&client).await?;
+            if function == "client.register" {
+                // Counted with the client it created: a failed registration costs nothing.
+                tx.record_registration(ip.as_deref().unwrap_or_default(), now)
+                    .await?;
+            }
+            tx.insert_user(&user).await?;
+            for p in &providers {
+                tx.connect_provider(client.id, p.id, now).await?;
+            }
+            reindex(tx.as_mut(), &client).await?;
+            let provider_names: Vec<&str> = providers.iter().map(|p| p.name.as_str()).collect();
+            let changes = Changes::default()
+                .set("name", &client.name)
+                .set("email", &client.email)
+                .set("login", &login)
+                .set("locale", locale)
+                .set("country", opt_display(&client.country))
+                .set("providers", provider_names.join(", "))
+                .set("staff_id", opt_display(&client.staff_id))
+                .set("comment", client.comment.clone().unwrap_or_default())
+                .secret("password");
+            record(
+                tx.as_mut(),
+                &actor,
+                now,
+                Event {
+                    object: client_ref(client.id),
+                    action: "create",
+                    function,
+                    changes,
+                },
+            )
+            .await?;
+            if input.send_notification {
+                let template = MailTemplate::Registration {
+                    login: login.clone(),
+                    panel_url: panel_url.clone(),
+                };
+                let mail = OutgoingMail::new(email.clone(), locale, template)
+                    .to_name(name.clone())
+                    .for_client(client.id)
+                    .dedupe_key(format!("registration:{}", user.id));
+                mail::enqueue(tx.as_mut(), now, mail).await?;
+            }
+            tx.commit().await?;
+            Ok(CreatedClient {
+                id: client.id,
+                main_user: user.id,
+                generated_password: None,
+            })
+        })
+        .await?;
+        Ok(CreatedClient {
+            generated_password: generated.then_some(password),
+            ..created
+        })
+    }
+
+    pub async fn update_client(
+        &self,
+        who: &Principal,
+        id: ClientId,
+        input: ClientChanges,
+    ) -> Result<ClientRecord, AppError> {
+        who.require("client.edit")?;
+        let now = self.now();
+        retry(|| async {
+            let mut tx = self.store.write().await?;
+            let old = load_client(tx.as_mut(), id).await?;
+            if old.anonymized_at.is_some() {
+                return Err(AppError::Conflict {
+                    code: "client_anonymized",
+                    field: None,
+                    message: "this client's data was cleared".into(),
+                });
+            }
+            let mut new = old.clone();
+            let mut invalid = Invalid::default();
+            if let Some(v) = &input.name
+                && let Some(v) = invalid.check(DisplayName::parse("name", v))
+            {
+                new.name = v;
+            }
+            if let Some(v) = &input.email
+                && let Some(v) = invalid.check(Email::parse("email", v))
+            {
+                new.email = v;
+            }
+            new.locale = locale_of(&mut invalid, input.locale.as_deref(), old.locale);
+            if let Some(v) = &input.country {
+                new.country = if v.trim().is_empty() {
+                    None
+                } else {
+                    invalid.check(Country::parse("country", v))
+                };
+            }
+            if let Some(v) = &input.phone {
+                new.phone = if v.trim().is_empty() {
+                    None
+                } else {
+                    invalid.check(Phone::parse("phone", v))
+                };
+            }
+            if let Some(v) = input.phone_verified {
+                new.phone_verified = v && new.phone.is_some();
+            }
+            if new.phone != old.phone && input.phone_verified.is_none() {
+                // A new number is not verified until it is.
+                new.phone_verified = false;
+            }
+            if let Some(v) = &input.label {
+                new.label = invalid.check(parse_label("label", v)).flatten();
+            }
+            if let Some(v) = &input.characteristic
+                && let Some(v) = invalid.check(Characteristic::parse("characteristic", v))
+            {
+                new.characteristic = v;
+            }
+            if let Some(v) = &input.comment {
+                new.comment = invalid
+                    .check(parse_text("comment", v, COMMENT_MAX))
+                    .flatten();
+            }
+            invalid.into_result()?;
+            if let Some(raw) = &input.staff_id {
+                new.staff_id = parse_staff(tx.as_mut(), raw).await?;
+            }
+            let changes = Changes::default()
+                .diff("name", &old.name, &new.name)
+                .diff("email", &old.email, &new.email)
+                .diff("locale", &old.locale.code(), &new.locale.code())
+                .diff(
+                    "country",
+                    &opt_display(&old.country),
+                    &opt_display(&new.country),
+                )
+                .diff("phone", &opt_display(&old.phone), &opt_display(&new.phone))
+                .diff("phone_verified", &old.phone_verified, &new.phone_verified)
+                .diff("label", &opt_display(&old.label), &opt_display(&new.label))
+                .diff(
+                    "characteristic",
+                    &old.characteristic.code(),
+                    &new.characteristic.code(),
+                )
+                .diff(
+                    "staff_id",
+                    &opt_display(&old.staff_id),
+                    &opt_display(&new.staff_id),
+                )
+                .diff(
+                    "comment",
+                    &opt_display(&old.comment),
+                    &opt_display(&new.comment),
+                );
+            if !changes.is_empty() {
+                new.updated_at = now;
+                tx.update_client(&new).await?;
+                reindex(tx.as_mut(), &new).await?;
+                record(
+                    tx.as_mut(),
+                    &who.actor(),
+                    now,
+                    Event {
+                        object: client_ref(id),
+                        action: "update",
+                        function: "client.edit",
+                        changes,
+                    },
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(new)
+        })
+        .await
+    }
+
+    pub async fn list_clients(
+        &self,
+        who: &Principal,
+        text: Option<&str>,
+        mut filter: ClientFilter,
+        page: Page,
+    ) -> Result<Paged<ClientListItem>, AppError> {
+        who.require("client.list")?;
+        filter.words = text.map(query_words).unwrap_or_default();
+        let mut tx = self.store.read().await?;
+        let (items, total) = tx.list_clients(&filter, page).await?;
+        tx.commit().await?;
+        Ok(Paged {
+            items,
+            page: page.number,
+            per_page: page.size,
+            total,
+        })
+    }
+
+    pub async fn client_card(&self, who: &Principal, id: ClientId) -> Result<ClientCard, AppError> {
+        who.require_any(CARD_READERS)?;
+        self.card(id).await
+    }
+
+    pub(crate) async fn card(&self, id: ClientId) -> Result<ClientCard, AppError> {
+        let mut tx = self.store.read().await?;
+        let client = load_client(tx.as_mut(), id).await?;
+        let active = tx.client_is_active(id).await?;
+        let users = tx.client_users(id).await?;
+        let mut providers = Vec::new();
+        for p in tx.client_providers(id).await? {
+            if let Some(p) = tx.provider(p).await? {
+                providers.push(p);
+            }
+        }
+        let mut groups = Vec::new();
+        for g in tx.groups_of(id).await? {
+            if let Some(g) = tx.group(g).await? {
+                groups.push(g);
+            }
+        }
+        let payers = tx.payers_of(id).await?;
+        let staff_login = match client.staff_id {
+            Some(s) => tx.user_by_id(s).await?.map(|u| u.login.to_string()),
+            None => None,
+        };
+        tx.commit().await?;
+        Ok(ClientCard {
+            client,
+            active,
+            users,
+            providers,
+            groups,
+            payers,
+            staff_login,
+        })
+    }
+
+    /// Deletes a client with its users and payers; refused, naming the reason, while it has
+    /// payments, charges or active services.
+    pub async fn delete_client(&self, who: &Principal, id: ClientId) -> Result<(), AppError> {
+        who.require("client.delete")?;
+        let now = self.now();
+        retry(|| async {
+            let mut tx = self.store.write().await?;
+            let client = load_client(tx.as_mut(), id).await?;
+            let f = tx.client_footprint(id).await?;
+            let refusal = if f.payments > 0 {
+                Some((
+                    "client_has_payments",
+                    format!(
+                        "the client has {} payment(s); clear the data instead",
+                        f.payments
+                    ),
+                ))
+            } else if f.expenses > 0 {
+                Some((
+                    "client_has_charges",
+                    format!(
+                        "the client has {} charge(s); clear the data instead",
+                        f.expenses
+                    ),
+                ))
+            } else if f.active_services > 0 {
+                Some((
+                    "client_has_active_services",
+                    format!(
+                        "the client has {} active service(s); delete them first",
+                        f.active_services
+                    ),
+                ))
+            } else {
+                None
+            };
+            if let Some((code, message)) = refusal {
+                return Err(AppError::Conflict {
+                    code,
+                    field: None,
+                    message,
+                });
+            }
+            tx.delete_client(id).await?;
+            let changes = Changes::default().diff("name", &client.name.to_string(), &String::new());
+            record(
+                tx.as_mut(),
+                &who.actor(),
+                now,
+                Event {
+                    object: client_ref(id),
+                    action: "delete",
+                    function: "client.delete",
+                    changes,
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Clients → Providers → On/Off. Off is refused while the client has services there.
+    pub async fn set_client_provider(
+        &self,
+        who: &Principal,
+        id: ClientId,
+        provider: ProviderId,
+        on: bool,
+    ) -> Result<(), AppError> {
+        who.require("client.providers")?;
+        let now = self.now();
+        retry(|| async {
+            let mut tx = self.store.write().await?;
+            load_client(tx.as_mut(), id).await?;
+            let p = tx.provider(provider).await?.ok_or(AppError::NotFound { what: "provider" })?;
+            let connected = tx.client_providers(id).await?.contains(&provider);
+            if connected == on {
+                return Ok(());
+            }
+            if on {
+                tx.connect_provider(id, provider, now).await?;
+            } else {
+                let services = tx.active_services_with(id, provider).await?;
+                if services > 0 {
+                    return Err(AppError::Conflict {
+                        code: "provider_has_active_services",
+                        field: None,
+                        message: format!("the client has {services} active service(s) with {}; delete them first", p.name),
+                    });
+                }
+                tx.disconnect_provider(id, provider).await?;
+            }
+            let changes = Changes::default().diff(&format!("provider:{}", p.name), &if on { "off" } else { "on" }, &if on { "on" } else { "off" });
+            record(tx.as_mut(), &who.actor(), now, Event { object: client_ref(id), action: "providers", function: "client.providers", changes }).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Puts the client in exactly these groups.
+    pub async fn set_client_groups(
+        &self,
+        who: &Principal,
+        id: ClientId,
+        groups: Vec<String>,
+    ) -> Result<(), AppError> {
+        who.require("client.groups")?;
+        let now = self.now();
+        retry(|| async {
+            let mut tx = self.store.write().await?;
+            load_client(tx.as_mut(), id).await?;
+            let mut ids: Vec<ClientGroupId> = Vec::new();
+            let mut names = Vec::new();
+            let mut unknown = Vec::new();
+            for raw in &groups {
+                match raw.parse::<ClientGroupId>() {
+                    Ok(g) => match tx.group(g).await? {
+                        Some(rec) if !ids.contains(&g) => {
+                            ids.push(g);
+                            names.push(rec.name);
+                        }
+                        Some(_) => {}
+                        None => unknown.push(raw.as_str()),
+                    },
+                    Err(_) => unknown.push(raw.as_str()),
+                }
+            }
+            if !unknown.is_empty() {
+                return Err(AppError::invalid(
+                    "groups",
+                    "unknown_group",
+                    format!("unknown groups: {}", unknown.join(", ")),
+                ));
+            }
+            let mut before = Vec::new();
+            for g in tx.groups_of(id).await? {
+                if let Some(rec) = tx.group(g).await? {
+                    before.push(rec.name);
+                }
+            }
+            before.sort();
+            names.sort();
+            tx.set_client_groups(id, &ids).await?;
+            let changes = Changes::default().diff("groups", &before.join(", "), &names.join(", "));
+            if !changes.is_empty() {
+                record(
+                    tx.as_mut(),
+                    &who.actor(),
+                    now,
+                    Event {
+                        object: client_ref(id),
+                        action: "groups",
+                        function: "client.groups",
+                        changes,
+                    },
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Every change to the client's card, users, payers, groups and provider links.
+    pub async fn client_history(
+        &self,
+        who: &Principal,
+        id: ClientId,
+        page: Page,
+    ) -> Result<Paged<HistoryView>, AppError> {
+        who.require("client.history")?;
+        let mut tx = self.store.read().await?;
+        load_client(tx.as_mut(), id).await?;
+        let filter = HistoryFilter {
+            client_id: Some(id),
+            ..HistoryFilter::default()
+        };
+        let (items, total) = tx.list_history(&filter, page).await?;
+        tx.commit().await?;
+        Ok(Paged {
+            items,
+            page: page.number,
+            per_page: page.size,
+            total,
+        })
+    }
+
+    /// "Send a message to the client": an e-mail to the client's address, in its language.
+    pub async fn message_client(
+        &self,
+        who: &Principal,
+        id: ClientId,
+        subject: &str,
+        message: &str,
+    ) -> Result<(), AppError> {
+        who.require("client.message")?;
+        let template = MailTemplate::client_message(
+            who.user.name.clone(),
+            subject,
+            message,
+            self.public_link("/client"),
+        )?;
+        let now = self.now();
+        retry(|| async {
+            let mut tx = self.store.write().await?;
+            let client = load_client(tx.as_mut(), id).await?;
+            if client.anonymized_at.is_some() {
+                return Err(AppError::Conflict {
+                    code: "client_anonymized",
+                    field: None,
+                    message: "this client's data was cleared".into(),
+                });
+            }
+            let mail = OutgoingMail::new(client.email.clone(), client.locale, template.clone())
+                .to_name(client.name.clone())
+                .for_client(id);
+            mail::enqueue(tx.as_mut(), now, mail).await?;
+            let changes = Changes::default().set("subject", subject.trim());
+            record(
+                tx.as_mut(),
+                &who.actor(),
+                now,
+                Event {
+                    object: client_ref(id),
+                    action: "message",
+                    function: "client.message",
+                    changes,
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+}

@@ -1,0 +1,393 @@
+//! Realistic demo data for `bursar demo`: two providers (seed 002's RUB hosting provider and
+//! EUR domain reseller), a company, a support engineer, a client group, and named clients
+//! whose main users can sign in to the client area; `--clients N` adds N generated clients
+//! (for trying the list and for the list benchmark). Loading twice adds nothing twice except
+//! generated clients, which are numbered on from those already there.
+
+use crate::App;
+use crate::clients::reindex;
+use crate::error::AppError;
+use crate::history::{Event, record};
+use crate::ports::*;
+use crate::retry::retry;
+use bursar_domain::access::AccountKind;
+use bursar_domain::clients::Characteristic;
+use bursar_domain::directory::Country;
+use bursar_domain::history::{Actor, Changes, ObjectRef};
+use bursar_domain::identity::{DisplayName, Email, Login};
+use bursar_domain::{ClientGroupId, ClientId, CompanyId, DepartmentId, Locale, ProviderId, UserId};
+use jiff::Timestamp;
+
+/// The password every demo user gets, printed by the CLI.
+pub const DEMO_PASSWORD: &str = "demo-password-2026";
+
+/// Name, e-mail, login, language, country, label.
+type DemoClient = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Locale,
+    &'static str,
+    Option<&'static str>,
+);
+
+#[rustfmt::skip]
+const CLIENTS: &[DemoClient] = &[
+    ("Northwind Hosting Ltd", "billing@northwind.example", "northwind", Locale::En, "GB", Some("partner")),
+    ("ООО «Ромашка»", "buh@romashka.example", "romashka", Locale::Ru, "RU", Some("referral")),
+    ("Jane Cooper", "jane.cooper@mail.example", "jane", Locale::En, "US", None),
+    ("Pixel Forge GmbH", "accounts@pixelforge.example", "pixelforge", Locale::En, "DE", Some("partner")),
+    ("Иван Петров", "ivan.petrov@mail.example", "ivan", Locale::Ru, "RU", None),
+];
+
+// Name pools large enough that a first or last name is shared by about one client in 60,
+// as in a real customer base.
+#[rustfmt::skip]
+const FIRST: [&str; 60] = [
+    "Anna", "Boris", "Chen", "Diana", "Erik", "Fatima", "Georg", "Hana", "Igor", "Julia", "Karim", "Lena",
+    "Marco", "Nadia", "Oleg", "Priya", "Quentin", "Rosa", "Sven", "Tanya", "Umar", "Vera", "Wim", "Xenia",
+    "Yusuf", "Zoe", "Aleksei", "Bianca", "Carlos", "Dmitri", "Elena", "Felix", "Greta", "Hiro", "Ines", "Jonas",
+    "Kira", "Lars", "Mila", "Nils", "Olga", "Pavel", "Rita", "Sasha", "Tomas", "Ulla", "Viktor", "Wanda",
+    "Yana", "Zlata", "Adam", "Bella", "Cyril", "Daria", "Emil", "Flora", "Gleb", "Helga", "Ivan", "Jana",
+];
+#[rustfmt::skip]
+const LAST: [&str; 60] = [
+    "Smith", "Ivanova", "Mueller", "Kowalski", "Rossi", "Nguyen", "Petrov", "Garcia", "Novak", "Larsen", "Sato", "Dubois",
+    "Jensen", "Popescu", "Horvat", "Kuznetsov", "Silva", "Fischer", "Moreau", "Bianchi", "Tanaka", "Kim", "Cohen", "Weber",
+    "Schmidt", "Volkov", "Lopez", "Martin", "Bernard", "Romano", "Sorokin", "Berg", "Nilsen", "Varga", "Kaya", "Yilmaz",
+    "Demir", "Park", "Lee", "Chang", "Wagner", "Becker", "Hoffmann", "Lebedev", "Morozov", "Costa", "Santos", "Ferreira",
+    "Olsen", "Lund", "Hansen", "Dahl", "Holm", "Sokolov", "Pavlov", "Orlov", "Zaitsev", "Frolov", "Gusev", "Titov",
+];
+const LABELS: [Option<&str>; 5] = [None, Some("referral"), None, Some("partner"), Some("vip")];
+
+pub struct DemoReport {
+    pub created: Vec<String>,
+    pub generated: usize,
+}
+
+struct Fixtures {
+    providers: Vec<ProviderId>,
+}
+
+fn obj(kind: &'static str, id: impl ToString) -> ObjectRef {
+    ObjectRef {
+        kind,
+        id: id.to_string(),
+        client: None,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn client_record(
+    id: ClientId,
+    name: &str,
+    email: &str,
+    locale: Locale,
+    country: &str,
+    label: Option<&str>,
+    characteristic: Characteristic,
+    now: Timestamp,
+) -> Result<ClientRecord, AppError> {
+    Ok(ClientRecord {
+        id,
+        name: DisplayName::parse("name", name)?,
+        email: Email::parse("email", email)?,
+        locale,
+        country: Some(Country::parse("country", country)?),
+        phone: None,
+        phone_verified: false,
+        label: label.map(str::to_owned),
+        registration_ip: None,
+        characteristic,
+        staff_id: None,
+        comment: None,
+        anonymized_at: None,
+        created_at: now,
+        updated_at: now,
+    })
+}
+
+fn main_user(
+    client: &ClientRecord,
+    login: &str,
+    hash: &str,
+    now: Timestamp,
+) -> Result<UserRecord, AppError> {
+    Ok(UserRecord {
+        id: UserId::new(),
+        kind: AccountKind::Client,
+        client_id: Some(client.id),
+        login: Login::parse("login", login)?,
+        email: Some(client.email.clone()),
+        name: client.name.clone(),
+        name_ru: None,
+        phone: None,
+        locale: client.locale,
+        password_hash: hash.to_owned(),
+        full_access: false,
+        is_main: true,
+        is_active: true,
+        created_at: now,
+        updated_at: now,
+    })
+}
+
+async fn insert_client(
+    tx: &mut dyn Tx,
+    client: &ClientRecord,
+    user: &UserRecord,
+    providers: &[ProviderId],
+    now: Timestamp,
+) -> Result<(), AppError> {
+    tx.insert_client(client).await?;
+    tx.insert_user(user).await?;
+    for p in providers {
+        tx.connect_provider(client.id, *p, now).await?;
+    }
+    reindex(tx, client).await?;
+    let changes = Changes::default()
+        .set("name", &client.name)
+        .set("email", &client.email)
+        .set("login", &user.login);
+    let object = ObjectRef {
+        kind: "client",
+        id: client.id.to_string(),
+        client: Some(client.id),
+    };
+    record(
+        tx,
+        &Actor::system(),
+        now,
+        Event {
+            object,
+            action: "create",
+            function: "system.cli",
+            changes,
+        },
+    )
+    .await
+}
+
+impl App {
+    pub async fn load_demo(&self, generated_clients: usize) -> Result<DemoReport, AppError> {
+        let hash = self.passwords.hash(DEMO_PASSWORD).await?;
+        let fixtures = self.demo_fixtures(&hash).await?;
+        let now = self.now();
+        let mut created = Vec::new();
+        for (name, email, login, locale, country, label) in CLIENTS {
+            let done = retry(|| async {
+                let mut tx = self.store.write().await?;
+                if tx.user_by_login_or_email(login).await?.is_some() {
+                    return Ok(false);
+                }
+                let client = client_record(
+                    ClientId::new(),
+                    name,
+                    email,
+                    *locale,
+                    country,
+                    *label,
+                    Characteristic::Common,
+                    now,
+                )?;
+                let user = main_user(&client, login, &hash, now)?;
+                let providers: Vec<ProviderId> = if *locale == Locale::Ru {
+                    fixtures.providers.clone()
+                } else {
+                    fixtures.providers.iter().skip(1).copied().collect()
+                };
+                insert_client(tx.as_mut(), &client, &user, &providers, now).await?;
+                tx.commit().await?;
+                Ok(true)
+            })
+            .await?;
+            if done {
+                created.push((*login).to_owned());
+            }
+        }
+        let generated = self
+            .generate_clients(generated_clients, &hash, &fixtures)
+            .await?;
+        Ok(DemoReport { created, generated })
+    }
+
+    /// Providers, a company, a support engineer and a client group, once.
+    async fn demo_fixtures(&self, hash: &str) -> Result<Fixtures, AppError> {
+        let now = self.now();
+        retry(|| async {
+            let mut tx = self.store.write().await?;
+            let existing = tx.list_providers().await?;
+            if !existing.is_empty() {
+                tx.commit().await?;
+                return Ok(Fixtures {
+                    providers: existing.iter().map(|p| p.id).collect(),
+                });
+            }
+            let mut providers = Vec::new();
+            for (name, currency, login) in [
+                ("Northwind Cloud", "RUB", false),
+                ("Northwind Domains", "EUR", true),
+            ] {
+                let p = ProviderRecord {
+                    id: ProviderId::new(),
+                    name: name.to_owned(),
+                    currency_code: currency.to_owned(),
+                    login_at_registration: login,
+                    created_at: now,
+                    updated_at: now,
+                };
+                tx.insert_provider(&p).await?;
+                record(
+                    tx.as_mut(),
+                    &Actor::system(),
+                    now,
+                    Event {
+                        object: obj("provider", p.id),
+                        action: "create",
+                        function: "system.cli",
+                        changes: Changes::default().set("name", name),
+                    },
+                )
+                .await?;
+                providers.push(p.id);
+            }
+            let company = CompanyRecord {
+                id: CompanyId::new(),
+                name: "Northwind Networks Ltd".to_owned(),
+                country: Country::parse("country", "GB")?,
+                tax_number: Some("GB123456789".to_owned()),
+                address: "1 Data Centre Way, Slough SL1 4AX".to_owned(),
+                bank_details: Some("IBAN GB00 NWBK 0000 0000 0000 00".to_owned()),
+                providers: providers.clone(),
+                created_at: now,
+                updated_at: now,
+            };
+            tx.insert_company(&company).await?;
+            let group = ClientGroupRecord {
+                id: ClientGroupId::new(),
+                name: "Resellers".to_owned(),
+                allow_suspend: true,
+                allow_activate: true,
+                allow_delete: false,
+                unlimited_services: true,
+                forbid_contract_drafts: false,
+                mailing_segment: true,
+                forbidden_tariffs: Vec::new(),
+                restricted_payment_methods: Vec::new(),
+                created_at: now,
+                updated_at: now,
+            };
+            tx.insert_group(&group).await?;
+            let support: Option<DepartmentId> = tx
+                .list_departments()
+                .await?
+                .into_iter()
+                .find(|d| d.show_in_support)
+                .map(|d| d.id);
+            if let Some(dept) = support {
+                for f in [
+                    "dashboard.staff",
+                    "client.list",
+                    "client.history",
+                    "client.order.history",
+                    "client.order.details",
+                ] {
+                    tx.set_department_grant(dept, f, true, now).await?;
+                }
+                let engineer = UserRecord {
+                    id: UserId::new(),
+                    kind: AccountKind::Staff,
+                    client_id: None,
+                    login: Login::parse("login", "support")?,
+                    email: Some(Email::parse("email", "support@northwind.example")?),
+                    name: DisplayName::parse("name", "Sam Support")?,
+                    name_ru: Some("Сэм Саппорт".to_owned()),
+                    phone: None,
+                    locale: Locale::En,
+                    password_hash: hash.to_owned(),
+                    full_access: false,
+                    is_main: false,
+                    is_active: true,
+                    created_at: now,
+                    updated_at: now,
+                };
+                if tx.user_by_login_or_email("support").await?.is_none() {
+                    tx.insert_user(&engineer).await?;
+                    tx.set_staff_departments(engineer.id, &[dept]).await?;
+                }
+            }
+            tx.commit().await?;
+            Ok(Fixtures { providers })
+        })
+        .await
+    }
+
+    /// Adds `n` generated clients in batches (one transaction per batch).
+    async fn generate_clients(
+        &self,
+        n: usize,
+        hash: &str,
+        fixtures: &Fixtures,
+    ) -> Result<usize, AppError> {
+        const BATCH: usize = 500;
+        let start = {
+            let mut tx = self.store.read().await?;
+            let count = tx.count_clients().await?;
+            tx.commit().await?;
+            usize::try_from(count).unwrap_or(0)
+        };
+        let mut done = 0;
+        while done < n {
+            let size = BATCH.min(n - done);
+            let now = self.now();
+            retry(|| async {
+                let mut tx = self.store.write().await?;
+                for i in start + done..start + done + size {
+                    let (first, last) = (
+                        FIRST.get(i % FIRST.len()).copied().unwrap_or("Alex"),
+                        LAST.get((i / FIRST.len() + i) % LAST.len())
+                            .copied()
+                            .unwrap_or("Doe"),
+                    );
+                    let name = format!("{first} {last} {i}");
+                    let email = format!(
+                        "{}.{}.{i}@demo.example",
+                        first.to_lowercase(),
+                        last.to_lowercase()
+                    );
+                    let label = LABELS.get(i % LABELS.len()).copied().flatten();
+                    let characteristic = if i % 17 == 0 {
+                        Characteristic::Problematic
+                    } else if i % 5 == 0 {
+                        Characteristic::Good
+                    } else {
+                        Characteristic::Common
+                    };
+                    let client = client_record(
+                        ClientId::new(),
+                        &name,
+                        &email,
+                        if i % 3 == 0 { Locale::Ru } else { Locale::En },
+                        if i % 3 == 0 { "RU" } else { "DE" },
+                        label,
+                        characteristic,
+                        now,
+                    )?;
+                    let user = main_user(&client, &email, hash, now)?;
+                    let provider: Vec<ProviderId> = fixtures
+                        .providers
+                        .get(i % fixtures.providers.len().max(1))
+                        .copied()
+                        .into_iter()
+                        .collect();
+                    insert_client(tx.as_mut(), &client, &user, &provider, now).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            })
+            .await?;
+            done += size;
+        }
+        Ok(done)
+    }
+}

@@ -1,0 +1,167 @@
+//! Personal data rights (seed 004's "GDPR client data cleaning", and an Art. 15 export).
+//!
+//! Clearing deactivates every user of the client (their sessions and tokens stop working at
+//! once) and irreversibly replaces the personal data of the client, its users and payers, and
+//! the values of its history entries. Amounts, dates and document links stay, so the books
+//! still balance; the client row itself stays for the same reason.
+
+use crate::client_accounts::in_scope;
+use crate::clients::{client_ref, load_client};
+use crate::error::AppError;
+use crate::history::{Event, record};
+use crate::ports::HistoryFilter;
+use crate::ports::Page;
+use crate::retry::retry;
+use crate::{App, Principal};
+use bursar_domain::ClientId;
+use bursar_domain::history::Changes;
+use bursar_domain::identity::{DisplayName, Email};
+use serde_json::{Value, json};
+
+impl App {
+    pub async fn clear_client_data(&self, who: &Principal, id: ClientId) -> Result<(), AppError> {
+        who.require("client.clear_data")?;
+        let now = self.now();
+        retry(|| async {
+            let mut tx = self.store.write().await?;
+            let mut client = load_client(tx.as_mut(), id).await?;
+            if client.anonymized_at.is_some() {
+                return Ok(());
+            }
+            let tag = id.0.simple().to_string();
+            let short = tag.get(..12).unwrap_or(&tag).to_owned();
+            let users = tx.client_users(id).await?;
+            let user_ids: Vec<_> = users.iter().map(|u| u.id).collect();
+            for (n, u) in users.iter().enumerate() {
+                let mut off = u.clone();
+                off.is_active = false;
+                off.updated_at = now;
+                tx.update_user(&off).await?;
+                tx.revoke_user_sessions(u.id, None, now).await?;
+                for t in tx.tokens_of_user(u.id).await? {
+                    tx.revoke_token(t.id, now).await?;
+                }
+                tx.set_user_identity(
+                    u.id,
+                    &format!("erased-{short}-{n}"),
+                    None,
+                    "Erased user",
+                    now,
+                )
+                .await?;
+            }
+            client.name = DisplayName::from_trusted("Erased client".to_owned());
+            client.email = Email::from_trusted(format!("erased-{short}@erased.invalid"));
+            client.phone = None;
+            client.phone_verified = false;
+            client.label = None;
+            client.registration_ip = None;
+            client.comment = None;
+            client.anonymized_at = Some(now);
+            client.updated_at = now;
+            tx.update_client(&client).await?;
+            tx.set_search_terms(id, &[]).await?;
+            for mut p in tx.payers_of(id).await? {
+                p.name = "Erased payer".to_owned();
+                p.address = None;
+                p.tax_number = None;
+                p.email = None;
+                p.updated_at = now;
+                tx.update_payer(&p).await?;
+            }
+            tx.anonymize_history(id, &user_ids).await?;
+            tx.erase_client_mails(id).await?;
+            let changes = Changes::default()
+                .set("personal_data", "erased")
+                .set("users_deactivated", users.len());
+            record(
+                tx.as_mut(),
+                &who.actor(),
+                now,
+                Event {
+                    object: client_ref(id),
+                    action: "clear_data",
+                    function: "client.clear_data",
+                    changes,
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// All personal data held about a client, as one JSON document (GDPR Art. 15). Staff with
+    /// `client.export`, or the client's main user for their own client.
+    pub async fn export_client_data(
+        &self,
+        who: &Principal,
+        id: ClientId,
+    ) -> Result<Value, AppError> {
+        in_scope(who, id, "client.export", "account.users")?;
+        if who.kind() == bursar_domain::access::AccountKind::Client && !who.user.is_main {
+            return Err(AppError::refused(
+                "main_user_only",
+                "only the client's main user can export its personal data",
+            ));
+        }
+        let card = self.card(id).await?;
+        let mut tx = self.store.read().await?;
+        let filter = HistoryFilter {
+            client_id: Some(id),
+            ..HistoryFilter::default()
+        };
+        let (history, _) = tx
+            .list_history(
+                &filter,
+                Page {
+                    number: 1,
+                    size: 10_000,
+                },
+            )
+            .await?;
+        let mails = tx.client_mails(id).await?;
+        tx.commit().await?;
+        // Who looked at a client's personal data is itself worth knowing.
+        let now = self.now();
+        retry(|| async {
+            let mut tx = self.store.write().await?;
+            let event = Event {
+                object: client_ref(id),
+                action: "export",
+                function: "client.export",
+                changes: Changes::default(),
+            };
+            record(tx.as_mut(), &who.actor(), now, event).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await?;
+        let c = &card.client;
+        Ok(json!({
+            "exported_at": self.now().to_string(),
+            "client": {
+                "id": c.id, "name": c.name, "email": c.email, "locale": c.locale.code(),
+                "country": c.country.map(|x| x.code()), "phone": c.phone.as_ref().map(ToString::to_string),
+                "phone_verified": c.phone_verified, "label": c.label, "registration_ip": c.registration_ip,
+                "registered_at": c.created_at.to_string(), "characteristic": c.characteristic.code(),
+                "anonymized_at": c.anonymized_at.map(|t| t.to_string()),
+            },
+            "users": card.users.iter().map(|u| json!({
+                "id": u.id, "login": u.login, "name": u.name, "email": u.email, "locale": u.locale.code(),
+                "is_main": u.is_main, "is_active": u.is_active, "created_at": u.created_at.to_string(),
+            })).collect::<Vec<_>>(),
+            "payers": card.payers.iter().map(|p| json!({
+                "id": p.id, "kind": p.kind.code(), "name": p.name, "country": p.country.code(), "address": p.address,
+                "tax_number": p.tax_number, "email": p.email, "is_default": p.is_default,
+            })).collect::<Vec<_>>(),
+            "providers": card.providers.iter().map(|p| &p.name).collect::<Vec<_>>(),
+            "groups": card.groups.iter().map(|g| &g.name).collect::<Vec<_>>(),
+            "history": history.iter().map(|h| json!({
+                "at": h.at.to_string(), "action": h.action, "object": h.object_kind, "ip": h.ip, "changes": h.changes,
+            })).collect::<Vec<_>>(),
+            "emails": mails,
+        }))
+    }
+}

@@ -1,0 +1,92 @@
+//! Reading and writing history. [`record`] is the one way any use case writes an entry, in
+//! its own transaction.
+
+use crate::error::AppError;
+use crate::ports::{HistoryFilter, HistoryRecord, HistoryView, Page, Tx};
+use crate::{App, Principal};
+use bursar_domain::HistoryId;
+use bursar_domain::history::{Actor, Changes, ObjectRef};
+use jiff::Timestamp;
+
+/// What a use case did, for its history entry.
+pub struct Event<'a> {
+    pub object: ObjectRef,
+    pub action: &'a str,
+    pub function: &'static str,
+    pub changes: Changes,
+}
+
+pub async fn record(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    at: Timestamp,
+    event: Event<'_>,
+) -> Result<(), AppError> {
+    let entry = HistoryRecord {
+        id: HistoryId::new(),
+        at,
+        actor_user_id: actor.user,
+        actor_as_client_id: actor.as_client,
+        ip: actor.ip.clone(),
+        object_kind: event.object.kind.to_owned(),
+        object_id: event.object.id,
+        client_id: event.object.client,
+        action: event.action.to_owned(),
+        function: event.function.to_owned(),
+        changes: event.changes,
+    };
+    tx.insert_history(&entry).await?;
+    Ok(())
+}
+
+/// A page of results with the total count, as every list use case returns.
+#[derive(Debug, serde::Serialize)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub page: u32,
+    pub per_page: u32,
+    pub total: i64,
+}
+
+impl App {
+    /// The history of every record (staff journal), filtered.
+    pub async fn list_history(
+        &self,
+        who: &Principal,
+        filter: HistoryFilter,
+        page: Page,
+    ) -> Result<Paged<HistoryView>, AppError> {
+        who.require("history.view")?;
+        self.history_page(filter, page).await
+    }
+
+    /// Entries about the caller's own account or made by the caller.
+    pub async fn my_history(
+        &self,
+        who: &Principal,
+        page: Page,
+    ) -> Result<Paged<HistoryView>, AppError> {
+        who.require("profile.history")?;
+        let filter = HistoryFilter {
+            involving_user: Some(who.user.id),
+            ..HistoryFilter::default()
+        };
+        self.history_page(filter, page).await
+    }
+
+    async fn history_page(
+        &self,
+        filter: HistoryFilter,
+        page: Page,
+    ) -> Result<Paged<HistoryView>, AppError> {
+        let mut tx = self.store.read().await?;
+        let (items, total) = tx.list_history(&filter, page).await?;
+        tx.commit().await?;
+        Ok(Paged {
+            items,
+            page: page.number,
+            per_page: page.size,
+            total,
+        })
+    }
+}

@@ -1,0 +1,160 @@
+//! The storage port. A use case opens one transaction ([`Store::read`] or [`Store::write`]),
+//! calls the repository methods it needs, and commits; dropping a transaction rolls it back,
+//! so an early `?` never leaves anything half-written.
+//!
+//! The repositories are split per aggregate (users, sessions, tokens, history, …) and joined
+//! in [`Tx`], which `bursar-store` implements once for both SQLite and PostgreSQL.
+
+mod clients;
+mod mailer;
+mod outbox;
+mod records;
+mod staff;
+
+pub use clients::*;
+pub use mailer::*;
+pub use outbox::*;
+pub use records::*;
+pub use staff::*;
+
+use async_trait::async_trait;
+use bursar_domain::{ApiTokenId, ClientId, SessionId, UserId};
+use jiff::Timestamp;
+
+/// Storage failures the use cases tell apart.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A named unique constraint refused the write.
+    #[error("unique constraint {constraint} violated")]
+    Unique { constraint: String },
+    /// A transient lock/serialization conflict: the whole use case may be retried.
+    #[error("database busy")]
+    Busy,
+    #[error("{0}")]
+    Other(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// A transaction for reading (and small writes that never conflict).
+    async fn read(&self) -> StoreResult<Box<dyn Tx>>;
+    /// A write transaction: takes the write lock up front on SQLite (`BEGIN IMMEDIATE`), so
+    /// two writers never deadlock upgrading a read lock.
+    async fn write(&self) -> StoreResult<Box<dyn Tx>>;
+    /// The database answers a trivial query.
+    async fn ping(&self) -> StoreResult<()>;
+}
+
+/// One open transaction with every repository.
+#[async_trait]
+pub trait Tx:
+    Users
+    + Clients
+    + Sessions
+    + Tokens
+    + LoginFailures
+    + HistoryLog
+    + Departments
+    + Staff
+    + Outbox
+    + Directory
+    + ClientCards
+    + Payers
+    + ClientGroups
+    + Send
+{
+    async fn commit(self: Box<Self>) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait Users {
+    async fn insert_user(&mut self, user: &UserRecord) -> StoreResult<()>;
+    async fn user_by_id(&mut self, id: UserId) -> StoreResult<Option<UserRecord>>;
+    /// Finds an account by login or, failing that, by e-mail (both case-insensitive).
+    async fn user_by_login_or_email(&mut self, ident: &str) -> StoreResult<Option<UserRecord>>;
+    async fn update_user_password(
+        &mut self,
+        id: UserId,
+        hash: &str,
+        at: Timestamp,
+    ) -> StoreResult<()>;
+    async fn update_user_locale(
+        &mut self,
+        id: UserId,
+        locale: &str,
+        at: Timestamp,
+    ) -> StoreResult<()>;
+    async fn count_full_access_staff(&mut self) -> StoreResult<i64>;
+    /// Functions granted to the user individually (client users, staff additions).
+    async fn user_grants(&mut self, id: UserId) -> StoreResult<Vec<String>>;
+}
+
+#[async_trait]
+pub trait Clients {
+    async fn insert_client(&mut self, client: &ClientRecord) -> StoreResult<()>;
+    async fn client_by_id(&mut self, id: ClientId) -> StoreResult<Option<ClientRecord>>;
+    async fn count_clients(&mut self) -> StoreResult<i64>;
+}
+
+#[async_trait]
+pub trait Sessions {
+    async fn insert_session(&mut self, session: &SessionRecord) -> StoreResult<()>;
+    async fn session_by_token_hash(&mut self, hash: &str) -> StoreResult<Option<SessionRecord>>;
+    async fn touch_session(&mut self, id: SessionId, at: Timestamp) -> StoreResult<()>;
+    async fn revoke_session(&mut self, id: SessionId, at: Timestamp) -> StoreResult<()>;
+    /// Revokes every live session of a user except `keep`; returns how many.
+    async fn revoke_user_sessions(
+        &mut self,
+        user: UserId,
+        keep: Option<SessionId>,
+        at: Timestamp,
+    ) -> StoreResult<u64>;
+}
+
+#[async_trait]
+pub trait Tokens {
+    async fn insert_token(&mut self, token: &ApiTokenRecord) -> StoreResult<()>;
+    async fn token_by_hash(&mut self, hash: &str) -> StoreResult<Option<ApiTokenRecord>>;
+    async fn tokens_of_user(&mut self, user: UserId) -> StoreResult<Vec<ApiTokenRecord>>;
+    async fn revoke_token(&mut self, id: ApiTokenId, at: Timestamp) -> StoreResult<()>;
+    async fn touch_token(&mut self, id: ApiTokenId, at: Timestamp) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait LoginFailures {
+    async fn record_login_failure(
+        &mut self,
+        scope: &str,
+        key: &str,
+        at: Timestamp,
+    ) -> StoreResult<()>;
+    /// Notes a self-registration from `ip`.
+    async fn record_registration(&mut self, ip: &str, at: Timestamp) -> StoreResult<()>;
+    /// Self-registrations from `ip` since `since`: how many, and the oldest.
+    async fn registrations_since(
+        &mut self,
+        ip: &str,
+        since: Timestamp,
+    ) -> StoreResult<(i64, Option<Timestamp>)>;
+    /// Failures since `since`: how many, and when the oldest of them happened.
+    async fn login_failures_since(
+        &mut self,
+        scope: &str,
+        key: &str,
+        since: Timestamp,
+    ) -> StoreResult<(i64, Option<Timestamp>)>;
+    async fn clear_login_failures(&mut self, scope: &str, key: &str) -> StoreResult<()>;
+    async fn prune_login_failures(&mut self, before: Timestamp) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait HistoryLog {
+    async fn insert_history(&mut self, entry: &HistoryRecord) -> StoreResult<()>;
+    async fn list_history(
+        &mut self,
+        filter: &HistoryFilter,
+        page: Page,
+    ) -> StoreResult<(Vec<HistoryView>, i64)>;
+}

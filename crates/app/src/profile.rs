@@ -1,0 +1,115 @@
+//! What every signed-in user may do to their own account: change the password and the
+//! interface language.
+
+use crate::error::AppError;
+use crate::history::{Event, record};
+use crate::retry::retry;
+use crate::{App, Principal, Via};
+use bursar_domain::history::{Changes, ObjectRef};
+use bursar_domain::identity::NewPassword;
+use bursar_domain::{Invalid, Locale};
+
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
+    pub confirmation: String,
+}
+
+pub(crate) fn user_ref(user: &crate::ports::UserRecord) -> ObjectRef {
+    ObjectRef {
+        kind: "user",
+        id: user.id.to_string(),
+        client: user.client_id,
+    }
+}
+
+impl App {
+    /// Changes the caller's password after checking the current one; every other session of
+    /// the user is signed out.
+    pub async fn change_password(
+        &self,
+        who: &Principal,
+        input: PasswordChange,
+    ) -> Result<(), AppError> {
+        who.require("profile.password")?;
+        if who.impersonator.is_some() {
+            return Err(AppError::refused(
+                "not_while_impersonating",
+                "the client's password cannot be changed while working as the client",
+            ));
+        }
+        let mut invalid = Invalid::default();
+        let new = invalid.check(NewPassword::parse(
+            "new_password",
+            &input.new,
+            Some(who.user.login.as_str()),
+        ));
+        if input.new != input.confirmation {
+            invalid.push(
+                "password_confirmation",
+                "mismatch",
+                "does not match the new password",
+            );
+        }
+        let current_ok = self
+            .passwords
+            .verify(&input.current, Some(&who.user.password_hash))
+            .await?;
+        if !current_ok {
+            invalid.push(
+                "current_password",
+                "wrong_password",
+                "is not your current password",
+            );
+        }
+        invalid.into_result()?;
+        let Some(new) = new else {
+            return Err(AppError::Internal("password parsed without value".into()));
+        };
+        let hash = self.passwords.hash(new.expose()).await?;
+        let now = self.now();
+        let keep = match &who.via {
+            Via::Session { id, .. } => Some(*id),
+            Via::Token { .. } => None,
+        };
+        retry(|| async {
+            let mut tx = self.store.write().await?;
+            tx.update_user_password(who.user.id, &hash, now).await?;
+            tx.revoke_user_sessions(who.user.id, keep, now).await?;
+            let event = Event {
+                object: user_ref(&who.user),
+                action: "change_password",
+                function: "profile.password",
+                changes: Changes::default().secret("password"),
+            };
+            record(tx.as_mut(), &who.actor(), now, event).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Stores the caller's interface language.
+    pub async fn set_locale(&self, who: &Principal, locale: Locale) -> Result<(), AppError> {
+        who.require("profile.language")?;
+        if locale == who.user.locale {
+            return Ok(());
+        }
+        let now = self.now();
+        retry(|| async {
+            let mut tx = self.store.write().await?;
+            tx.update_user_locale(who.user.id, locale.code(), now)
+                .await?;
+            let event = Event {
+                object: user_ref(&who.user),
+                action: "update",
+                function: "profile.language",
+                changes: Changes::default().diff("locale", &who.user.locale.code(), &locale.code()),
+            };
+            record(tx.as_mut(), &who.actor(), now, event).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+}

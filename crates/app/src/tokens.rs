@@ -1,0 +1,189 @@
+//! API tokens a user issues for themself: shown once, stored only as a digest, revocable,
+//! optionally expiring, and optionally limited to a subset of the issuer's functions.
+
+use crate::auth::TOKEN_PREFIX;
+use crate::error::AppError;
+use crate::history::{Event, record};
+use crate::ports::ApiTokenRecord;
+use crate::retry::retry;
+use crate::secrets::{digest, random_token};
+use crate::{App, Principal};
+use bursar_domain::history::{Changes, ObjectRef};
+use bursar_domain::{ApiTokenId, Invalid, functions};
+use jiff::SignedDuration;
+
+pub struct NewToken {
+    pub name: String,
+    /// Function keys; `None` = everything the issuer holds, now and later.
+    pub scope: Option<Vec<String>>,
+    pub expires_in_days: Option<u32>,
+}
+
+/// A freshly issued token: the record plus the secret, which is never shown again.
+pub struct IssuedToken {
+    pub token: ApiTokenRecord,
+    pub secret: String,
+}
+
+impl App {
+    pub async fn create_token(
+        &self,
+        who: &Principal,
+        input: NewToken,
+    ) -> Result<IssuedToken, AppError> {
+        who.require("profile.tokens")?;
+        if who.impersonator.is_some() {
+            // A token would outlive the session and act without naming the employee.
+            return Err(AppError::refused(
+                "not_while_impersonating",
+                "API tokens cannot be issued while working as a client",
+            ));
+        }
+        let (name, scope) = validate(who, &input)?;
+        let now = self.now();
+        let expires_at = input
+            .expires_in_days
+            .map(|days| now + SignedDuration::from_hours(24 * i64::from(days)));
+        let secret = format!("{TOKEN_PREFIX}{}", random_token());
+        let token = ApiTokenRecord {
+            id: ApiTokenId::new(),
+            user_id: who.user.id,
+            name,
+            token_hash: digest(&secret),
+            prefix: secret.chars().take(10).collect(),
+            scope,
+            created_at: now,
+            expires_at,
+            last_used_at: None,
+            revoked_at: None,
+        };
+        retry(|| async {
+            let mut tx = self.store.write().await?;
+            tx.insert_token(&token).await?;
+            let scope_text = token
+                .scope
+                .as_ref()
+                .map_or_else(|| "*".to_owned(), |s| s.join(","));
+            let changes = Changes::default()
+                .set("name", &token.name)
+                .set("scope", scope_text);
+            let event = Event {
+                object: token_ref(&token),
+                action: "create",
+                function: "profile.tokens",
+                changes,
+            };
+            record(tx.as_mut(), &who.actor(), now, event).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await?;
+        Ok(IssuedToken { token, secret })
+    }
+
+    pub async fn list_tokens(&self, who: &Principal) -> Result<Vec<ApiTokenRecord>, AppError> {
+        who.require("profile.tokens")?;
+        let mut tx = self.store.read().await?;
+        let tokens = tx.tokens_of_user(who.user.id).await?;
+        tx.commit().await?;
+        Ok(tokens)
+    }
+
+    /// Revokes one of the caller's own tokens; another user's token is "not found".
+    pub async fn revoke_token(&self, who: &Principal, id: ApiTokenId) -> Result<(), AppError> {
+        who.require("profile.tokens")?;
+        let now = self.now();
+        retry(|| async {
+            let mut tx = self.store.write().await?;
+            let token = tx
+                .tokens_of_user(who.user.id)
+                .await?
+                .into_iter()
+                .find(|t| t.id == id)
+                .ok_or(AppError::NotFound { what: "token" })?;
+            if token.revoked_at.is_some() {
+                return Ok(());
+            }
+            tx.revoke_token(id, now).await?;
+            let changes = Changes::default().diff("revoked", &false, &true);
+            let event = Event {
+                object: token_ref(&token),
+                action: "revoke",
+                function: "profile.tokens",
+                changes,
+            };
+            record(tx.as_mut(), &who.actor(), now, event).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+}
+
+fn token_ref(token: &ApiTokenRecord) -> ObjectRef {
+    ObjectRef {
+        kind: "api_token",
+        id: token.id.to_string(),
+        client: None,
+    }
+}
+
+fn validate(who: &Principal, input: &NewToken) -> Result<(String, Option<Vec<String>>), AppError> {
+    let mut invalid = Invalid::default();
+    let name = input.name.trim().to_owned();
+    if name.is_empty() {
+        invalid.push("name", "required", "is required");
+    } else if name.chars().count() > 100 {
+        invalid.push("name", "too_long", "must have at most 100 characters");
+    }
+    if input.expires_in_days.is_some_and(|d| d == 0 || d > 3650) {
+        invalid.push(
+            "expires_in_days",
+            "out_of_range",
+            "must be between 1 and 3650 days",
+        );
+    }
+    let scope = match &input.scope {
+        None if who.rights.is_narrowed() => {
+            invalid.push(
+                "scope",
+                "scope_required",
+                "a scoped token can only issue tokens with a scope within its own",
+            );
+            None
+        }
+        None => None,
+        Some(keys) => {
+            let mut unknown = Vec::new();
+            let mut not_held = Vec::new();
+            for key in keys {
+                match functions::find(key) {
+                    None => unknown.push(key.clone()),
+                    // `allows`, not `holds`: a scoped token may only pass on its own scope.
+                    Some(f) if !who.rights.allows(f) => not_held.push(key.clone()),
+                    Some(_) => {}
+                }
+            }
+            if !unknown.is_empty() {
+                invalid.push(
+                    "scope",
+                    "unknown_function",
+                    format!("unknown functions: {}", unknown.join(", ")),
+                );
+            }
+            if !not_held.is_empty() {
+                invalid.push(
+                    "scope",
+                    "function_not_held",
+                    format!("you do not hold: {}", not_held.join(", ")),
+                );
+            }
+            let mut keys = keys.clone();
+            keys.sort();
+            keys.dedup();
+            Some(keys)
+        }
+    };
+    invalid.into_result()?;
+    Ok((name, scope))
+}

@@ -1,0 +1,233 @@
+//! The function registry: every action of the product is a named *function* placed in a
+//! section tree, as in BILLmanager (Clients → Orders → Create order). This one static list
+//! drives route guards, panel menus and buttons, the API document (each operation names its
+//! function) and history entries, so none of those can drift from the others.
+//!
+//! Invariants (checked by tests): keys are unique, every function's section exists, every
+//! section's parent exists, and every name has an English and a Russian text.
+
+use crate::access::Audience;
+use serde::Serialize;
+
+/// A node of the section tree (Clients, Clients → Orders, …).
+#[derive(Debug, Serialize)]
+pub struct Section {
+    pub key: &'static str,
+    pub parent: Option<&'static str>,
+    pub name_en: &'static str,
+    pub name_ru: &'static str,
+}
+
+/// One named action.
+#[derive(Debug, Serialize)]
+pub struct Function {
+    pub key: &'static str,
+    pub section: &'static str,
+    pub name_en: &'static str,
+    pub name_ru: &'static str,
+    pub audience: Audience,
+}
+
+/// A function's key, as stored in grants and history.
+pub type FunctionKey = &'static str;
+
+macro_rules! function {
+    ($key:literal, $section:literal, $aud:ident, $en:literal, $ru:literal) => {
+        Function {
+            key: $key,
+            section: $section,
+            name_en: $en,
+            name_ru: $ru,
+            audience: Audience::$aud,
+        }
+    };
+}
+
+#[rustfmt::skip]
+pub static SECTIONS: &[Section] = &[
+    Section { key: "system", parent: None, name_en: "System", name_ru: "Система" },
+    Section { key: "session", parent: None, name_en: "Session", name_ru: "Сеанс" },
+    Section { key: "profile", parent: None, name_en: "My profile", name_ru: "Мой профиль" },
+    Section { key: "dashboard", parent: None, name_en: "Dashboard", name_ru: "Главная" },
+    Section { key: "clients", parent: None, name_en: "Clients", name_ru: "Клиенты" },
+    Section { key: "clients.clients", parent: Some("clients"), name_en: "Clients", name_ru: "Клиенты" },
+    Section { key: "clients.orders", parent: Some("clients"), name_en: "Orders", name_ru: "Заказы" },
+    Section { key: "clients.users", parent: Some("clients"), name_en: "Users and payers", name_ru: "Пользователи и плательщики" },
+    Section { key: "clients.groups", parent: Some("clients"), name_en: "Client groups", name_ru: "Группы клиентов" },
+    Section { key: "provider", parent: None, name_en: "Provider", name_ru: "Провайдер" },
+    Section { key: "provider.staff", parent: Some("provider"), name_en: "Staff", name_ru: "Сотрудники" },
+    Section { key: "provider.departments", parent: Some("provider"), name_en: "Departments", name_ru: "Отделы" },
+    Section { key: "provider.providers", parent: Some("provider"), name_en: "Providers", name_ru: "Провайдеры" },
+    Section { key: "provider.companies", parent: Some("provider"), name_en: "Companies", name_ru: "Компании" },
+    Section { key: "directories", parent: None, name_en: "Directories", name_ru: "Справочники" },
+    Section { key: "directories.currencies", parent: Some("directories"), name_en: "Currencies", name_ru: "Валюты" },
+    Section { key: "account", parent: None, name_en: "My account", name_ru: "Моя учётная запись" },
+    Section { key: "tools", parent: None, name_en: "Tools", name_ru: "Инструменты" },
+    Section { key: "tools.history", parent: Some("tools"), name_en: "History", name_ru: "История" },
+];
+
+#[rustfmt::skip]
+pub static FUNCTIONS: &[Function] = &[
+    function!("system.health", "system", Public, "Health and readiness probes", "Проверки работоспособности"),
+    function!("system.api_docs", "system", Public, "API document and browser", "Описание API и просмотрщик"),
+    function!("system.assets", "system", Public, "Static assets", "Статические файлы"),
+    function!("system.functions", "system", Anyone, "View the function registry", "Просмотр реестра функций"),
+    function!("system.install", "system", System, "Installation", "Установка"),
+    function!("system.cli", "system", System, "Operator command line", "Командная строка оператора"),
+    function!("auth.login", "session", Public, "Sign in", "Вход"),
+    function!("client.register", "session", Public, "Register as a client", "Регистрация клиента"),
+    function!("auth.logout", "session", Anyone, "Sign out", "Выход"),
+    function!("ui.language", "session", Public, "Switch the interface language", "Переключение языка интерфейса"),
+    function!("ui.home", "session", Public, "Start page: send a visitor to their panel", "Стартовая страница: переход в свою панель"),
+    function!("ui.not_found", "system", Public, "Page-not-found answer of the panels", "Ответ панелей «страница не найдена»"),
+    function!("profile.view", "profile", Anyone, "View own profile", "Просмотр своего профиля"),
+    function!("profile.language", "profile", Anyone, "Save own interface language", "Сохранение своего языка интерфейса"),
+    function!("profile.password", "profile", Anyone, "Change own password", "Смена своего пароля"),
+    function!("profile.tokens", "profile", Anyone, "Manage own API tokens", "Управление своими API-токенами"),
+    function!("profile.history", "profile", Anyone, "History of own account", "История своей учётной записи"),
+    function!("dashboard.staff", "dashboard", Staff, "Staff panel dashboard", "Главная панели сотрудника"),
+    function!("dashboard.client", "dashboard", Client, "Client area dashboard", "Главная личного кабинета"),
+    function!("account.users", "account", Client, "Users and their rights", "Пользователи и их права"),
+    function!("account.payers", "account", Client, "Payers", "Плательщики"),
+    function!("account.finances", "account", Client, "Finances: payments, expenses, documents", "Финансы: платежи, расходы, документы"),
+    function!("account.ordering", "account", Client, "Ordering services", "Заказ услуг"),
+    function!("account.services", "account", Client, "Managing services", "Управление услугами"),
+    function!("account.support", "account", Client, "Support requests", "Обращения в поддержку"),
+    function!("client.list", "clients.clients", Staff, "Client list and client card", "Список клиентов и карточка клиента"),
+    function!("client.create", "clients.clients", Staff, "Add client", "Добавление клиента"),
+    function!("client.edit", "clients.clients", Staff, "Edit client", "Изменение клиента"),
+    function!("client.delete", "clients.clients", Staff, "Delete client", "Удаление клиента"),
+    function!("client.clear_data", "clients.clients", Staff, "Clear client data (GDPR)", "Очистка данных клиента (GDPR)"),
+    function!("client.export", "clients.clients", Staff, "Export client's personal data", "Выгрузка персональных данных клиента"),
+    function!("client.history", "clients.clients", Staff, "Client history", "История клиента"),
+    function!("client.providers", "clients.clients", Staff, "Connect client to providers", "Подключение клиента к провайдерам"),
+    function!("client.groups", "clients.clients", Staff, "Put client in groups", "Включение клиента в группы"),
+    function!("client.message", "clients.clients", Staff, "Send a message to the client", "Отправка сообщения клиенту"),
+    function!("client.login_as", "clients.clients", Staff, "Log in as client", "Вход от имени клиента"),
+    function!("client.users", "clients.users", Staff, "Client's users", "Пользователи клиента"),
+    function!("client.payers", "clients.users", Staff, "Client's payers", "Плательщики клиента"),
+    function!("client_group.list", "clients.groups", Staff, "Client group list", "Список групп клиентов"),
+    function!("client_group.edit", "clients.groups", Staff, "Add, edit and delete client groups", "Добавление, изменение и удаление групп клиентов"),
+    function!("client.order.history", "clients.orders", Staff, "Order history", "История заказов"),
+    function!("client.order.details", "clients.orders", Staff, "Order details", "Подробности заказа"),
+    function!("client.order.create", "clients.orders", Staff, "Create order (new order or from cart)", "Создание заказа (новый заказ или из корзины)"),
+    function!("client.order.print_invoice", "clients.orders", Staff, "Print invoice", "Печать счёта"),
+    function!("staff.list", "provider.staff", Staff, "Staff list", "Список сотрудников"),
+    function!("staff.create", "provider.staff", Staff, "Add employee", "Добавление сотрудника"),
+    function!("staff.edit", "provider.staff", Staff, "Edit, disable and enable employees", "Изменение, отключение и включение сотрудников"),
+    function!("staff.delete", "provider.staff", Staff, "Delete employee", "Удаление сотрудника"),
+    function!("staff.permissions", "provider.staff", Staff, "Employee permissions", "Права сотрудника"),
+    function!("department.list", "provider.departments", Staff, "Department list", "Список отделов"),
+    function!("department.create", "provider.departments", Staff, "Add department", "Добавление отдела"),
+    function!("department.edit", "provider.departments", Staff, "Edit department", "Изменение отдела"),
+    function!("department.delete", "provider.departments", Staff, "Delete department", "Удаление отдела"),
+    function!("department.permissions", "provider.departments", Staff, "Department permissions", "Права отдела"),
+    function!("provider.list", "provider.providers", Staff, "Provider list", "Список провайдеров"),
+    function!("provider.edit", "provider.providers", Staff, "Add, edit and delete providers", "Добавление, изменение и удаление провайдеров"),
+    function!("company.list", "provider.companies", Staff, "Company list", "Список компаний"),
+    function!("company.edit", "provider.companies", Staff, "Add, edit and delete companies", "Добавление, изменение и удаление компаний"),
+    function!("currency.list", "directories.currencies", Staff, "Currency directory", "Справочник валют"),
+    function!("currency.edit", "directories.currencies", Staff, "Enable and disable currencies", "Включение и отключение валют"),
+    function!("history.view", "tools.history", Staff, "View the history of all records", "Просмотр истории всех записей"),
+];
+
+/// Looks a function up by key.
+pub fn find(key: &str) -> Option<&'static Function> {
+    FUNCTIONS.iter().find(|f| f.key == key)
+}
+
+/// Looks a section up by key.
+pub fn section(key: &str) -> Option<&'static Section> {
+    SECTIONS.iter().find(|s| s.key == key)
+}
+
+/// Whether `section` is `ancestor` or lies beneath it.
+pub fn section_within(section: &str, ancestor: &str) -> bool {
+    let mut current = Some(section);
+    while let Some(key) = current {
+        if key == ancestor {
+            return true;
+        }
+        current = self::section(key).and_then(|s| s.parent);
+    }
+    false
+}
+
+/// The functions of `audience` under a section key (recursively), or the one function named
+/// `key`; `None` when `key` names neither. Lets a permission screen enable a whole section.
+pub fn expand(key: &str, audience: Audience) -> Option<Vec<&'static Function>> {
+    if let Some(f) = find(key) {
+        return Some(vec![f]);
+    }
+    section(key)?;
+    Some(
+        FUNCTIONS
+            .iter()
+            .filter(|f| f.audience == audience && section_within(f.section, key))
+            .collect(),
+    )
+}
+
+impl Function {
+    pub fn name(&self, locale: crate::Locale) -> &'static str {
+        match locale {
+            crate::Locale::En => self.name_en,
+            crate::Locale::Ru => self.name_ru,
+        }
+    }
+
+    /// Functions that can be granted to a department, an employee, a client user or a token,
+    /// as opposed to public ones and those every signed-in user holds.
+    pub fn is_grantable(&self) -> bool {
+        matches!(self.audience, Audience::Staff | Audience::Client)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn a_section_expands_to_its_functions_recursively() {
+        let keys = |k: &str| {
+            expand(k, Audience::Staff).map(|fs| fs.iter().map(|f| f.key).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            keys("client.order.create"),
+            Some(vec!["client.order.create"])
+        );
+        let clients = keys("clients").unwrap_or_default();
+        assert!(
+            clients.contains(&"client.list") && clients.contains(&"client.order.print_invoice")
+        );
+        assert!(!clients.contains(&"staff.list"));
+        assert_eq!(keys("nothing"), None);
+    }
+
+    #[test]
+    fn keys_are_unique_and_sections_exist() {
+        let mut seen = HashSet::new();
+        for f in FUNCTIONS {
+            assert!(seen.insert(f.key), "duplicate function {}", f.key);
+            assert!(
+                section(f.section).is_some(),
+                "{} has unknown section",
+                f.key
+            );
+            assert!(!f.name_en.is_empty() && !f.name_ru.is_empty());
+        }
+        let mut sections = HashSet::new();
+        for s in SECTIONS {
+            assert!(sections.insert(s.key), "duplicate section {}", s.key);
+            assert!(
+                find(s.key).is_none(),
+                "section {} shadows a function",
+                s.key
+            );
+            if let Some(p) = s.parent {
+                assert!(section(p).is_some(), "{} has unknown parent", s.key);
+            }
+        }
+    }
+}

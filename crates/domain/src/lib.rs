@@ -1,0 +1,26 @@
+//! Bursar's domain: the types and rules of a hosting provider's billing panel, with no IO.
+//!
+//! Everything here is pure and deterministic so that the API, the panels, the CLI and the job
+//! worker, which all call into `bursar-app`, cannot disagree about a rule. Values that can be
+//! invalid (a login, an e-mail, a password) are parsed once at the edge into types that can
+//! only hold valid data ("parse, don't validate").
+#![forbid(unsafe_code)]
+
+pub mod access;
+pub mod clients;
+pub mod departments;
+pub mod directory;
+pub mod functions;
+pub mod history;
+pub mod identity;
+pub mod ids;
+pub mod locale;
+pub mod permissions;
+pub mod staff;
+pub mod validation;
+
+pub use access::{Audience, Rights};
+pub use functions::{Function, FunctionKey};
+pub use ids::*;
+pub use locale::Locale;
+pub use validation::{FieldError, Invalid};

@@ -1,0 +1,50 @@
+//! Sign in and out.
+
+use super::{HttpConfig, LoginAnswer, LoginBody, MeDto};
+use crate::cookies;
+use crate::guard::{AppExt, Caller, client_ip};
+use crate::json::ApiJson;
+use crate::problem::ApiResult;
+use axum::Extension;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::http::header::{SET_COOKIE, USER_AGENT};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use bursar_app::auth::LoginInput;
+
+pub async fn login(
+    Extension(app): AppExt,
+    Extension(cfg): Extension<HttpConfig>,
+    parts: Parts,
+    ApiJson(body): ApiJson<LoginBody>,
+) -> ApiResult<Response> {
+    let input = LoginInput {
+        ident: body.login,
+        password: body.password,
+        ip: client_ip(&parts),
+        user_agent: parts
+            .headers
+            .get(USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        replaces: cookies::read(&parts.headers, cookies::SESSION),
+    };
+    let outcome = app.login(input).await?;
+    let cookie = cookies::set(cookies::SESSION, &outcome.secret, None, cfg.secure_cookies);
+    let answer = LoginAnswer {
+        token: outcome.secret,
+        user: MeDto::from(&outcome.principal),
+    };
+    Ok(([(SET_COOKIE, cookie)], Json(answer)).into_response())
+}
+
+pub async fn logout(
+    Extension(app): AppExt,
+    Extension(cfg): Extension<HttpConfig>,
+    Caller(who): Caller,
+) -> ApiResult<Response> {
+    app.logout(&who).await?;
+    let cookie = cookies::set(cookies::SESSION, "", Some(0), cfg.secure_cookies);
+    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie)]).into_response())
+}

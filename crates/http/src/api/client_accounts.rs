@@ -1,0 +1,338 @@
+//! A client's users and payers: for staff under `/api/v1/clients/{id}/…`, for the client's
+//! own users under `/api/v1/account/…` (always their own client).
+
+use super::clients::{ClientUserDto, PayerDto, client_id};
+use crate::guard::{AppExt, Caller};
+use crate::json::ApiJson;
+use crate::problem::{ApiResult, Problem};
+use axum::Extension;
+use axum::Json;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use bursar_app::client_accounts::{ClientUserInput, PayerInput};
+use bursar_app::{App, Principal};
+use bursar_domain::{ClientId, PayerId, UserId};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClientUserBody {
+    /// Only on create.
+    pub login: Option<String>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub password: Option<String>,
+    pub is_active: Option<bool>,
+    /// Client functions (`account.finances`, `account.ordering`, `account.services`,
+    /// `account.support`, `account.users`, `account.payers`); replaces the set.
+    pub functions: Option<Vec<String>>,
+}
+
+impl From<ClientUserBody> for ClientUserInput {
+    fn from(b: ClientUserBody) -> Self {
+        ClientUserInput {
+            login: b.login,
+            name: b.name,
+            email: b.email,
+            password: b.password,
+            is_active: b.is_active,
+            functions: b.functions,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ClientUserList {
+    pub items: Vec<ClientUserDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CreatedId {
+    pub id: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PayerBody {
+    /// `person`, `company` or `sole_proprietor`.
+    pub kind: Option<String>,
+    pub name: Option<String>,
+    /// ISO 3166 alpha-2.
+    pub country: Option<String>,
+    pub address: Option<String>,
+    /// Tax number or VAT id.
+    pub tax_number: Option<String>,
+    /// Where financial documents go.
+    pub email: Option<String>,
+    pub is_default: Option<bool>,
+}
+
+impl From<PayerBody> for PayerInput {
+    fn from(b: PayerBody) -> Self {
+        PayerInput {
+            kind: b.kind,
+            name: b.name,
+            country: b.country,
+            address: b.address,
+            tax_number: b.tax_number,
+            email: b.email,
+            is_default: b.is_default,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PayerList {
+    pub items: Vec<PayerDto>,
+}
+
+fn own_client(who: &Principal) -> Result<ClientId, Problem> {
+    who.user.client_id.ok_or_else(Problem::not_found)
+}
+
+fn id<T: std::str::FromStr>(raw: &str) -> Result<T, Problem> {
+    raw.parse().map_err(|_| Problem::not_found())
+}
+
+async fn users_of(app: &App, who: &Principal, client: ClientId) -> ApiResult<Json<ClientUserList>> {
+    let items = app
+        .list_client_users(who, client)
+        .await?
+        .into_iter()
+        .map(|v| ClientUserDto::new(v.user, v.functions))
+        .collect();
+    Ok(Json(ClientUserList { items }))
+}
+
+async fn payers_of(app: &App, who: &Principal, client: ClientId) -> ApiResult<Json<PayerList>> {
+    Ok(Json(PayerList {
+        items: app
+            .list_payers(who, client)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    }))
+}
+
+// Staff: /api/v1/clients/{id}/users and /payers.
+
+pub async fn users(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(c): Path<String>,
+) -> ApiResult<Json<ClientUserList>> {
+    users_of(&app, &who, client_id(&c)?).await
+}
+
+pub async fn create_user(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(c): Path<String>,
+    ApiJson(b): ApiJson<ClientUserBody>,
+) -> ApiResult<(StatusCode, Json<CreatedId>)> {
+    let id = app
+        .create_client_user(&who, client_id(&c)?, b.into())
+        .await?;
+    Ok((StatusCode::CREATED, Json(CreatedId { id: id.to_string() })))
+}
+
+pub async fn update_user(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path((c, u)): Path<(String, String)>,
+    ApiJson(b): ApiJson<ClientUserBody>,
+) -> ApiResult<StatusCode> {
+    app.update_client_user(&who, client_id(&c)?, id::<UserId>(&u)?, b.into())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn delete_user(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path((c, u)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    app.delete_client_user(&who, client_id(&c)?, id::<UserId>(&u)?)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn payers(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(c): Path<String>,
+) -> ApiResult<Json<PayerList>> {
+    payers_of(&app, &who, client_id(&c)?).await
+}
+
+pub async fn create_payer(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(c): Path<String>,
+    ApiJson(b): ApiJson<PayerBody>,
+) -> ApiResult<(StatusCode, Json<PayerDto>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            app.save_payer(&who, client_id(&c)?, None, b.into())
+                .await?
+                .into(),
+        ),
+    ))
+}
+
+pub async fn update_payer(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path((c, p)): Path<(String, String)>,
+    ApiJson(b): ApiJson<PayerBody>,
+) -> ApiResult<Json<PayerDto>> {
+    Ok(Json(
+        app.save_payer(&who, client_id(&c)?, Some(id::<PayerId>(&p)?), b.into())
+            .await?
+            .into(),
+    ))
+}
+
+pub async fn delete_payer(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path((c, p)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    app.delete_payer(&who, client_id(&c)?, id::<PayerId>(&p)?)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// Client area: /api/v1/account/users and /payers.
+
+pub async fn my_users(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+) -> ApiResult<Json<ClientUserList>> {
+    users_of(&app, &who, own_client(&who)?).await
+}
+
+pub async fn my_create_user(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    ApiJson(b): ApiJson<ClientUserBody>,
+) -> ApiResult<(StatusCode, Json<CreatedId>)> {
+    let id = app
+        .create_client_user(&who, own_client(&who)?, b.into())
+        .await?;
+    Ok((StatusCode::CREATED, Json(CreatedId { id: id.to_string() })))
+}
+
+pub async fn my_update_user(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(u): Path<String>,
+    ApiJson(b): ApiJson<ClientUserBody>,
+) -> ApiResult<StatusCode> {
+    app.update_client_user(&who, own_client(&who)?, id::<UserId>(&u)?, b.into())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn my_delete_user(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(u): Path<String>,
+) -> ApiResult<StatusCode> {
+    app.delete_client_user(&who, own_client(&who)?, id::<UserId>(&u)?)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn my_payers(Extension(app): AppExt, Caller(who): Caller) -> ApiResult<Json<PayerList>> {
+    payers_of(&app, &who, own_client(&who)?).await
+}
+
+pub async fn my_create_payer(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    ApiJson(b): ApiJson<PayerBody>,
+) -> ApiResult<(StatusCode, Json<PayerDto>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            app.save_payer(&who, own_client(&who)?, None, b.into())
+                .await?
+                .into(),
+        ),
+    ))
+}
+
+pub async fn my_update_payer(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(p): Path<String>,
+    ApiJson(b): ApiJson<PayerBody>,
+) -> ApiResult<Json<PayerDto>> {
+    Ok(Json(
+        app.save_payer(&who, own_client(&who)?, Some(id::<PayerId>(&p)?), b.into())
+            .await?
+            .into(),
+    ))
+}
+
+pub async fn my_delete_payer(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(p): Path<String>,
+) -> ApiResult<StatusCode> {
+    app.delete_payer(&who, own_client(&who)?, id::<PayerId>(&p)?)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn my_export(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+) -> ApiResult<Json<serde_json::Value>> {
+    Ok(Json(app.export_client_data(&who, own_client(&who)?).await?))
+}
+
+#[rustfmt::skip]
+pub(super) fn routes(g: crate::Guarded) -> crate::Guarded {
+    use crate::openapi::Doc;
+    use axum::http::Method as M;
+    g.op(M::GET, "/api/v1/clients/{id}/users", "client.users",
+        Doc::new("clients", "The client's users and their functions").returns::<ClientUserList>(200), users)
+    .op(M::POST, "/api/v1/clients/{id}/users", "client.users",
+        Doc::new("clients", "Add a user to the client").body::<ClientUserBody>().returns::<CreatedId>(201), create_user)
+    .op(M::PATCH, "/api/v1/clients/{id}/users/{user_id}", "client.users",
+        Doc::new("clients", "Edit a client's user and its functions").body::<ClientUserBody>().no_content(), update_user)
+    .op(M::DELETE, "/api/v1/clients/{id}/users/{user_id}", "client.users",
+        Doc::new("clients", "Delete a client's user (not the main one)").no_content(), delete_user)
+    .op(M::GET, "/api/v1/clients/{id}/payers", "client.payers",
+        Doc::new("clients", "The client's payers").returns::<PayerList>(200), payers)
+    .op(M::POST, "/api/v1/clients/{id}/payers", "client.payers",
+        Doc::new("clients", "Add a payer (the first one is the default)").body::<PayerBody>().returns::<PayerDto>(201), create_payer)
+    .op(M::PATCH, "/api/v1/clients/{id}/payers/{payer_id}", "client.payers",
+        Doc::new("clients", "Edit a payer").body::<PayerBody>().returns::<PayerDto>(200), update_payer)
+    .op(M::DELETE, "/api/v1/clients/{id}/payers/{payer_id}", "client.payers",
+        Doc::new("clients", "Delete a payer").no_content(), delete_payer)
+    .op(M::GET, "/api/v1/account/users", "account.users",
+        Doc::new("account", "Your client's users").returns::<ClientUserList>(200), my_users)
+    .op(M::POST, "/api/v1/account/users", "account.users",
+        Doc::new("account", "Add a user with some of your client's functions").body::<ClientUserBody>().returns::<CreatedId>(201),
+        my_create_user)
+    .op(M::PATCH, "/api/v1/account/users/{user_id}", "account.users",
+        Doc::new("account", "Edit one of your client's users").body::<ClientUserBody>().no_content(), my_update_user)
+    .op(M::DELETE, "/api/v1/account/users/{user_id}", "account.users",
+        Doc::new("account", "Delete one of your client's users").no_content(), my_delete_user)
+    .op(M::GET, "/api/v1/account/payers", "account.payers",
+        Doc::new("account", "Your payers").returns::<PayerList>(200), my_payers)
+    .op(M::POST, "/api/v1/account/payers", "account.payers",
+        Doc::new("account", "Add a payer").body::<PayerBody>().returns::<PayerDto>(201), my_create_payer)
+    .op(M::PATCH, "/api/v1/account/payers/{payer_id}", "account.payers",
+        Doc::new("account", "Edit a payer").body::<PayerBody>().returns::<PayerDto>(200), my_update_payer)
+    .op(M::DELETE, "/api/v1/account/payers/{payer_id}", "account.payers",
+        Doc::new("account", "Delete a payer").no_content(), my_delete_payer)
+    .op(M::GET, "/api/v1/account/export", "account.users",
+        Doc::new("account", "Every personal datum held about your client (GDPR Art. 15)"), my_export)
+}

@@ -1,0 +1,600 @@
+//! Clients → Clients: the list, the card, and what staff do to a client.
+
+use super::HistoryPage;
+use super::PageQuery;
+use super::directory::ProviderDto;
+use crate::guard::{AppExt, Caller, client_ip};
+use crate::json::{ApiJson, ApiQuery};
+use crate::problem::{ApiResult, Problem};
+use axum::Extension;
+use axum::Json;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use bursar_app::AppError;
+use bursar_app::clients::{ClientCard, ClientChanges, NewClientInput};
+use bursar_app::ports::{
+    ClientFilter, ClientListItem, ClientSort, ClientStatus, Page, PayerRecord, UserRecord,
+};
+use bursar_domain::clients::Characteristic;
+use bursar_domain::{ClientId, ProviderId};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewClientBody {
+    /// Only when the providers enable "login at registration"; otherwise the e-mail is the login.
+    pub login: Option<String>,
+    pub email: String,
+    /// Provider ids (at least one).
+    pub providers: Vec<String>,
+    /// `en` or `ru`.
+    pub locale: Option<String>,
+    /// ISO 3166 alpha-2.
+    pub country: Option<String>,
+    /// Contact person.
+    pub name: String,
+    /// Omit both to have a password generated (returned once).
+    pub password: Option<String>,
+    pub password_confirmation: Option<String>,
+    /// The registering employee's id (default: you).
+    pub staff_id: Option<String>,
+    /// Internal note.
+    pub comment: Option<String>,
+    /// Send the registration e-mail.
+    #[serde(default)]
+    pub send_notification: bool,
+}
+
+impl From<NewClientBody> for NewClientInput {
+    fn from(b: NewClientBody) -> Self {
+        NewClientInput {
+            login: b.login,
+            email: b.email,
+            providers: b.providers,
+            locale: b.locale,
+            country: b.country,
+            name: b.name,
+            password: b.password,
+            password_confirmation: b.password_confirmation,
+            staff_id: b.staff_id,
+            comment: b.comment,
+            send_notification: b.send_notification,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CreatedClientDto {
+    pub id: String,
+    pub main_user_id: String,
+    /// Present when the password was generated: shown only now.
+    pub generated_password: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClientPatch {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub locale: Option<String>,
+    pub country: Option<String>,
+    pub phone: Option<String>,
+    pub phone_verified: Option<bool>,
+    /// One tag; empty clears it.
+    pub label: Option<String>,
+    /// `common`, `good` or `problematic`.
+    pub characteristic: Option<String>,
+    pub staff_id: Option<String>,
+    pub comment: Option<String>,
+}
+
+impl From<ClientPatch> for ClientChanges {
+    fn from(b: ClientPatch) -> Self {
+        ClientChanges {
+            name: b.name,
+            email: b.email,
+            locale: b.locale,
+            country: b.country,
+            phone: b.phone,
+            phone_verified: b.phone_verified,
+            label: b.label,
+            characteristic: b.characteristic,
+            staff_id: b.staff_id,
+            comment: b.comment,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ClientSummary {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub login: Option<String>,
+    /// `active` (has an active service) or `inactive`.
+    pub status: String,
+    pub label: Option<String>,
+    pub characteristic: String,
+    pub country: Option<String>,
+    #[schema(value_type = String, format = DateTime)]
+    pub registered_at: jiff::Timestamp,
+}
+
+impl From<ClientListItem> for ClientSummary {
+    fn from(i: ClientListItem) -> Self {
+        let c = i.client;
+        ClientSummary {
+            id: c.id.to_string(),
+            name: c.name.to_string(),
+            email: c.email.to_string(),
+            login: i.main_login,
+            status: if i.active { "active" } else { "inactive" }.to_owned(),
+            label: c.label,
+            characteristic: c.characteristic.code().to_owned(),
+            country: c.country.map(|c| c.code().to_owned()),
+            registered_at: c.created_at,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ClientPage {
+    pub items: Vec<ClientSummary>,
+    pub page: u32,
+    pub per_page: u32,
+    pub total: i64,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ClientQuery {
+    /// Words matched against the beginnings of the words of name, e-mail and logins.
+    pub q: Option<String>,
+    pub label: Option<String>,
+    /// `active` or `inactive`.
+    pub status: Option<String>,
+    /// Provider id.
+    pub provider: Option<String>,
+    /// Client group id.
+    pub group: Option<String>,
+    /// `common`, `good` or `problematic`.
+    pub characteristic: Option<String>,
+    /// `newest` (default), `oldest`, `name` or `email`.
+    pub sort: Option<String>,
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ClientUserDto {
+    pub id: String,
+    pub login: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub is_main: bool,
+    pub is_active: bool,
+    /// The client functions the user holds.
+    pub functions: Vec<String>,
+}
+
+impl ClientUserDto {
+    pub fn new(u: UserRecord, functions: Vec<String>) -> Self {
+        ClientUserDto {
+            id: u.id.to_string(),
+            login: u.login.to_string(),
+            name: u.name.to_string(),
+            email: u.email.map(|e| e.to_string()),
+            is_main: u.is_main,
+            is_active: u.is_active,
+            functions,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PayerDto {
+    pub id: String,
+    /// `person`, `company` or `sole_proprietor`.
+    pub kind: String,
+    pub name: String,
+    pub country: String,
+    pub address: Option<String>,
+    pub tax_number: Option<String>,
+    pub email: Option<String>,
+    pub is_default: bool,
+}
+
+impl From<PayerRecord> for PayerDto {
+    fn from(p: PayerRecord) -> Self {
+        PayerDto {
+            id: p.id.to_string(),
+            kind: p.kind.code().to_owned(),
+            name: p.name,
+            country: p.country.code().to_owned(),
+            address: p.address,
+            tax_number: p.tax_number,
+            email: p.email,
+            is_default: p.is_default,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GroupRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// The client card.
+#[derive(Serialize, ToSchema)]
+pub struct ClientDto {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub locale: String,
+    pub country: Option<String>,
+    pub phone: Option<String>,
+    pub phone_verified: bool,
+    pub label: Option<String>,
+    pub characteristic: String,
+    pub status: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub registered_at: jiff::Timestamp,
+    pub registration_ip: Option<String>,
+    pub staff_id: Option<String>,
+    pub staff_login: Option<String>,
+    pub comment: Option<String>,
+    pub anonymized: bool,
+    pub users: Vec<ClientUserDto>,
+    pub providers: Vec<ProviderDto>,
+    pub groups: Vec<GroupRef>,
+    pub payers: Vec<PayerDto>,
+}
+
+impl From<ClientCard> for ClientDto {
+    fn from(card: ClientCard) -> Self {
+        let c = card.client;
+        ClientDto {
+            id: c.id.to_string(),
+            name: c.name.to_string(),
+            email: c.email.to_string(),
+            locale: c.locale.code().to_owned(),
+            country: c.country.map(|c| c.code().to_owned()),
+            phone: c.phone.map(|p| p.to_string()),
+            phone_verified: c.phone_verified,
+            label: c.label,
+            characteristic: c.characteristic.code().to_owned(),
+            status: if card.active { "active" } else { "inactive" }.to_owned(),
+            registered_at: c.created_at,
+            registration_ip: c.registration_ip,
+            staff_id: c.staff_id.map(|s| s.to_string()),
+            staff_login: card.staff_login,
+            comment: c.comment,
+            anonymized: c.anonymized_at.is_some(),
+            users: card
+                .users
+                .into_iter()
+                .map(|u| ClientUserDto::new(u, Vec::new()))
+                .collect(),
+            providers: card.providers.into_iter().map(Into::into).collect(),
+            groups: card
+                .groups
+                .into_iter()
+                .map(|g| GroupRef {
+                    id: g.id.to_string(),
+                    name: g.name,
+                })
+                .collect(),
+            payers: card.payers.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GroupsBody {
+    /// Client group ids (replaces the set).
+    pub groups: Vec<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessageBody {
+    pub subject: String,
+    pub message: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LoginAsAnswer {
+    /// A client-area session secret for the client's main user, to send as the
+    /// `bursar_session` cookie; your own session is untouched. History records you acting
+    /// as the client.
+    pub token: String,
+}
+
+pub(super) fn client_id(raw: &str) -> Result<ClientId, Problem> {
+    raw.parse().map_err(|_| Problem::not_found())
+}
+
+fn parse_opt<T>(
+    field: &str,
+    raw: Option<String>,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Option<T>, AppError> {
+    raw.filter(|v| !v.is_empty())
+        .map(|v| {
+            parse(&v).ok_or_else(|| {
+                AppError::invalid(
+                    field,
+                    "invalid_filter",
+                    format!("`{v}` is not a valid value"),
+                )
+            })
+        })
+        .transpose()
+}
+
+pub async fn list(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    ApiQuery(q): ApiQuery<ClientQuery>,
+) -> ApiResult<Json<ClientPage>> {
+    let filter = ClientFilter {
+        words: Vec::new(),
+        label: q.label.filter(|l| !l.is_empty()),
+        status: parse_opt("status", q.status, |v| match v {
+            "active" => Some(ClientStatus::Active),
+            "inactive" => Some(ClientStatus::Inactive),
+            _ => None,
+        })?,
+        provider: parse_opt("provider", q.provider, |v| v.parse().ok())?,
+        group: parse_opt("group", q.group, |v| v.parse().ok())?,
+        characteristic: parse_opt("characteristic", q.characteristic, |v| {
+            v.parse::<Characteristic>().ok()
+        })?,
+        sort: parse_opt("sort", q.sort, |v| match v {
+            "newest" => Some(ClientSort::Newest),
+            "oldest" => Some(ClientSort::Oldest),
+            "name" => Some(ClientSort::Name),
+            "email" => Some(ClientSort::Email),
+            _ => None,
+        })?
+        .unwrap_or_default(),
+    };
+    let page = app
+        .list_clients(&who, q.q.as_deref(), filter, Page::new(q.page, q.per_page))
+        .await?;
+    Ok(Json(ClientPage {
+        items: page.items.into_iter().map(Into::into).collect(),
+        page: page.page,
+        per_page: page.per_page,
+        total: page.total,
+    }))
+}
+
+pub async fn create(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    ApiJson(b): ApiJson<NewClientBody>,
+) -> ApiResult<(StatusCode, Json<CreatedClientDto>)> {
+    let created = app.create_client(&who, b.into()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedClientDto {
+            id: created.id.to_string(),
+            main_user_id: created.main_user.to_string(),
+            generated_password: created.generated_password,
+        }),
+    ))
+}
+
+pub async fn show(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ClientDto>> {
+    Ok(Json(app.client_card(&who, client_id(&id)?).await?.into()))
+}
+
+pub async fn update(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<ClientPatch>,
+) -> ApiResult<Json<ClientDto>> {
+    let id = client_id(&id)?;
+    app.update_client(&who, id, b.into()).await?;
+    Ok(Json(app.client_card(&who, id).await?.into()))
+}
+
+pub async fn delete(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    app.delete_client(&who, client_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn clear_data(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    app.clear_client_data(&who, client_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn export(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    Ok(Json(app.export_client_data(&who, client_id(&id)?).await?))
+}
+
+pub async fn history(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<HistoryPage>> {
+    Ok(Json(
+        app.client_history(&who, client_id(&id)?, Page::new(q.page, q.per_page))
+            .await?
+            .into(),
+    ))
+}
+
+pub async fn connect_provider(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path((id, p)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let p: ProviderId = p.parse().map_err(|_| Problem::not_found())?;
+    app.set_client_provider(&who, client_id(&id)?, p, true)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn disconnect_provider(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path((id, p)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let p: ProviderId = p.parse().map_err(|_| Problem::not_found())?;
+    app.set_client_provider(&who, client_id(&id)?, p, false)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn set_groups(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<GroupsBody>,
+) -> ApiResult<StatusCode> {
+    app.set_client_groups(&who, client_id(&id)?, b.groups)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn message(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<MessageBody>,
+) -> ApiResult<StatusCode> {
+    app.message_client(&who, client_id(&id)?, &b.subject, &b.message)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn login_as(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<LoginAsAnswer>> {
+    let token = app.login_as_client(&who, client_id(&id)?).await?;
+    Ok(Json(LoginAsAnswer { token }))
+}
+
+/// Self-registration in the client area (public).
+pub async fn register(
+    Extension(app): AppExt,
+    parts: Parts,
+    ApiJson(b): ApiJson<RegisterBody>,
+) -> ApiResult<(StatusCode, Json<CreatedClientDto>)> {
+    let input = NewClientInput {
+        login: b.login,
+        email: b.email,
+        providers: vec![b.provider],
+        locale: b.locale,
+        country: b.country,
+        name: b.name,
+        password: Some(b.password),
+        password_confirmation: Some(b.password_confirmation),
+        ..NewClientInput::default()
+    };
+    let created = app.register_client(input, client_ip(&parts)).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedClientDto {
+            id: created.id.to_string(),
+            main_user_id: created.main_user.to_string(),
+            generated_password: None,
+        }),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterBody {
+    /// Provider id (see `GET /api/v1/registration/providers`).
+    pub provider: String,
+    pub login: Option<String>,
+    pub email: String,
+    pub name: String,
+    pub password: String,
+    pub password_confirmation: String,
+    pub locale: Option<String>,
+    pub country: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RegistrationProviders {
+    pub items: Vec<ProviderDto>,
+}
+
+pub async fn registration_providers(
+    Extension(app): AppExt,
+) -> ApiResult<Json<RegistrationProviders>> {
+    Ok(Json(RegistrationProviders {
+        items: app
+            .registration_providers()
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    }))
+}
+
+#[rustfmt::skip]
+pub(super) fn routes(g: crate::Guarded) -> crate::Guarded {
+    use crate::openapi::Doc;
+    use axum::http::Method as M;
+    g.op(M::GET, "/api/v1/clients", "client.list",
+        Doc::new("clients", "Clients, filtered, sorted and paginated").query::<ClientQuery>().returns::<ClientPage>(200), list)
+    .op(M::POST, "/api/v1/clients", "client.create",
+        Doc::new("clients", "Add a client with its main user").body::<NewClientBody>().returns::<CreatedClientDto>(201), create)
+    .op(M::GET, "/api/v1/clients/{id}", "client.list",
+        Doc::new("clients", "The client card").returns::<ClientDto>(200), show)
+    .op(M::PATCH, "/api/v1/clients/{id}", "client.edit",
+        Doc::new("clients", "Edit the client card").body::<ClientPatch>().returns::<ClientDto>(200), update)
+    .op(M::DELETE, "/api/v1/clients/{id}", "client.delete",
+        Doc::new("clients", "Delete a client without payments, charges or active services").no_content(), delete)
+    .op(M::POST, "/api/v1/clients/{id}/clear-data", "client.clear_data",
+        Doc::new("clients", "Deactivate the client's users and erase its personal data (GDPR)").no_content(), clear_data)
+    .op(M::GET, "/api/v1/clients/{id}/export", "client.export",
+        Doc::new("clients", "Every personal datum held about the client (GDPR Art. 15)"), export)
+    .op(M::GET, "/api/v1/clients/{id}/history", "client.history",
+        Doc::new("clients", "History of the client card, users, payers, groups and provider links")
+            .query::<PageQuery>().returns::<HistoryPage>(200), history)
+    .op(M::PUT, "/api/v1/clients/{id}/providers/{provider_id}", "client.providers",
+        Doc::new("clients", "Connect the client to a provider").no_content(), connect_provider)
+    .op(M::DELETE, "/api/v1/clients/{id}/providers/{provider_id}", "client.providers",
+        Doc::new("clients", "Disconnect the client from a provider (refused while it has services there)").no_content(),
+        disconnect_provider)
+    .op(M::PUT, "/api/v1/clients/{id}/groups", "client.groups",
+        Doc::new("clients", "Put the client in exactly these groups").body::<GroupsBody>().no_content(), set_groups)
+    .op(M::POST, "/api/v1/clients/{id}/messages", "client.message",
+        Doc::new("clients", "E-mail a message to the client").body::<MessageBody>().no_content(), message)
+    .op(M::POST, "/api/v1/clients/{id}/login-as", "client.login_as",
+        Doc::new("clients", "Open the client area as the client").returns::<LoginAsAnswer>(200), login_as)
+    .op(M::POST, "/api/v1/auth/register", "client.register",
+        Doc::new("auth", "Register as a client").body::<RegisterBody>().returns::<CreatedClientDto>(201), register)
+    .op(M::GET, "/api/v1/registration/providers", "client.register",
+        Doc::new("auth", "Providers a new client may register with").returns::<RegistrationProviders>(200), registration_providers)
+}

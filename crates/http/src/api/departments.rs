@@ -1,0 +1,189 @@
+//! Provider → Departments.
+
+use super::permissions_dto::{GrantChangeBody, PermissionTree};
+use crate::guard::{AppExt, Caller};
+use crate::json::ApiJson;
+use crate::problem::{ApiResult, Problem};
+use axum::Extension;
+use axum::Json;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use bursar_app::departments::{DepartmentInput, DepartmentView};
+use bursar_domain::DepartmentId;
+use bursar_domain::departments::BusinessHours;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DepartmentBody {
+    pub name_en: Option<String>,
+    pub name_ru: Option<String>,
+    #[schema(value_type = Option<BusinessHoursDto>)]
+    pub business_hours: Option<BusinessHours>,
+    pub show_in_support: Option<bool>,
+    /// Language of tasks the system generates for the department: `en` or `ru`.
+    pub task_locale: Option<String>,
+}
+
+/// Weekly schedule in a time zone; days not listed are closed.
+#[derive(Serialize, ToSchema)]
+pub struct BusinessHoursDto {
+    /// IANA time zone, e.g. `Europe/Moscow`.
+    pub time_zone: String,
+    pub days: Vec<DayHoursDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DayHoursDto {
+    /// `mon` … `sun`.
+    pub day: String,
+    /// `HH:MM`
+    pub open: String,
+    /// `HH:MM`
+    pub close: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DepartmentDto {
+    pub id: String,
+    pub name_en: String,
+    pub name_ru: String,
+    #[schema(value_type = BusinessHoursDto)]
+    pub business_hours: BusinessHours,
+    pub show_in_support: bool,
+    pub task_locale: String,
+    pub members: usize,
+    /// Functions the department grants its members.
+    pub functions: Vec<String>,
+}
+
+impl From<DepartmentView> for DepartmentDto {
+    fn from(v: DepartmentView) -> Self {
+        let d = v.department;
+        DepartmentDto {
+            id: d.id.to_string(),
+            name_en: d.name_en,
+            name_ru: d.name_ru,
+            business_hours: d.business_hours,
+            show_in_support: d.show_in_support,
+            task_locale: d.task_locale.code().to_owned(),
+            members: v.members,
+            functions: v.functions,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DepartmentList {
+    pub items: Vec<DepartmentDto>,
+}
+
+impl From<DepartmentBody> for DepartmentInput {
+    fn from(b: DepartmentBody) -> Self {
+        DepartmentInput {
+            name_en: b.name_en,
+            name_ru: b.name_ru,
+            business_hours: b.business_hours,
+            show_in_support: b.show_in_support,
+            task_locale: b.task_locale,
+        }
+    }
+}
+
+pub(super) fn parse_id(raw: &str) -> Result<DepartmentId, Problem> {
+    raw.parse().map_err(|_| Problem::not_found())
+}
+
+pub async fn list(Extension(app): AppExt, Caller(who): Caller) -> ApiResult<Json<DepartmentList>> {
+    let items = app
+        .list_departments(&who)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    Ok(Json(DepartmentList { items }))
+}
+
+pub async fn show(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<DepartmentDto>> {
+    Ok(Json(app.get_department(&who, parse_id(&id)?).await?.into()))
+}
+
+pub async fn create(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    ApiJson(body): ApiJson<DepartmentBody>,
+) -> ApiResult<(StatusCode, Json<DepartmentDto>)> {
+    let d = app.create_department(&who, body.into()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(app.get_department(&who, d.id).await?.into()),
+    ))
+}
+
+pub async fn update(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<DepartmentBody>,
+) -> ApiResult<Json<DepartmentDto>> {
+    let id = parse_id(&id)?;
+    app.update_department(&who, id, body.into()).await?;
+    Ok(Json(app.get_department(&who, id).await?.into()))
+}
+
+pub async fn delete(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    app.delete_department(&who, parse_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn permissions(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<PermissionTree>> {
+    let nodes = app.department_permissions(&who, parse_id(&id)?).await?;
+    Ok(Json(PermissionTree::from_nodes(nodes, false)))
+}
+
+pub async fn change_permissions(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<GrantChangeBody>,
+) -> ApiResult<Json<PermissionTree>> {
+    let nodes = app
+        .change_department_permissions(&who, parse_id(&id)?, body.into())
+        .await?;
+    Ok(Json(PermissionTree::from_nodes(nodes, false)))
+}
+
+#[rustfmt::skip]
+pub(super) fn routes(g: crate::Guarded) -> crate::Guarded {
+    use crate::openapi::Doc;
+    use axum::http::Method as M;
+    g.op(M::GET, "/api/v1/departments", "department.list",
+        Doc::new("departments", "Departments with their member counts and functions").returns::<DepartmentList>(200), list)
+    .op(M::POST, "/api/v1/departments", "department.create",
+        Doc::new("departments", "Add a department (it grants no function until permissions are set)")
+            .body::<DepartmentBody>().returns::<DepartmentDto>(201), create)
+    .op(M::GET, "/api/v1/departments/{id}", "department.list",
+        Doc::new("departments", "One department").returns::<DepartmentDto>(200), show)
+    .op(M::PATCH, "/api/v1/departments/{id}", "department.edit",
+        Doc::new("departments", "Edit a department").body::<DepartmentBody>().returns::<DepartmentDto>(200), update)
+    .op(M::DELETE, "/api/v1/departments/{id}", "department.delete",
+        Doc::new("departments", "Delete a department").no_content(), delete)
+    .op(M::GET, "/api/v1/departments/{id}/permissions", "department.permissions",
+        Doc::new("departments", "The department's permission tree").returns::<PermissionTree>(200), permissions)
+    .op(M::POST, "/api/v1/departments/{id}/permissions", "department.permissions",
+        Doc::new("departments", "Enable or disable functions or whole sections")
+            .body::<GrantChangeBody>().returns::<PermissionTree>(200), change_permissions)
+}

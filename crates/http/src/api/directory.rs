@@ -1,0 +1,297 @@
+//! Directories → Currencies, Provider → Providers and Companies.
+
+use crate::guard::{AppExt, Caller};
+use crate::json::ApiJson;
+use crate::problem::{ApiResult, Problem};
+use axum::Extension;
+use axum::Json;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use bursar_app::directory::{CompanyInput, ProviderInput};
+use bursar_app::ports::{CompanyRecord, CurrencyRecord, ProviderRecord};
+use bursar_domain::{CompanyId, ProviderId};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Serialize, ToSchema)]
+pub struct CurrencyDto {
+    /// ISO 4217 code.
+    pub code: String,
+    pub name: String,
+    /// Decimal places of the minor unit.
+    pub minor_units: i64,
+    pub is_active: bool,
+}
+
+impl From<CurrencyRecord> for CurrencyDto {
+    fn from(c: CurrencyRecord) -> Self {
+        CurrencyDto {
+            code: c.code,
+            name: c.name,
+            minor_units: c.minor_units,
+            is_active: c.is_active,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CurrencyList {
+    pub items: Vec<CurrencyDto>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CurrencyBody {
+    pub is_active: bool,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderBody {
+    pub name: Option<String>,
+    /// ISO 4217 code of an enabled currency.
+    pub currency: Option<String>,
+    /// "Enable login at registration".
+    pub login_at_registration: Option<bool>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProviderDto {
+    pub id: String,
+    pub name: String,
+    pub currency: String,
+    pub login_at_registration: bool,
+}
+
+impl From<ProviderRecord> for ProviderDto {
+    fn from(p: ProviderRecord) -> Self {
+        ProviderDto {
+            id: p.id.to_string(),
+            name: p.name,
+            currency: p.currency_code,
+            login_at_registration: p.login_at_registration,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProviderList {
+    pub items: Vec<ProviderDto>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompanyBody {
+    pub name: Option<String>,
+    /// ISO 3166 alpha-2.
+    pub country: Option<String>,
+    pub tax_number: Option<String>,
+    pub address: Option<String>,
+    pub bank_details: Option<String>,
+    /// Ids of the providers the company serves.
+    pub providers: Option<Vec<String>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CompanyDto {
+    pub id: String,
+    pub name: String,
+    pub country: String,
+    pub tax_number: Option<String>,
+    pub address: String,
+    pub bank_details: Option<String>,
+    pub providers: Vec<String>,
+}
+
+impl From<CompanyRecord> for CompanyDto {
+    fn from(c: CompanyRecord) -> Self {
+        CompanyDto {
+            id: c.id.to_string(),
+            name: c.name,
+            country: c.country.code().to_owned(),
+            tax_number: c.tax_number,
+            address: c.address,
+            bank_details: c.bank_details,
+            providers: c.providers.iter().map(ToString::to_string).collect(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CompanyList {
+    pub items: Vec<CompanyDto>,
+}
+
+impl From<ProviderBody> for ProviderInput {
+    fn from(b: ProviderBody) -> Self {
+        ProviderInput {
+            name: b.name,
+            currency: b.currency,
+            login_at_registration: b.login_at_registration,
+        }
+    }
+}
+
+impl From<CompanyBody> for CompanyInput {
+    fn from(b: CompanyBody) -> Self {
+        CompanyInput {
+            name: b.name,
+            country: b.country,
+            tax_number: b.tax_number,
+            address: b.address,
+            bank_details: b.bank_details,
+            providers: b.providers,
+        }
+    }
+}
+
+fn id<T: std::str::FromStr>(raw: &str) -> Result<T, Problem> {
+    raw.parse().map_err(|_| Problem::not_found())
+}
+
+pub async fn currencies(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+) -> ApiResult<Json<CurrencyList>> {
+    Ok(Json(CurrencyList {
+        items: app
+            .list_currencies(&who)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    }))
+}
+
+pub async fn set_currency(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(code): Path<String>,
+    ApiJson(b): ApiJson<CurrencyBody>,
+) -> ApiResult<Json<CurrencyDto>> {
+    Ok(Json(
+        app.set_currency_active(&who, &code, b.is_active)
+            .await?
+            .into(),
+    ))
+}
+
+pub async fn providers(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+) -> ApiResult<Json<ProviderList>> {
+    Ok(Json(ProviderList {
+        items: app
+            .list_providers(&who)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    }))
+}
+
+pub async fn create_provider(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    ApiJson(b): ApiJson<ProviderBody>,
+) -> ApiResult<(StatusCode, Json<ProviderDto>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(app.create_provider(&who, b.into()).await?.into()),
+    ))
+}
+
+pub async fn update_provider(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(p): Path<String>,
+    ApiJson(b): ApiJson<ProviderBody>,
+) -> ApiResult<Json<ProviderDto>> {
+    Ok(Json(
+        app.update_provider(&who, id::<ProviderId>(&p)?, b.into())
+            .await?
+            .into(),
+    ))
+}
+
+pub async fn delete_provider(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(p): Path<String>,
+) -> ApiResult<StatusCode> {
+    app.delete_provider(&who, id::<ProviderId>(&p)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn companies(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+) -> ApiResult<Json<CompanyList>> {
+    Ok(Json(CompanyList {
+        items: app
+            .list_companies(&who)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    }))
+}
+
+pub async fn create_company(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    ApiJson(b): ApiJson<CompanyBody>,
+) -> ApiResult<(StatusCode, Json<CompanyDto>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(app.save_company(&who, None, b.into()).await?.into()),
+    ))
+}
+
+pub async fn update_company(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(c): Path<String>,
+    ApiJson(b): ApiJson<CompanyBody>,
+) -> ApiResult<Json<CompanyDto>> {
+    Ok(Json(
+        app.save_company(&who, Some(id::<CompanyId>(&c)?), b.into())
+            .await?
+            .into(),
+    ))
+}
+
+pub async fn delete_company(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(c): Path<String>,
+) -> ApiResult<StatusCode> {
+    app.delete_company(&who, id::<CompanyId>(&c)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[rustfmt::skip]
+pub(super) fn routes(g: crate::Guarded) -> crate::Guarded {
+    use crate::openapi::Doc;
+    use axum::http::Method as M;
+    g.op(M::GET, "/api/v1/currencies", "currency.list",
+        Doc::new("directory", "The ISO 4217 currency directory").returns::<CurrencyList>(200), currencies)
+    .op(M::PATCH, "/api/v1/currencies/{code}", "currency.edit",
+        Doc::new("directory", "Enable or disable a currency").body::<CurrencyBody>().returns::<CurrencyDto>(200), set_currency)
+    .op(M::GET, "/api/v1/providers", "provider.list",
+        Doc::new("directory", "Providers, each with its currency").returns::<ProviderList>(200), providers)
+    .op(M::POST, "/api/v1/providers", "provider.edit",
+        Doc::new("directory", "Add a provider").body::<ProviderBody>().returns::<ProviderDto>(201), create_provider)
+    .op(M::PATCH, "/api/v1/providers/{id}", "provider.edit",
+        Doc::new("directory", "Edit a provider").body::<ProviderBody>().returns::<ProviderDto>(200), update_provider)
+    .op(M::DELETE, "/api/v1/providers/{id}", "provider.edit",
+        Doc::new("directory", "Delete an unused provider").no_content(), delete_provider)
+    .op(M::GET, "/api/v1/companies", "company.list",
+        Doc::new("directory", "Companies (legal entities on accounting documents)").returns::<CompanyList>(200), companies)
+    .op(M::POST, "/api/v1/companies", "company.edit",
+        Doc::new("directory", "Add a company").body::<CompanyBody>().returns::<CompanyDto>(201), create_company)
+    .op(M::PATCH, "/api/v1/companies/{id}", "company.edit",
+        Doc::new("directory", "Edit a company").body::<CompanyBody>().returns::<CompanyDto>(200), update_company)
+    .op(M::DELETE, "/api/v1/companies/{id}", "company.edit",
+        Doc::new("directory", "Delete a company").no_content(), delete_company)
+}

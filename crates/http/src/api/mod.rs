@@ -1,0 +1,168 @@
+//! The `/api/v1` JSON API. Handlers extract, call one use case, and render a DTO; the DTOs
+//! (with their OpenAPI schemas) live next to the handlers that use them.
+
+mod auth;
+pub mod client_accounts;
+pub mod client_groups;
+pub mod clients;
+pub mod departments;
+pub mod directory;
+mod dto;
+mod history;
+mod me;
+mod permissions_dto;
+pub mod staff;
+mod system;
+mod tokens;
+
+use crate::docs;
+use crate::guard::{Guarded, Surface, api_rejecter};
+use crate::openapi::Doc;
+use axum::http::Method;
+use bursar_app::App;
+
+pub use dto::*;
+pub use permissions_dto::*;
+
+/// Settings the HTTP layer needs from the server's configuration.
+#[derive(Clone, Debug, Default)]
+pub struct HttpConfig {
+    /// Mark cookies `Secure` (serve over HTTPS, directly or behind a proxy).
+    pub secure_cookies: bool,
+}
+
+/// Every API route, health probe and API document route.
+pub fn routes(app: App) -> Guarded {
+    use Method as M;
+    let g = Guarded::new(app, Surface::Api, api_rejecter())
+        .route(M::GET, "/healthz", "system.health", system::healthz)
+        .route(M::GET, "/readyz", "system.health", system::readyz)
+        .route(
+            M::GET,
+            "/api/openapi.json",
+            "system.api_docs",
+            docs::openapi_json,
+        )
+        .route(M::GET, "/api/docs", "system.api_docs", docs::docs_page)
+        .route(
+            M::GET,
+            "/api/docs/swagger-ui.css",
+            "system.api_docs",
+            docs::swagger_css,
+        )
+        .route(
+            M::GET,
+            "/api/docs/swagger-ui-bundle.js",
+            "system.api_docs",
+            docs::swagger_js,
+        )
+        .route(
+            M::GET,
+            "/api/docs/init.js",
+            "system.api_docs",
+            docs::swagger_init,
+        )
+        .op(
+            M::POST,
+            "/api/v1/auth/login",
+            "auth.login",
+            Doc::new("auth", "Sign in with login (or e-mail) and password")
+                .body::<LoginBody>()
+                .returns::<LoginAnswer>(200),
+            auth::login,
+        )
+        .op(
+            M::POST,
+            "/api/v1/auth/logout",
+            "auth.logout",
+            Doc::new("auth", "End the current session").no_content(),
+            auth::logout,
+        )
+        .op(
+            M::GET,
+            "/api/v1/me",
+            "profile.view",
+            Doc::new(
+                "profile",
+                "The signed-in user and their effective functions",
+            )
+            .returns::<MeDto>(200),
+            me::show,
+        )
+        .op(
+            M::PATCH,
+            "/api/v1/me",
+            "profile.language",
+            Doc::new("profile", "Change own settings (interface language)")
+                .body::<PatchMeBody>()
+                .returns::<MeDto>(200),
+            me::patch,
+        )
+        .op(
+            M::POST,
+            "/api/v1/me/password",
+            "profile.password",
+            Doc::new("profile", "Change own password; other sessions end")
+                .body::<PasswordBody>()
+                .no_content(),
+            me::change_password,
+        )
+        .op(
+            M::GET,
+            "/api/v1/me/history",
+            "profile.history",
+            Doc::new("profile", "History of own account")
+                .query::<PageQuery>()
+                .returns::<HistoryPage>(200),
+            history::mine,
+        )
+        .op(
+            M::GET,
+            "/api/v1/me/tokens",
+            "profile.tokens",
+            Doc::new("profile", "Own API tokens").returns::<TokenList>(200),
+            tokens::list,
+        )
+        .op(
+            M::POST,
+            "/api/v1/me/tokens",
+            "profile.tokens",
+            Doc::new("profile", "Issue an API token (the secret is shown once)")
+                .body::<CreateTokenBody>()
+                .returns::<IssuedTokenDto>(201),
+            tokens::create,
+        )
+        .op(
+            M::DELETE,
+            "/api/v1/me/tokens/{id}",
+            "profile.tokens",
+            Doc::new("profile", "Revoke an own API token").no_content(),
+            tokens::revoke,
+        )
+        .op(
+            M::GET,
+            "/api/v1/functions",
+            "system.functions",
+            Doc::new(
+                "permissions",
+                "The function registry: sections and functions",
+            )
+            .returns::<FunctionTree>(200),
+            me::functions,
+        )
+        .op(
+            M::GET,
+            "/api/v1/history",
+            "history.view",
+            Doc::new("history", "History of all records, newest first")
+                .query::<HistoryQuery>()
+                .returns::<HistoryPage>(200),
+            history::list,
+        );
+    let g = departments::routes(g);
+    let g = staff::routes(g);
+    let g = directory::routes(g);
+    let g = clients::routes(g);
+    let g = client_accounts::routes(g);
+    client_groups::routes(g)
+}

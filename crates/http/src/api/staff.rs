@@ -1,0 +1,347 @@
+//! Provider → Staff.
+
+use super::permissions_dto::{GrantChangeBody, PermissionTree};
+use crate::guard::{AppExt, Caller};
+use crate::json::{ApiJson, ApiQuery};
+use crate::problem::{ApiResult, Problem};
+use axum::Extension;
+use axum::Json;
+use axum::body::Body;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use bursar_app::AppError;
+use bursar_app::ports::{Page, StaffFilter};
+use bursar_app::staff::{Explanation, StaffInput, StaffView};
+use bursar_domain::UserId;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// Uploads above this are refused outright (413); between 64 KB and this the avatar rule
+/// answers with a 422 that names the 64 KB limit.
+pub const AVATAR_UPLOAD_LIMIT: usize = 1024 * 1024;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffBody {
+    /// Only on create; cannot be changed.
+    pub login: Option<String>,
+    /// Full name (English).
+    pub name: Option<String>,
+    /// Full name (Russian); empty string clears it.
+    pub name_ru: Option<String>,
+    /// On create, omit to have one generated (returned once).
+    pub password: Option<String>,
+    /// Department ids (replaces the set).
+    pub departments: Option<Vec<String>>,
+    pub email: Option<String>,
+    /// E.164, e.g. `+442079460958`; empty string clears it.
+    pub phone: Option<String>,
+    pub full_access: Option<bool>,
+    pub is_active: Option<bool>,
+    /// `en` or `ru`.
+    pub locale: Option<String>,
+}
+
+impl From<StaffBody> for StaffInput {
+    fn from(b: StaffBody) -> Self {
+        StaffInput {
+            login: b.login,
+            name: b.name,
+            name_ru: b.name_ru,
+            password: b.password,
+            departments: b.departments,
+            email: b.email,
+            phone: b.phone,
+            full_access: b.full_access,
+            is_active: b.is_active,
+            locale: b.locale,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DepartmentRef {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StaffDto {
+    pub id: String,
+    pub login: String,
+    pub name: String,
+    pub name_ru: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub locale: String,
+    pub full_access: bool,
+    pub is_active: bool,
+    pub departments: Vec<DepartmentRef>,
+    pub has_avatar: bool,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: jiff::Timestamp,
+}
+
+impl From<StaffView> for StaffDto {
+    fn from(v: StaffView) -> Self {
+        let u = v.user;
+        StaffDto {
+            id: u.id.to_string(),
+            login: u.login.to_string(),
+            name: u.name.to_string(),
+            name_ru: u.name_ru,
+            email: u.email.map(|e| e.to_string()),
+            phone: u.phone.map(|p| p.to_string()),
+            locale: u.locale.code().to_owned(),
+            full_access: u.full_access,
+            is_active: u.is_active,
+            departments: v
+                .departments
+                .into_iter()
+                .map(|(id, name)| DepartmentRef {
+                    id: id.to_string(),
+                    name,
+                })
+                .collect(),
+            has_avatar: v.has_avatar,
+            created_at: u.created_at,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CreatedStaff {
+    pub staff: StaffDto,
+    /// Present when the password was generated: shown only now.
+    pub generated_password: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StaffPage {
+    pub items: Vec<StaffDto>,
+    pub page: u32,
+    pub per_page: u32,
+    pub total: i64,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct StaffQuery {
+    /// Search in login, name and e-mail.
+    pub text: Option<String>,
+    /// Department id.
+    pub department: Option<String>,
+    pub active: Option<bool>,
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ExplainQuery {
+    /// Function key, e.g. `client.order.create`.
+    pub function: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExplanationDto {
+    pub function: String,
+    pub allowed: bool,
+    /// `full_access`, `inherited`, `individual`, `off`, `public`, `every_signed_in_user`,
+    /// `account_disabled` or `not_a_staff_function`.
+    pub reason: String,
+    /// For `inherited`: the departments granting it.
+    pub departments: Vec<String>,
+}
+
+impl From<Explanation> for ExplanationDto {
+    fn from(e: Explanation) -> Self {
+        ExplanationDto {
+            function: e.function.to_owned(),
+            allowed: e.allowed,
+            reason: e.reason.to_owned(),
+            departments: e.departments,
+        }
+    }
+}
+
+fn parse_id(raw: &str) -> Result<UserId, Problem> {
+    raw.parse().map_err(|_| Problem::not_found())
+}
+
+pub async fn list(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    ApiQuery(q): ApiQuery<StaffQuery>,
+) -> ApiResult<Json<StaffPage>> {
+    let department = q
+        .department
+        .map(|d| {
+            d.parse()
+                .map_err(|_| AppError::invalid("department", "invalid_id", "is not a valid id"))
+        })
+        .transpose()?;
+    let filter = StaffFilter {
+        text: q.text,
+        department,
+        active: q.active,
+    };
+    let page = app
+        .list_staff(&who, filter, Page::new(q.page, q.per_page))
+        .await?;
+    Ok(Json(StaffPage {
+        items: page.items.into_iter().map(Into::into).collect(),
+        page: page.page,
+        per_page: page.per_page,
+        total: page.total,
+    }))
+}
+
+pub async fn show(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<StaffDto>> {
+    Ok(Json(app.get_staff(&who, parse_id(&id)?).await?.into()))
+}
+
+pub async fn create(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    ApiJson(body): ApiJson<StaffBody>,
+) -> ApiResult<(StatusCode, Json<CreatedStaff>)> {
+    let (view, generated_password) = app.create_staff(&who, body.into()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedStaff {
+            staff: view.into(),
+            generated_password,
+        }),
+    ))
+}
+
+pub async fn update(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<StaffBody>,
+) -> ApiResult<Json<StaffDto>> {
+    Ok(Json(
+        app.update_staff(&who, parse_id(&id)?, body.into())
+            .await?
+            .into(),
+    ))
+}
+
+pub async fn delete(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    app.delete_staff(&who, parse_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The raw image is the body (any content type: the type is judged from the bytes).
+pub async fn put_avatar(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    body: Body,
+) -> ApiResult<StatusCode> {
+    let id = parse_id(&id)?;
+    let bytes = axum::body::to_bytes(body, AVATAR_UPLOAD_LIMIT)
+        .await
+        .map_err(|_| {
+            Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "The upload is larger than 1 MB; an avatar may be at most 64 KB.",
+            )
+        })?;
+    app.set_staff_avatar(&who, id, bytes.to_vec()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn get_avatar(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let (content_type, bytes) = app.staff_avatar(&who, parse_id(&id)?).await?;
+    Ok((
+        [
+            (CONTENT_TYPE, content_type),
+            (CACHE_CONTROL, "private, max-age=60".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+pub async fn permissions(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<PermissionTree>> {
+    let nodes = app.staff_permissions(&who, parse_id(&id)?).await?;
+    Ok(Json(PermissionTree::from_nodes(nodes, true)))
+}
+
+pub async fn change_permissions(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<GrantChangeBody>,
+) -> ApiResult<Json<PermissionTree>> {
+    let nodes = app
+        .change_staff_permissions(&who, parse_id(&id)?, body.into())
+        .await?;
+    Ok(Json(PermissionTree::from_nodes(nodes, true)))
+}
+
+pub async fn explain(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<ExplainQuery>,
+) -> ApiResult<Json<ExplanationDto>> {
+    Ok(Json(
+        app.explain_staff_right(&who, parse_id(&id)?, &q.function)
+            .await?
+            .into(),
+    ))
+}
+
+#[rustfmt::skip]
+pub(super) fn routes(g: crate::Guarded) -> crate::Guarded {
+    use crate::openapi::Doc;
+    use axum::http::Method as M;
+    g.op(M::GET, "/api/v1/staff", "staff.list",
+        Doc::new("staff", "Employees, filtered and paginated").query::<StaffQuery>().returns::<StaffPage>(200), list)
+    .op(M::POST, "/api/v1/staff", "staff.create",
+        Doc::new("staff", "Add an employee (omit the password to have one generated)")
+            .body::<StaffBody>().returns::<CreatedStaff>(201), create)
+    .op(M::GET, "/api/v1/staff/{id}", "staff.list",
+        Doc::new("staff", "One employee").returns::<StaffDto>(200), show)
+    .op(M::PATCH, "/api/v1/staff/{id}", "staff.edit",
+        Doc::new("staff", "Edit, disable or enable an employee").body::<StaffBody>().returns::<StaffDto>(200), update)
+    .op(M::DELETE, "/api/v1/staff/{id}", "staff.delete",
+        Doc::new("staff", "Delete an employee").no_content(), delete)
+    .op(M::PUT, "/api/v1/staff/{id}/avatar", "staff.edit",
+        Doc::new("staff", "Upload the avatar as the raw body: PNG, JPEG or GIF, at most 80×80 px and 64 KB").no_content(),
+        put_avatar)
+    .op(M::GET, "/api/v1/staff/{id}/avatar", "staff.list",
+        Doc::new("staff", "The avatar image"), get_avatar)
+    .op(M::GET, "/api/v1/staff/{id}/permissions", "staff.permissions",
+        Doc::new("staff", "The employee's permission tree: full access, inherited, individual or off")
+            .returns::<PermissionTree>(200), permissions)
+    .op(M::POST, "/api/v1/staff/{id}/permissions", "staff.permissions",
+        Doc::new("staff", "Add or remove individual rights (inherited ones cannot be removed)")
+            .body::<GrantChangeBody>().returns::<PermissionTree>(200), change_permissions)
+    .op(M::GET, "/api/v1/staff/{id}/permissions/explain", "staff.permissions",
+        Doc::new("staff", "May this employee use a function, and why").query::<ExplainQuery>().returns::<ExplanationDto>(200),
+        explain)
+}

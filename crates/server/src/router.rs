@@ -1,0 +1,70 @@
+//! Assembles the API and the panels into one router, with the cross-cutting layers: request
+//! ids, tracing, a body size limit, panic catching, and problem+json for unknown routes and
+//! methods.
+
+use axum::Extension;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Request, StatusCode};
+use axum::response::IntoResponse;
+use bursar_app::App;
+use bursar_http::api::HttpConfig;
+use bursar_http::docs::OpenApiJson;
+use bursar_http::problem::Problem;
+use bursar_http::{RouteDecl, openapi};
+use bursar_web::WebConfig;
+use std::sync::Arc;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+/// Largest request body accepted anywhere (JSON and forms).
+pub const BODY_LIMIT: usize = 64 * 1024;
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+pub struct Built {
+    pub router: Router,
+    pub decls: Vec<RouteDecl>,
+}
+
+pub fn build(app: App, secure_cookies: bool) -> Built {
+    let guarded = bursar_http::api::routes(app.clone()).merge(bursar_web::routes(
+        app.clone(),
+        WebConfig { secure_cookies },
+    ));
+    let (router, decls) = guarded.into_parts();
+    let doc = openapi::document(&decls);
+    let doc_json = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    let router = router
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(Extension(app))
+        .layer(Extension(HttpConfig { secure_cookies }))
+        .layer(Extension(OpenApiJson(Arc::new(doc_json))))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(CatchPanicLayer::custom(|_| {
+            Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side; it has been logged.")
+                .into_response()
+        }))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+                tracing::info_span!("request", method = %req.method(), uri = %req.uri().path(), request_id = %id)
+            }),
+        )
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid));
+    Built { router, decls }
+}
+
+async fn not_found() -> impl IntoResponse {
+    Problem::not_found()
+}
+
+async fn method_not_allowed() -> impl IntoResponse {
+    Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "This address does not accept this method.",
+    )
+}

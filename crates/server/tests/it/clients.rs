@@ -1,0 +1,940 @@
+//! Providers, companies, clients, users, payers and client groups (seeds 002 and 004).
+
+use crate::harness::{Session, TestApp, problem_code, spawn};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+const PW: &str = "client-password-9";
+
+async fn provider(admin: &Session, name: &str, currency: &str, login: bool) -> String {
+    let res = admin
+        .post(
+            "/api/v1/providers",
+            json!({"name": name, "currency": currency, "login_at_registration": login}),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "{}",
+        res.text().await.unwrap()
+    );
+    res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn client(admin: &Session, body: Value) -> Value {
+    let res = admin.post("/api/v1/clients", body).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "{}",
+        res.text().await.unwrap()
+    );
+    res.json().await.unwrap()
+}
+
+/// Inserts a row the services or money features will write, for the checks that read them.
+async fn insert_row(
+    t: &TestApp,
+    table: &str,
+    client: &str,
+    provider: &str,
+    status_or_amount: &str,
+) {
+    let id = uuid::Uuid::now_v7().to_string();
+    let sql = match table {
+        "services" => "INSERT INTO services (id, client_id, provider_id, status, created_at) VALUES ($1, $2, $3, $4, '2026-11-22T00:00:00.000000Z')".to_owned(),
+        other => format!(
+            "INSERT INTO {other} (id, client_id, provider_id, amount_minor, currency_code, created_at) VALUES ($1, $2, $3, CAST($4 AS BIGINT), 'EUR', '2026-11-22T00:00:00.000000Z')"
+        ),
+    };
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .bind(client)
+        .bind(provider)
+        .bind(status_or_amount)
+        .execute(t.store.pool())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn providers_have_one_currency_and_companies_serve_providers() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let currencies: Value = admin.get("/api/v1/currencies").await.json().await.unwrap();
+    let eur = currencies["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "EUR")
+        .unwrap();
+    assert_eq!(eur["minor_units"], 2);
+    assert_eq!(eur["is_active"], true);
+    let hosting = provider(&admin, "N-1 Hosting", "RUB", false).await;
+    let domains = provider(&admin, "N-2 Domains", "EUR", true).await;
+    let res = admin
+        .post(
+            "/api/v1/providers",
+            json!({"name": "Yen", "currency": "JPY"}),
+        )
+        .await;
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["errors"][0]["code"],
+        "currency_disabled"
+    );
+    let res = admin
+        .send(
+            Method::PATCH,
+            "/api/v1/currencies/JPY",
+            Some(json!({"is_active": true})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = admin
+        .send(
+            Method::PATCH,
+            "/api/v1/currencies/RUB",
+            Some(json!({"is_active": false})),
+        )
+        .await;
+    assert_eq!(
+        problem_code(res).await,
+        (StatusCode::CONFLICT, "currency_in_use".into())
+    );
+    let res = admin
+        .post("/api/v1/companies", json!({"name": "N Ltd", "country": "gb", "address": "1 High St, London", "tax_number": "GB123", "providers": [hosting, domains]}))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let company: Value = res.json().await.unwrap();
+    assert_eq!(company["country"], "GB");
+    assert_eq!(company["providers"].as_array().unwrap().len(), 2);
+    let res = admin
+        .post(
+            "/api/v1/companies",
+            json!({"name": "Bad", "country": "XX", "address": "x", "providers": ["nope"]}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn creating_a_client_creates_its_main_user_who_signs_in() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let rub = provider(&admin, "Hosting", "RUB", false).await;
+    let eur = provider(&admin, "Domains", "EUR", true).await;
+    // A login is refused unless every chosen provider asks for one.
+    let res = admin.post("/api/v1/clients", json!({"login": "acme", "email": "ops@acme.example", "providers": [rub], "name": "Jane Roe", "password": PW, "password_confirmation": PW})).await;
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["errors"][0]["code"],
+        "login_not_allowed"
+    );
+    let created = client(&admin, json!({"email": "ops@acme.example", "providers": [rub], "name": "Jane Roe", "country": "de", "locale": "ru", "comment": "VIP", "send_notification": true})).await;
+    let generated = created["generated_password"].as_str().unwrap();
+    let (_, me) = t.login("ops@acme.example", generated).await;
+    assert_eq!(me["name"], "Jane Roe");
+    assert_eq!(me["kind"], "client");
+    let with_login = client(&admin, json!({"login": "globex", "email": "it@globex.example", "providers": [eur], "name": "Hank Scorpio", "password": PW, "password_confirmation": PW})).await;
+    let _ = t.login("globex", PW).await;
+
+    let id = created["id"].as_str().unwrap();
+    let card: Value = admin
+        .get(&format!("/api/v1/clients/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(card["country"], "DE");
+    assert_eq!(card["locale"], "ru");
+    assert_eq!(card["status"], "inactive");
+    assert_eq!(card["staff_login"], "admin");
+    assert_eq!(card["registration_ip"], Value::Null);
+    assert_eq!(card["users"][0]["is_main"], true);
+    assert_eq!(card["providers"][0]["name"], "Hosting");
+    let export: Value = admin
+        .get(&format!("/api/v1/clients/{id}/export"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(export["emails"][0]["to_address"], "ops@acme.example");
+    assert!(
+        export["emails"][0]["subject"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .any(|c| ('а'..='я').contains(&c)),
+        "Russian mail for a Russian client"
+    );
+    assert_ne!(with_login["id"], created["id"]);
+}
+
+#[tokio::test]
+async fn bad_client_input_names_the_field_and_saves_nothing() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let p = provider(&admin, "Hosting", "EUR", true).await;
+    let res = admin
+        .post("/api/v1/clients", json!({"email": "not-an-email", "providers": [p], "name": "", "country": "ZZ", "locale": "de", "password": PW, "password_confirmation": "other"}))
+        .await;
+    let body: Value = res.json().await.unwrap();
+    let mut fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        [
+            "country",
+            "email",
+            "locale",
+            "name",
+            "password_confirmation"
+        ]
+    );
+    let res = admin.post("/api/v1/clients", json!({"email": "a@b.example", "providers": ["00000000-0000-0000-0000-000000000000"], "name": "X"})).await;
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["errors"][0]["code"],
+        "unknown_provider"
+    );
+    client(
+        &admin,
+        json!({"login": "taken", "email": "one@x.example", "providers": [p], "name": "One"}),
+    )
+    .await;
+    let res = admin
+        .post(
+            "/api/v1/clients",
+            json!({"login": "taken", "email": "two@x.example", "providers": [p], "name": "Two"}),
+        )
+        .await;
+    assert_eq!(
+        problem_code(res).await,
+        (StatusCode::CONFLICT, "login_taken".into())
+    );
+    let res = admin
+        .post(
+            "/api/v1/clients",
+            json!({"login": "other", "email": "one@x.example", "providers": [p], "name": "Three"}),
+        )
+        .await;
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(
+        (body["code"].as_str(), body["errors"][0]["field"].as_str()),
+        (Some("email_taken"), Some("email"))
+    );
+    let res = admin
+        .post(
+            "/api/v1/clients",
+            json!({"email": "long@x.example", "providers": [p], "name": "x".repeat(201)}),
+        )
+        .await;
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["errors"][0]["code"],
+        "too_long"
+    );
+    let list: Value = admin.get("/api/v1/clients").await.json().await.unwrap();
+    assert_eq!(list["total"], 1, "only the one valid client exists");
+}
+
+#[tokio::test]
+async fn the_client_list_filters_sorts_and_paginates() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let p1 = provider(&admin, "Hosting", "EUR", false).await;
+    let p2 = provider(&admin, "Domains", "USD", false).await;
+    let a = client(
+        &admin,
+        json!({"email": "jane.cooper@mail.example", "providers": [p1], "name": "Jane Cooper"}),
+    )
+    .await;
+    let b = client(
+        &admin,
+        json!({"email": "ivan@romashka.example", "providers": [p2], "name": "Ivan Petrov"}),
+    )
+    .await;
+    let c = client(
+        &admin,
+        json!({"email": "ops@pixel.example", "providers": [p1, p2], "name": "Pixel Forge"}),
+    )
+    .await;
+    let (a, b, c) = (
+        a["id"].as_str().unwrap(),
+        b["id"].as_str().unwrap(),
+        c["id"].as_str().unwrap(),
+    );
+    admin
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/clients/{b}"),
+            Some(json!({"label": "Referral", "characteristic": "problematic"})),
+        )
+        .await;
+    insert_row(&t, "services", c, &p1, "active").await;
+    let group = admin
+        .post(
+            "/api/v1/client-groups",
+            json!({"name": "Resellers", "allow_suspend": true, "forbidden_tariffs": ["t-1"]}),
+        )
+        .await;
+    let group = group.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let res = admin
+        .send(
+            Method::PUT,
+            &format!("/api/v1/clients/{a}/groups"),
+            Some(json!({"groups": [group]})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+
+    let ids = |v: Value| {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let get = |q: &str| {
+        let path = format!("/api/v1/clients?{q}");
+        let admin = &admin;
+        async move { admin.get(&path).await }
+    };
+    assert_eq!(ids(get("q=coop").await.json().await.unwrap()), [a]);
+    assert_eq!(
+        ids(get("q=JANE.cooper@mail.example")
+            .await
+            .json()
+            .await
+            .unwrap()),
+        [a]
+    );
+    assert_eq!(ids(get("q=ivan%20petr").await.json().await.unwrap()), [b]);
+    assert_eq!(ids(get("label=Referral").await.json().await.unwrap()), [b]);
+    assert_eq!(
+        ids(get("characteristic=problematic")
+            .await
+            .json()
+            .await
+            .unwrap()),
+        [b]
+    );
+    assert_eq!(ids(get("status=active").await.json().await.unwrap()), [c]);
+    assert_eq!(
+        ids(get(&format!("provider={p2}&sort=name"))
+            .await
+            .json()
+            .await
+            .unwrap()),
+        [b, c]
+    );
+    assert_eq!(
+        ids(get(&format!("group={group}")).await.json().await.unwrap()),
+        [a]
+    );
+    let page: Value = get("sort=oldest&per_page=2&page=2")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (ids(page.clone()), page["total"].clone()),
+        (vec![c.to_owned()], json!(3))
+    );
+    let row: Value = get("q=pixel").await.json().await.unwrap();
+    assert_eq!(row["items"][0]["status"], "active");
+    let res = get("status=sleeping").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn deleting_a_client_with_payments_charges_or_services_is_refused() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let p = provider(&admin, "Hosting", "EUR", false).await;
+    for (table, value, code) in [
+        ("payments", "1000", "client_has_payments"),
+        ("expenses", "500", "client_has_charges"),
+        ("services", "active", "client_has_active_services"),
+    ] {
+        let c = client(
+            &admin,
+            json!({"email": format!("{table}@x.example"), "providers": [p], "name": "Busy"}),
+        )
+        .await;
+        let id = c["id"].as_str().unwrap();
+        insert_row(&t, table, id, &p, value).await;
+        let res = admin
+            .send(Method::DELETE, &format!("/api/v1/clients/{id}"), None)
+            .await;
+        assert_eq!(
+            problem_code(res).await,
+            (StatusCode::CONFLICT, code.to_owned())
+        );
+    }
+    let c = client(&admin, json!({"email": "free@x.example", "providers": [p], "name": "Free", "password": PW, "password_confirmation": PW})).await;
+    let id = c["id"].as_str().unwrap();
+    admin
+        .post(
+            &format!("/api/v1/clients/{id}/payers"),
+            json!({"kind": "person", "name": "Free", "country": "FR"}),
+        )
+        .await;
+    let res = admin
+        .send(Method::DELETE, &format!("/api/v1/clients/{id}"), None)
+        .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        admin.get(&format!("/api/v1/clients/{id}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let res = t
+        .browser()
+        .post(t.url("/api/v1/auth/login"))
+        .json(&json!({"login": "free@x.example", "password": PW}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "its users are gone");
+}
+
+#[tokio::test]
+async fn clearing_data_deactivates_users_and_erases_personal_data_but_keeps_money() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let p = provider(&admin, "Hosting", "EUR", false).await;
+    let c = client(&admin, json!({"email": "gdpr@x.example", "providers": [p], "name": "Greta Private", "password": PW, "password_confirmation": PW})).await;
+    let id = c["id"].as_str().unwrap();
+    admin
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/clients/{id}"),
+            Some(json!({"phone": "+49 30 1234567", "comment": "knows Greta"})),
+        )
+        .await;
+    insert_row(&t, "payments", id, &p, "4200").await;
+    let (user, me) = t.login("gdpr@x.example", PW).await;
+    let token: Value = user
+        .post(t.url("/api/v1/me/tokens"))
+        .header("x-csrf-token", me["csrf_token"].as_str().unwrap())
+        .json(&json!({"name": "script"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let res = admin
+        .post(&format!("/api/v1/clients/{id}/clear-data"), json!({}))
+        .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        user.get(t.url("/api/v1/me")).send().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let bearer = t
+        .browser()
+        .get(t.url("/api/v1/me"))
+        .bearer_auth(token["secret"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bearer.status(), StatusCode::UNAUTHORIZED);
+    let card: Value = admin
+        .get(&format!("/api/v1/clients/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(card["anonymized"], true);
+    assert!(
+        !card.to_string().contains("Greta")
+            && !card.to_string().contains("gdpr@x.example")
+            && !card.to_string().contains("1234567")
+    );
+    let history: Value = admin
+        .get(&format!("/api/v1/clients/{id}/history"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        !history.to_string().contains("Greta"),
+        "history values erased: {history}"
+    );
+    let payments: i64 = {
+        use sqlx::Row;
+        sqlx::query("SELECT COUNT(*) AS n FROM payments WHERE client_id = $1")
+            .bind(id)
+            .fetch_one(t.store.pool())
+            .await
+            .unwrap()
+            .try_get("n")
+            .unwrap()
+    };
+    assert_eq!(payments, 1, "money stays");
+    assert!(
+        admin
+            .get("/api/v1/clients?q=greta")
+            .await
+            .json::<Value>()
+            .await
+            .unwrap()["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let export: Value = admin
+        .get(&format!("/api/v1/clients/{id}/export"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        !export.to_string().contains("gdpr@x.example"),
+        "mail addresses erased too: {export}"
+    );
+}
+
+#[tokio::test]
+async fn client_users_act_inside_their_own_client_only() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let p = provider(&admin, "Hosting", "EUR", false).await;
+    let a = client(&admin, json!({"email": "boss@a.example", "providers": [p], "name": "A Corp", "password": PW, "password_confirmation": PW})).await;
+    let b = client(&admin, json!({"email": "boss@b.example", "providers": [p], "name": "B Corp", "password": PW, "password_confirmation": PW})).await;
+    let (boss, me) = t.login("boss@a.example", PW).await;
+    let boss = Session::new(boss, me, t.url(""));
+    let res = boss.post("/api/v1/account/users", json!({"login": "accountant", "name": "Acc", "password": PW, "functions": ["account.finances", "account.payers"]})).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let res = boss
+        .post(
+            "/api/v1/account/users",
+            json!({"login": "hacker", "name": "H", "password": PW, "functions": ["staff.list"]}),
+        )
+        .await;
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["errors"][0]["code"],
+        "not_a_client_function"
+    );
+    let (acc, me) = t.login("accountant", PW).await;
+    let acc = Session::new(acc, me, t.url(""));
+    assert_eq!(
+        acc.get("/api/v1/account/users").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let res = acc.post("/api/v1/account/payers", json!({"kind": "company", "name": "A Corp GmbH", "country": "DE", "tax_number": "DE999", "email": "bills@a.example"})).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let first: Value = res.json().await.unwrap();
+    assert_eq!(first["is_default"], true);
+    let second: Value = acc
+        .post(
+            "/api/v1/account/payers",
+            json!({"kind": "person", "name": "Jo", "country": "AT", "is_default": true}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let payers: Value = acc
+        .get("/api/v1/account/payers")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let defaults: Vec<&Value> = payers["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["is_default"] == true)
+        .collect();
+    assert_eq!(defaults.len(), 1);
+    assert_eq!(defaults[0]["id"], second["id"]);
+    // Another client's objects are "not found", through either door.
+    let b_id = b["id"].as_str().unwrap();
+    assert_eq!(
+        boss.get(&format!("/api/v1/clients/{b_id}")).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let b_payer: Value = admin
+        .post(
+            &format!("/api/v1/clients/{b_id}/payers"),
+            json!({"kind": "person", "name": "B", "country": "US"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let res = acc
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/account/payers/{}", b_payer["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let b_users: Value = admin
+        .get(&format!("/api/v1/clients/{b_id}/users"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let b_main = b_users["items"][0]["id"].as_str().unwrap();
+    let res = boss
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/account/users/{b_main}"),
+            Some(json!({"is_active": false})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    // The main user can be neither disabled nor deleted.
+    let a_users: Value = boss
+        .get("/api/v1/account/users")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let main = a_users["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["is_main"] == true)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let res = admin
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/clients/{}/users/{main}", a["id"].as_str().unwrap()),
+            Some(json!({"is_active": false})),
+        )
+        .await;
+    assert_eq!(
+        problem_code(res).await,
+        (StatusCode::CONFLICT, "main_user".into())
+    );
+}
+
+#[tokio::test]
+async fn providers_connect_and_disconnect_unless_services_remain() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let p1 = provider(&admin, "Hosting", "EUR", false).await;
+    let p2 = provider(&admin, "Domains", "USD", false).await;
+    let c = client(
+        &admin,
+        json!({"email": "links@x.example", "providers": [p1], "name": "Linked"}),
+    )
+    .await;
+    let id = c["id"].as_str().unwrap();
+    assert_eq!(
+        admin
+            .send(
+                Method::PUT,
+                &format!("/api/v1/clients/{id}/providers/{p2}"),
+                None
+            )
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    insert_row(&t, "services", id, &p1, "active").await;
+    let res = admin
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/clients/{id}/providers/{p1}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        problem_code(res).await,
+        (StatusCode::CONFLICT, "provider_has_active_services".into())
+    );
+    assert_eq!(
+        admin
+            .send(
+                Method::DELETE,
+                &format!("/api/v1/clients/{id}/providers/{p2}"),
+                None
+            )
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    let history: Value = admin
+        .get(&format!("/api/v1/clients/{id}/history"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let actions: Vec<&str> = history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["providers", "providers", "create"]);
+    assert_eq!(
+        history["items"][0]["changes"],
+        json!([{"field": "provider:Domains", "old": "on", "new": "off"}])
+    );
+}
+
+#[tokio::test]
+async fn logging_in_as_a_client_acts_with_its_rights_and_names_the_employee() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let p = provider(&admin, "Hosting", "EUR", false).await;
+    let c = client(
+        &admin,
+        json!({"email": "imp@x.example", "providers": [p], "name": "Impersonated"}),
+    )
+    .await;
+    let id = c["id"].as_str().unwrap();
+    let res = admin
+        .post(&format!("/api/v1/clients/{id}/login-as"), json!({}))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let token = res.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let as_client = t.browser();
+    let me: Value = as_client
+        .get(t.url("/api/v1/me"))
+        .header("cookie", format!("bursar_session={token}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["kind"], "client");
+    assert_eq!(me["client_id"], id);
+    let res = as_client
+        .get(t.url("/api/v1/staff"))
+        .header("cookie", format!("bursar_session={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::FORBIDDEN,
+        "only the client's rights"
+    );
+    let res = as_client
+        .post(t.url("/api/v1/account/payers"))
+        .header("cookie", format!("bursar_session={token}"))
+        .header("x-csrf-token", me["csrf_token"].as_str().unwrap())
+        .json(&json!({"kind": "person", "name": "Set by staff", "country": "NL"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let history: Value = admin
+        .get(&format!("/api/v1/clients/{id}/history"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let payer_entry = history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["object_kind"] == "payer")
+        .unwrap_or_else(|| panic!("no payer entry in {history}"));
+    assert_eq!(payer_entry["actor_login"], "admin");
+    assert_eq!(payer_entry["actor_as_client_id"], id);
+}
+
+#[tokio::test]
+async fn visitors_register_themselves_with_their_address_recorded() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let p = provider(&admin, "Hosting", "EUR", true).await;
+    let providers: Value = t
+        .browser()
+        .get(t.url("/api/v1/registration/providers"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(providers["items"][0]["id"], p);
+    let body = json!({"provider": p, "login": "selfmade", "email": "me@self.example", "name": "Self Made", "password": PW, "password_confirmation": PW});
+    let res = t
+        .browser()
+        .post(t.url("/api/v1/auth/register"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let id = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let card: Value = admin
+        .get(&format!("/api/v1/clients/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(card["registration_ip"], "127.0.0.1");
+    assert_eq!(card["staff_id"], Value::Null);
+    let _ = t.login("selfmade", PW).await;
+    let res = t.browser().post(t.url("/api/v1/auth/register")).json(&json!({"provider": p, "email": "x@y.example", "name": "X", "password": PW, "password_confirmation": "nope"})).send().await.unwrap();
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["errors"][0]["field"],
+        "password_confirmation"
+    );
+}
+
+#[tokio::test]
+async fn client_sub_users_cannot_raise_rights_or_take_over_the_main_user() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let p = provider(&admin, "Hosting", "EUR", false).await;
+    client(&admin, json!({"email": "owner@c.example", "providers": [p], "name": "C Corp", "password": PW, "password_confirmation": PW})).await;
+    let (owner, me) = t.login("owner@c.example", PW).await;
+    let owner = Session::new(owner, me, t.url(""));
+    let res = owner.post("/api/v1/account/users", json!({"login": "manager", "name": "M", "password": PW, "functions": ["account.users"]})).await;
+    let manager_id = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (manager, me) = t.login("manager", PW).await;
+    let manager = Session::new(manager, me, t.url(""));
+    // Raising itself, or creating a stronger user, is refused.
+    let res = manager
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/account/users/{manager_id}"),
+            Some(json!({"functions": ["account.users", "account.finances"]})),
+        )
+        .await;
+    assert_eq!(
+        problem_code(res).await,
+        (StatusCode::FORBIDDEN, "cannot_grant_unheld_function".into())
+    );
+    let res = manager.post("/api/v1/account/users", json!({"login": "stronger", "name": "S", "password": PW, "functions": ["account.ordering"]})).await;
+    assert_eq!(
+        problem_code(res).await,
+        (StatusCode::FORBIDDEN, "cannot_grant_unheld_function".into())
+    );
+    // The main user is out of a sub-user's reach, and so is the export.
+    let users: Value = manager
+        .get("/api/v1/account/users")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let main = users["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["is_main"] == true)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let res = manager
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/account/users/{main}"),
+            Some(json!({"password": "taken-over-password-1"})),
+        )
+        .await;
+    assert_eq!(
+        problem_code(res).await,
+        (StatusCode::FORBIDDEN, "main_user_protected".into())
+    );
+    let res = manager.get("/api/v1/account/export").await;
+    assert_eq!(
+        problem_code(res).await,
+        (StatusCode::FORBIDDEN, "main_user_only".into())
+    );
+    assert_eq!(
+        owner.get("/api/v1/account/export").await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn clearing_data_gives_up_unsent_mail_and_exports_are_recorded() {
+    use sqlx::Row;
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let p = provider(&admin, "Hosting", "EUR", false).await;
+    let c = client(&admin, json!({"email": "mailme@x.example", "providers": [p], "name": "Mail Me", "send_notification": true})).await;
+    let id = c["id"].as_str().unwrap();
+    assert_eq!(
+        admin
+            .get(&format!("/api/v1/clients/{id}/export"))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let history: Value = admin
+        .get(&format!("/api/v1/clients/{id}/history"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(history["items"][0]["action"], "export");
+    assert_eq!(
+        admin
+            .post(&format!("/api/v1/clients/{id}/clear-data"), json!({}))
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    let row =
+        sqlx::query("SELECT to_address, status, body FROM outbox_emails WHERE client_id = $1")
+            .bind(id)
+            .fetch_one(t.store.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        row.try_get::<String, _>("to_address").unwrap(),
+        "erased@erased.invalid"
+    );
+    assert_eq!(row.try_get::<String, _>("status").unwrap(), "failed");
+    assert!(!row.try_get::<String, _>("body").unwrap().contains("mailme"));
+}
+
+#[tokio::test]
+async fn self_registration_is_limited_per_address() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let p = provider(&admin, "Hosting", "EUR", false).await;
+    let c = t.browser();
+    let register = |n: usize| {
+        let body = json!({"provider": p, "email": format!("visitor{n}@x.example"), "name": "Visitor", "password": PW, "password_confirmation": PW});
+        c.post(t.url("/api/v1/auth/register")).json(&body).send()
+    };
+    for n in 0..10 {
+        assert_eq!(register(n).await.unwrap().status(), StatusCode::CREATED);
+    }
+    let res = register(10).await.unwrap();
+    assert!(res.headers().contains_key("retry-after"));
+    assert_eq!(
+        problem_code(res).await,
+        (StatusCode::TOO_MANY_REQUESTS, "rate_limited".into())
+    );
+    t.clock.advance(jiff::SignedDuration::from_mins(61));
+    assert_eq!(register(11).await.unwrap().status(), StatusCode::CREATED);
+}

@@ -1,0 +1,288 @@
+//! Test harness: `spawn()` gives a running server with a fresh database and an administrator
+//! whose password is [`ADMIN_PASSWORD`].
+
+use bursar::router;
+use bursar_app::{App, ManualClock, Policy};
+use bursar_store::SqlStore;
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::{Arc, Once};
+use tokio::sync::oneshot;
+
+pub const ADMIN_PASSWORD: &str = "admin-password-1";
+pub const CLIENT_PASSWORD: &str = "client-password-1";
+
+/// Where the test databases live.
+enum Db {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub app: App,
+    pub store: SqlStore,
+    pub clock: Arc<ManualClock>,
+    _db: DbGuard,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+static NOTE: Once = Once::new();
+
+/// The PostgreSQL server to test against, if any. CI sets `BURSAR_TEST_REQUIRE_POSTGRES=1`
+/// so the PostgreSQL pass can never be skipped silently there.
+fn postgres_url() -> Option<String> {
+    let url = std::env::var("BURSAR_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
+    if url.is_none() && std::env::var("BURSAR_TEST_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
+        panic!("BURSAR_TEST_REQUIRE_POSTGRES=1 but BURSAR_TEST_DATABASE_URL is not set");
+    }
+    NOTE.call_once(|| {
+        // Written straight to the terminal: libtest captures only print!/eprint!.
+        let line = match &url {
+            Some(_) => "note: integration tests run on PostgreSQL (BURSAR_TEST_DATABASE_URL)\n",
+            None => "note: integration tests run on SQLite; the PostgreSQL pass is SKIPPED (set BURSAR_TEST_DATABASE_URL=postgres://… to run it)\n",
+        };
+        let _ = std::io::stderr().write_all(line.as_bytes());
+    });
+    url
+}
+
+pub fn on_postgres() -> bool {
+    postgres_url().is_some()
+}
+
+/// A fresh, migrated, empty database.
+pub async fn fresh_store() -> (SqlStore, DbGuard) {
+    match postgres_url() {
+        None => {
+            let dir = tempfile::tempdir().unwrap();
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+            let store = SqlStore::connect(&url, 5).await.unwrap();
+            store.migrate().await.unwrap();
+            (store, DbGuard(Some(Db::Sqlite(dir))))
+        }
+        Some(admin_url) => {
+            let name = format!("bursar_test_{}", uuid::Uuid::now_v7().simple());
+            let admin = SqlStore::connect(&admin_url, 1).await.unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(admin.pool())
+                .await
+                .unwrap();
+            admin.close().await;
+            let url = with_database(&admin_url, &name);
+            let store = SqlStore::connect(&url, 5).await.unwrap();
+            store.migrate().await.unwrap();
+            (store, DbGuard(Some(Db::Postgres { admin_url, name })))
+        }
+    }
+}
+
+/// The same server URL pointing at database `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let after_scheme = base.find("://").map_or(0, |i| i + 3);
+    let server = match base[after_scheme..].find('/') {
+        Some(slash) => &base[..after_scheme + slash],
+        None => base,
+    };
+    if query.is_empty() {
+        format!("{server}/{name}")
+    } else {
+        format!("{server}/{name}?{query}")
+    }
+}
+
+/// Drops the test database when the test ends (even when it fails).
+pub struct DbGuard(Option<Db>);
+
+impl Drop for DbGuard {
+    fn drop(&mut self) {
+        if let Some(Db::Postgres { admin_url, name }) = self.0.take() {
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async move {
+                    if let Ok(admin) = SqlStore::connect(&admin_url, 1).await {
+                        let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                            .execute(admin.pool())
+                            .await;
+                        admin.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A client with its own cookie jar (a browser).
+    pub fn browser(&self) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// Signs in through the API; returns the client (with the session cookie) and `/me`.
+    pub async fn login(&self, login: &str, password: &str) -> (Client, Value) {
+        let c = self.browser();
+        let res = c
+            .post(self.url("/api/v1/auth/login"))
+            .json(&json!({ "login": login, "password": password }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "login {login}: {}",
+            res.text().await.unwrap()
+        );
+        let body: Value = res.json().await.unwrap();
+        (c, body["user"].clone())
+    }
+
+    pub async fn admin(&self) -> Session {
+        let (client, me) = self.login("admin", ADMIN_PASSWORD).await;
+        Session {
+            client,
+            csrf: me["csrf_token"].as_str().unwrap().to_owned(),
+            me,
+            base: self.base.clone(),
+        }
+    }
+
+    /// Creates a client with a main user (login `login`) and signs that user in.
+    pub async fn client_user(&self, login: &str) -> Session {
+        self.app
+            .create_client_as_system(bursar_app::setup::NewClient {
+                name: format!("Client {login}"),
+                email: format!("{login}@example.com"),
+                login: Some(login.to_owned()),
+                password: CLIENT_PASSWORD.to_owned(),
+                locale: bursar_domain::Locale::En,
+            })
+            .await
+            .unwrap();
+        let (client, me) = self.login(login, CLIENT_PASSWORD).await;
+        Session {
+            client,
+            csrf: me["csrf_token"].as_str().unwrap().to_owned(),
+            me,
+            base: self.base.clone(),
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// A signed-in API session: sends the CSRF header on every state-changing request.
+pub struct Session {
+    pub client: Client,
+    pub csrf: String,
+    pub me: Value,
+    base: String,
+}
+
+impl Session {
+    /// Wraps a signed-in client; `me` is the login answer's user.
+    pub fn new(client: Client, me: Value, base: String) -> Self {
+        let csrf = me["csrf_token"].as_str().unwrap_or_default().to_owned();
+        Session {
+            client,
+            csrf,
+            me,
+            base,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Response {
+        let mut req = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header("x-csrf-token", &self.csrf);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        req.send().await.unwrap()
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Response {
+        self.send(reqwest::Method::POST, path, Some(body)).await
+    }
+}
+
+/// Starts the real router over a fresh database, with the administrator created.
+pub async fn spawn() -> TestApp {
+    let (store, guard) = fresh_store().await;
+    let clock = Arc::new(ManualClock::new(jiff::Timestamp::now()));
+    let app = App::new(Arc::new(store.clone()), clock.clone(), Policy::default());
+    app.install(Some(ADMIN_PASSWORD.to_owned())).await.unwrap();
+    let built = router::build(app.clone(), false);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let _ = axum::serve(
+            listener,
+            built
+                .router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = rx.await;
+        })
+        .await;
+    });
+    TestApp {
+        base: format!("http://{addr}"),
+        app,
+        store,
+        clock,
+        _db: guard,
+        stop: Some(tx),
+    }
+}
+
+/// A problem+json body's `code`.
+pub async fn problem_code(res: Response) -> (StatusCode, String) {
+    let status = res.status();
+    let ct = res
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let body: Value = res.json().await.unwrap_or(Value::Null);
+    assert!(
+        ct.starts_with("application/problem+json"),
+        "expected problem+json, got {ct}: {body}"
+    );
+    (status, body["code"].as_str().unwrap_or_default().to_owned())
+}

@@ -1,0 +1,174 @@
+//! Both dialects' migrations produce the same schema: tables, columns, nullability, primary
+//! keys, and indexes (name, uniqueness, columns). Types differ on purpose (BOOLEAN vs
+//! INTEGER), so they are not compared.
+
+use crate::harness::{fresh_store, on_postgres};
+use bursar_store::{Dialect, SqlStore};
+use sqlx::Row;
+use std::collections::BTreeMap;
+
+#[derive(Debug, PartialEq, Eq, Default)]
+struct Table {
+    /// column → nullable
+    columns: BTreeMap<String, bool>,
+    primary_key: Vec<String>,
+    /// index name → (unique, columns)
+    indexes: BTreeMap<String, (bool, Vec<String>)>,
+}
+
+type Schema = BTreeMap<String, Table>;
+
+async fn sqlite_schema(store: &SqlStore) -> Schema {
+    let pool = store.pool();
+    let mut schema = Schema::new();
+    let tables = sqlx::query(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    for t in tables {
+        let name: String = t.get("name");
+        let mut table = Table::default();
+        let cols = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT name, \"notnull\" AS nn, pk FROM pragma_table_info('{name}') ORDER BY pk"
+        )))
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        for c in cols {
+            let col: String = c.get("name");
+            let nn: i64 = c.get("nn");
+            let pk: i64 = c.get("pk");
+            // SQLite lets a non-INTEGER primary key hold NULL unless declared NOT NULL; we
+            // always declare it, so nullability compares directly.
+            table.columns.insert(col.clone(), nn == 0);
+            if pk > 0 {
+                table.primary_key.push(col);
+            }
+        }
+        let indexes = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT name, \"unique\" AS u, origin FROM pragma_index_list('{name}')"
+        )))
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        for i in indexes {
+            let origin: String = i.get("origin");
+            if origin == "pk" {
+                continue;
+            }
+            let idx: String = i.get("name");
+            let unique: i64 = i.get("u");
+            let cols = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT name FROM pragma_index_info('{idx}') ORDER BY seqno"
+            )))
+            .fetch_all(pool)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<String, _>("name"))
+            .collect();
+            table.indexes.insert(idx, (unique != 0, cols));
+        }
+        schema.insert(name, table);
+    }
+    schema
+}
+
+async fn postgres_schema(store: &SqlStore) -> Schema {
+    let pool = store.pool();
+    let mut schema = Schema::new();
+    let cols = sqlx::query(
+        "SELECT table_name::text AS t, column_name::text AS c, is_nullable::text AS n \
+         FROM information_schema.columns WHERE table_schema = 'public'",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    for c in cols {
+        let t: String = c.get("t");
+        let n: String = c.get("n");
+        schema
+            .entry(t)
+            .or_default()
+            .columns
+            .insert(c.get("c"), n == "YES");
+    }
+    let pks = sqlx::query(
+        "SELECT tc.table_name::text AS t, kcu.column_name::text AS c FROM information_schema.table_constraints tc \
+         JOIN information_schema.key_column_usage kcu ON kcu.constraint_name = tc.constraint_name AND kcu.table_schema = tc.table_schema \
+         WHERE tc.table_schema = 'public' AND tc.constraint_type = 'PRIMARY KEY' ORDER BY kcu.ordinal_position",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    for p in pks {
+        let t: String = p.get("t");
+        schema.entry(t).or_default().primary_key.push(p.get("c"));
+    }
+    let idx = sqlx::query(
+        "SELECT tablename::text AS t, indexname::text AS i, indexdef::text AS d FROM pg_indexes \
+         WHERE schemaname = 'public' AND indexname NOT LIKE '%_pkey'",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    for i in idx {
+        let t: String = i.get("t");
+        let def: String = i.get("d");
+        let cols = def
+            .rsplit_once('(')
+            .map(|(_, c)| {
+                c.trim_end_matches(')')
+                    .split(", ")
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        schema
+            .entry(t)
+            .or_default()
+            .indexes
+            .insert(i.get("i"), (def.starts_with("CREATE UNIQUE"), cols));
+    }
+    schema
+}
+
+#[tokio::test]
+async fn both_dialects_produce_the_same_schema() {
+    let (store, _guard) = fresh_store().await;
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = SqlStore::connect(
+        &format!("sqlite://{}?mode=rwc", dir.path().join("s.db").display()),
+        1,
+    )
+    .await
+    .unwrap();
+    sqlite.migrate().await.unwrap();
+    let lite = sqlite_schema(&sqlite).await;
+    assert!(lite.contains_key("users") && lite["users"].indexes.contains_key("users_login_key"));
+    if !on_postgres() {
+        assert_eq!(store.dialect(), Dialect::Sqlite);
+        return;
+    }
+    let pg = postgres_schema(&store).await;
+    assert_eq!(
+        lite.keys().collect::<Vec<_>>(),
+        pg.keys().collect::<Vec<_>>(),
+        "tables differ"
+    );
+    for (name, table) in &lite {
+        assert_eq!(
+            Some(table),
+            pg.get(name),
+            "table {name} differs between SQLite and PostgreSQL"
+        );
+    }
+}
+
+#[tokio::test]
+async fn migrating_twice_changes_nothing() {
+    let (store, _guard) = fresh_store().await;
+    assert!(store.migrate().await.unwrap().is_empty());
+}

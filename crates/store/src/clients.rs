@@ -1,0 +1,930 @@
+//! Currencies, providers, companies, clients with their provider links, payers and groups.
+
+use crate::map_err;
+use crate::repos::{SqlTx, USER_COLUMNS, user_from};
+use crate::rows::{at, flag, instant, int, opt_at, opt_parsed, opt_text, parsed, text};
+use async_trait::async_trait;
+use bursar_app::ports::*;
+use bursar_domain::directory::Country;
+use bursar_domain::identity::{DisplayName, Email};
+use bursar_domain::staff::Phone;
+use bursar_domain::{ClientGroupId, ClientId, CompanyId, PayerId, ProviderId, UserId};
+use jiff::Timestamp;
+use sqlx::AssertSqlSafe;
+use sqlx::any::AnyRow;
+
+fn country(r: &AnyRow, col: &str) -> StoreResult<Country> {
+    Country::parse(col, &text(r, col)?).map_err(|e| StoreError::Other(format!("column {col}: {e}")))
+}
+
+fn opt_country(r: &AnyRow, col: &str) -> StoreResult<Option<Country>> {
+    opt_text(r, col)?
+        .map(|c| {
+            Country::parse(col, &c).map_err(|e| StoreError::Other(format!("column {col}: {e}")))
+        })
+        .transpose()
+}
+
+fn json_list(r: &AnyRow, col: &str) -> StoreResult<Vec<String>> {
+    serde_json::from_str(&text(r, col)?)
+        .map_err(|e| StoreError::Other(format!("column {col}: {e}")))
+}
+
+fn to_json(v: &[String]) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "[]".to_owned())
+}
+
+const CLIENT_COLUMNS: &str = "c.id, c.name, c.email, c.locale, c.country, c.phone, c.phone_verified, c.label, \
+     c.registration_ip, c.characteristic, c.staff_id, c.comment, c.anonymized_at, c.created_at, c.updated_at";
+
+fn client_from(r: &AnyRow) -> StoreResult<ClientRecord> {
+    let created_at = at(r, "created_at")?;
+    Ok(ClientRecord {
+        id: parsed(r, "id")?,
+        name: DisplayName::from_trusted(text(r, "name")?),
+        email: Email::from_trusted(text(r, "email")?),
+        locale: parsed(r, "locale")?,
+        country: opt_country(r, "country")?,
+        phone: opt_text(r, "phone")?.map(Phone::from_trusted),
+        phone_verified: flag(r, "phone_verified")?,
+        label: opt_text(r, "label")?,
+        registration_ip: opt_text(r, "registration_ip")?,
+        characteristic: parsed(r, "characteristic")?,
+        staff_id: opt_parsed(r, "staff_id")?,
+        comment: opt_text(r, "comment")?,
+        anonymized_at: opt_at(r, "anonymized_at")?,
+        created_at,
+        updated_at: opt_at(r, "updated_at")?.unwrap_or(created_at),
+    })
+}
+
+#[async_trait]
+impl Clients for SqlTx {
+    async fn insert_client(&mut self, c: &ClientRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO clients (id, name, email, locale, country, phone, phone_verified, label, registration_ip, \
+             characteristic, staff_id, comment, anonymized_at, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, $13, $14)",
+        )
+        .bind(c.id.to_string())
+        .bind(c.name.as_str())
+        .bind(c.email.as_str())
+        .bind(c.locale.code())
+        .bind(c.country.map(|c| c.code().to_owned()))
+        .bind(c.phone.as_ref().map(|p| p.as_str().to_owned()))
+        .bind(c.phone_verified)
+        .bind(c.label.clone())
+        .bind(c.registration_ip.clone())
+        .bind(c.characteristic.code())
+        .bind(c.staff_id.map(|s| s.to_string()))
+        .bind(c.comment.clone())
+        .bind(instant(c.created_at))
+        .bind(instant(c.updated_at))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn client_by_id(&mut self, id: ClientId) -> StoreResult<Option<ClientRecord>> {
+        let sql = format!("SELECT {CLIENT_COLUMNS} FROM clients c WHERE c.id = $1");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(id.to_string())
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
+        row.as_ref().map(client_from).transpose()
+    }
+
+    async fn count_clients(&mut self) -> StoreResult<i64> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM clients")
+            .fetch_one(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
+        int(&row, "n")
+    }
+}
+
+fn provider_from(r: &AnyRow) -> StoreResult<ProviderRecord> {
+    Ok(ProviderRecord {
+        id: parsed(r, "id")?,
+        name: text(r, "name")?,
+        currency_code: text(r, "currency_code")?,
+        login_at_registration: flag(r, "login_at_registration")?,
+        created_at: at(r, "created_at")?,
+        updated_at: at(r, "updated_at")?,
+    })
+}
+
+fn currency_from(r: &AnyRow) -> StoreResult<CurrencyRecord> {
+    Ok(CurrencyRecord {
+        code: text(r, "code")?,
+        name: text(r, "name")?,
+        minor_units: int(r, "minor_units")?,
+        is_active: flag(r, "is_active")?,
+    })
+}
+
+impl SqlTx {
+    async fn company_from(&mut self, r: &AnyRow) -> StoreResult<CompanyRecord> {
+        let id: CompanyId = parsed(r, "id")?;
+        let providers =
+            sqlx::query("SELECT provider_id FROM company_providers WHERE company_id = $1")
+                .bind(id.to_string())
+                .fetch_all(&mut *self.tx)
+                .await
+                .map_err(map_err)?
+                .iter()
+                .map(|r| parsed(r, "provider_id"))
+                .collect::<StoreResult<Vec<ProviderId>>>()?;
+        Ok(CompanyRecord {
+            id,
+            name: text(r, "name")?,
+            country: country(r, "country")?,
+            tax_number: opt_text(r, "tax_number")?,
+            address: text(r, "address")?,
+            bank_details: opt_text(r, "bank_details")?,
+            providers,
+            created_at: at(r, "created_at")?,
+            updated_at: at(r, "updated_at")?,
+        })
+    }
+
+    async fn set_company_providers(&mut self, c: &CompanyRecord) -> StoreResult<()> {
+        sqlx::query("DELETE FROM company_providers WHERE company_id = $1")
+            .bind(c.id.to_string())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
+        for p in &c.providers {
+            sqlx::query("INSERT INTO company_providers (company_id, provider_id) VALUES ($1, $2)")
+                .bind(c.id.to_string())
+                .bind(p.to_string())
+                .execute(&mut *self.tx)
+                .await
+                .map_err(map_err)?;
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Directory for SqlTx {
+    async fn list_currencies(&mut self) -> StoreResult<Vec<CurrencyRecord>> {
+        let rows =
+            sqlx::query("SELECT code, name, minor_units, is_active FROM currencies ORDER BY code")
+                .fetch_all(&mut *self.tx)
+                .await
+                .map_err(map_err)?;
+        rows.iter().map(currency_from).collect()
+    }
+
+    async fn currency(&mut self, code: &str) -> StoreResult<Option<CurrencyRecord>> {
+        let row = sqlx::query(
+            "SELECT code, name, minor_units, is_active FROM currencies WHERE code = $1",
+        )
+        .bind(code)
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(map_err)?;
+        row.as_ref().map(currency_from).transpose()
+    }
+
+    async fn seed_currency(&mut self, c: &CurrencyRecord, now: Timestamp) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO currencies (code, name, minor_units, is_active, updated_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (code) DO NOTHING",
+        )
+        .bind(&c.code)
+        .bind(&c.name)
+        .bind(c.minor_units)
+        .bind(c.is_active)
+        .bind(instant(now))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn set_currency_active(
+        &mut self,
+        code: &str,
+        active: bool,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE currencies SET is_active = $1, updated_at = $2 WHERE code = $3")
+            .bind(active)
+            .bind(instant(now))
+            .bind(code)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn insert_provider(&mut self, p: &ProviderRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO providers (id, name, currency_code, login_at_registration, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(p.id.to_string())
+        .bind(&p.name)
+        .bind(&p.currency_code)
+        .bind(p.login_at_registration)
+        .bind(instant(p.created_at))
+        .bind(instant(p.updated_at))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn update_provider(&mut self, p: &ProviderRecord) -> StoreResult<()> {
+        sqlx::query("UPDATE providers SET name = $1, currency_code = $2, login_at_registration = $3, updated_at = $4 WHERE id = $5")
+            .bind(&p.name)
+            .bind(&p.currency_code)
+            .bind(p.login_at_registration)
+            .bind(instant(p.updated_at))
+            .bind(p.id.to_string())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn delete_provider(&mut self, id: ProviderId) -> StoreResult<()> {
+        self.execute_with("DELETE FROM providers WHERE id = $1", id.to_string())
+            .await
+    }
+
+    async fn provider(&mut self, id: ProviderId) -> StoreResult<Option<ProviderRecord>> {
+        let row = sqlx::query("SELECT id, name, currency_code, login_at_registration, created_at, updated_at FROM providers WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
+        row.as_ref().map(provider_from).transpose()
+    }
+
+    async fn list_providers(&mut self) -> StoreResult<Vec<ProviderRecord>> {
+        let rows = sqlx::query("SELECT id, name, currency_code, login_at_registration, created_at, updated_at FROM providers ORDER BY name")
+            .fetch_all(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
+        rows.iter().map(provider_from).collect()
+    }
+
+    async fn provider_references(&mut self, id: ProviderId) -> StoreResult<i64> {
+        self.count(
+            "SELECT (SELECT COUNT(*) FROM client_providers WHERE provider_id = $1) \
+             + (SELECT COUNT(*) FROM services WHERE provider_id = $1) \
+             + (SELECT COUNT(*) FROM payments WHERE provider_id = $1) \
+             + (SELECT COUNT(*) FROM expenses WHERE provider_id = $1) AS n",
+            id.to_string(),
+        )
+        .await
+    }
+
+    async fn insert_company(&mut self, c: &CompanyRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO companies (id, name, country, tax_number, address, bank_details, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(c.id.to_string())
+        .bind(&c.name)
+        .bind(c.country.code())
+        .bind(c.tax_number.clone())
+        .bind(&c.address)
+        .bind(c.bank_details.clone())
+        .bind(instant(c.created_at))
+        .bind(instant(c.updated_at))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_err)?;
+        self.set_company_providers(c).await
+    }
+
+    async fn update_company(&mut self, c: &CompanyRecord) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE companies SET name = $1, country = $2, tax_number = $3, address = $4, bank_details = $5, updated_at = $6 WHERE id = $7",
+        )
+        .bind(&c.name)
+        .bind(c.country.code())
+        .bind(c.tax_number.clone())
+        .bind(&c.address)
+        .bind(c.bank_details.clone())
+        .bind(instant(c.updated_at))
+        .bind(c.id.to_string())
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_err)?;
+        self.set_company_providers(c).await
+    }
+
+    async fn delete_company(&mut self, id: CompanyId) -> StoreResult<()> {
+        self.execute_with("DELETE FROM companies WHERE id = $1", id.to_string())
+            .await
+    }
+
+    async fn company(&mut self, id: CompanyId) -> StoreResult<Option<CompanyRecord>> {
+        let row = sqlx::query("SELECT id, name, country, tax_number, address, bank_details, created_at, updated_at FROM companies WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
+        match row {
+            Some(r) => Ok(Some(self.company_from(&r).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn list_companies(&mut self) -> StoreResult<Vec<CompanyRecord>> {
+        let rows = sqlx::query("SELECT id, name, country, tax_number, address, bank_details, created_at, updated_at FROM companies ORDER BY name")
+            .fetch_all(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
+        let mut out = Vec::new();
+        for r in &rows {
+            out.push(self.company_from(r).await?);
+        }
+        Ok(out)
+    }
+}
+
+/// The client list's two queries (count and page) for a filter, with their bind values in
+/// placeholder order. Shared by the list and by [`crate::SqlStore::explain_client_list`].
+pub(crate) struct ClientListSql {
+    pub count: String,
+    pub list: String,
+    pub values: Vec<String>,
+}
+
+pub(crate) fn client_list_sql(f: &ClientFilter, page: Page) -> ClientListSql {
+    let mut conds: Vec<String> = Vec::new();
+    let mut values: Vec<String> = Vec::new();
+    let mut bind = |v: String| {
+        values.push(v);
+        format!("${}", values.len())
+    };
+    // Text search: the clients having, for every query word, a word that starts with it.
+    // Computed first as one INTERSECT over the word index, then joined, so both databases
+    // read only the matching index ranges whatever the sort order.
+    let mut ranges: Vec<String> = Vec::new();
+    for word in &f.words {
+        // Prefix range [word, word + U+10FFFF) in binary order (the column's collation is "C").
+        let lo = bind(word.clone());
+        let hi = bind(format!("{word}\u{10FFFF}"));
+        ranges.push(format!(
+            "SELECT client_id FROM client_search_terms WHERE term >= {lo} AND term < {hi}"
+        ));
+    }
+    let (with_sql, from_sql) = if ranges.is_empty() {
+        (String::new(), "clients c".to_owned())
+    } else {
+        (
+            format!("WITH matched AS ({}) ", ranges.join(" INTERSECT ")),
+            "matched m JOIN clients c ON c.id = m.client_id".to_owned(),
+        )
+    };
+    if let Some(label) = &f.label {
+        let p = bind(label.clone());
+        conds.push(format!("c.label = {p}"));
+    }
+    if let Some(ch) = f.characteristic {
+        let p = bind(ch.code().to_owned());
+        conds.push(format!("c.characteristic = {p}"));
+    }
+    if let Some(provider) = f.provider {
+        let p = bind(provider.to_string());
+        conds.push(format!(
+            "c.id IN (SELECT client_id FROM client_providers WHERE provider_id = {p})"
+        ));
+    }
+    if let Some(group) = f.group {
+        let p = bind(group.to_string());
+        conds.push(format!(
+            "c.id IN (SELECT client_id FROM client_group_members WHERE group_id = {p})"
+        ));
+    }
+    let active_sql =
+        "EXISTS (SELECT 1 FROM services s WHERE s.client_id = c.id AND s.status = 'active')";
+    match f.status {
+        Some(ClientStatus::Active) => conds.push(active_sql.to_owned()),
+        Some(ClientStatus::Inactive) => conds.push(format!("NOT {active_sql}")),
+        None => {}
+    }
+    let where_sql = if conds.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conds.join(" AND "))
+    };
+    let order = match f.sort {
+        ClientSort::Newest => "c.created_at DESC, c.id DESC",
+        ClientSort::Oldest => "c.created_at, c.id",
+        ClientSort::Name => "c.name, c.id",
+        ClientSort::Email => "c.email, c.id",
+    };
+    ClientListSql {
+        count: format!("{with_sql}SELECT COUNT(*) AS n FROM {from_sql} {where_sql}"),
+        list: format!(
+            "{with_sql}SELECT {CLIENT_COLUMNS}, {active_sql} AS active, \
+             (SELECT u.login FROM users u WHERE u.client_id = c.id AND u.is_main = TRUE) AS main_login \
+             FROM {from_sql} {where_sql} ORDER BY {order} LIMIT {} OFFSET {}",
+            page.size,
+            page.offset()
+        ),
+        values,
+    }
+}
+
+#[async_trait]
+impl ClientCards for SqlTx {
+    async fn update_client(&mut self, c: &ClientRecord) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE clients SET name = $1, email = $2, locale = $3, country = $4, phone = $5, phone_verified = $6, \
+             label = $7, characteristic = $8, staff_id = $9, comment = $10, anonymized_at = $11, updated_at = $12, \
+             registration_ip = $13 WHERE id = $14",
+        )
+        .bind(c.name.as_str())
+        .bind(c.email.as_str())
+        .bind(c.locale.code())
+        .bind(c.country.map(|c| c.code().to_owned()))
+        .bind(c.phone.as_ref().map(|p| p.as_str().to_owned()))
+        .bind(c.phone_verified)
+        .bind(c.label.clone())
+        .bind(c.characteristic.code())
+        .bind(c.staff_id.map(|s| s.to_string()))
+        .bind(c.comment.clone())
+        .bind(c.anonymized_at.map(instant))
+        .bind(instant(c.updated_at))
+        .bind(c.registration_ip.clone())
+        .bind(c.id.to_string())
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn delete_client(&mut self, id: ClientId) -> StoreResult<()> {
+        // Users point at their client without cascading (a user row must never vanish by
+        // accident), so they go first; their sessions, tokens and grants cascade.
+        sqlx::query("DELETE FROM users WHERE client_id = $1")
+            .bind(id.to_string())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
+        self.execute_with("DELETE FROM clients WHERE id = $1", id.to_string())
+            .await
+    }
+
+    async fn list_clients(
+        &mut self,
+        f: &ClientFilter,
+        page: Page,
+    ) -> StoreResult<(Vec<ClientListItem>, i64)> {
+        let q = client_list_sql(f, page);
+        let mut count = sqlx::query(AssertSqlSafe(q.count));
+        for v in &q.values {
+            count = count.bind(v.clone());
+        }
+        let total = int(&count.fetch_one(&mut *self.tx).await.map_err(map_err)?, "n")?;
+        let mut list = sqlx::query(AssertSqlSafe(q.list));
+        for v in &q.values {
+            list = list.bind(v.clone());
+        }
+        let rows = list.fetch_all(&mut *self.tx).await.map_err(map_err)?;
+        let items = rows
+            .iter()
+            .map(|r| {
+                Ok(ClientListItem {
+                    client: client_from(r)?,
+                    active: flag(r, "active")?,
+                    main_login: opt_text(r, "main_login")?,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok((items, total))
+    }
+
+    async fn set_search_terms(&mut self, client: ClientId, terms: &[String]) -> StoreResult<()> {
+        sqlx::query("DELETE FROM client_search_terms WHERE client_id = $1")
+            .bind(client.to_string())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
+        for t in terms {
+            sqlx::query("INSERT INTO client_search_terms (term, client_id) VALUES ($1, $2) ON CONFLICT (term, client_id) DO NOTHING")
+                .bind(t)
+                .bind(client.to_string())
+                .execute(&mut *self.tx)
+                .await
+                .map_err(map_err)?;
+        }
+        Ok(())
+    }
+
+    async fn client_is_active(&mut self, client: ClientId) -> StoreResult<bool> {
+        let n = self
+            .count(
+                "SELECT COUNT(*) AS n FROM services WHERE client_id = $1 AND status = 'active'",
+                client.to_string(),
+            )
+            .await?;
+        Ok(n > 0)
+    }
+
+    async fn client_footprint(&mut self, client: ClientId) -> StoreResult<ClientFootprint> {
+        let id = client.to_string();
+        Ok(ClientFootprint {
+            payments: self.count("SELECT COUNT(*) AS n FROM payments WHERE client_id = $1", id.clone()).await?,
+            expenses: self.count("SELECT COUNT(*) AS n FROM expenses WHERE client_id = $1", id.clone()).await?,
+            active_services: self.count("SELECT COUNT(*) AS n FROM services WHERE client_id = $1 AND status <> 'deleted'", id).await?,
+        })
+    }
+
+    async fn client_users(&mut self, client: ClientId) -> StoreResult<Vec<UserRecord>> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE client_id = $1 ORDER BY is_main DESC, login"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(client.to_string())
+            .fetch_all(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
+        rows.iter().map(user_from).collect()
+    }
+
+    async fn client_providers(&mut self, client: ClientId) -> StoreResult<Vec<ProviderId>> {
+        let rows = sqlx::query(
+            "SELECT provider_id FROM client_providers WHERE client_id = $1 ORDER BY connected_at",
+        )
+        .bind(client.to_string())
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_err)?;
+        rows.iter().map(|r| parsed(r, "provider_id")).collect()
+    }
+
+    async fn connect_provider(
+        &mut self,
+        client: ClientId,
+        provider: ProviderId,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO client_providers (client_id, provider_id, connected_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (client_id, provider_id) DO NOTHING",
+        )
+        .bind(client.to_string())
+        .bind(provider.to_string())
+        .bind(instant(now))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn disconnect_provider(
+        &mut self,
+        client: ClientId,
+        provider: ProviderId,
+    ) -> StoreResult<()> {
+        sqlx::query("DELETE FROM client_providers WHERE client_id = $1 AND provider_id = $2")
+            .bind(client.to_string())
+            .bind(provider.to_string())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn active_services_with(
+        &mut self,
+        client: ClientId,
+        provider: ProviderId,
+    ) -> StoreResult<i64> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM services WHERE client_id = $1 AND provider_id = $2 AND status <> 'deleted'")
+            .bind(client.to_string())
+            .bind(provider.to_string())
+            .fetch_one(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
+        int(&row, "n")
+    }
+
+    async fn set_user_grants(
+        &mut self,
+        user: UserId,
+        functions: &[String],
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        sqlx::query("DELETE FROM user_grants WHERE user_id = $1")
+            .bind(user.to_string())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
+        for f in functions {
+            sqlx::query(
+                "INSERT INTO user_grants (user_id, function, granted_at) VALUES ($1, $2, $3)",
+            )
+            .bind(user.to_string())
+            .bind(f)
+            .bind(instant(now))
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
+        }
+        Ok(())
+    }
+
+    async fn anonymize_history(&mut self, client: ClientId, users: &[UserId]) -> StoreResult<()> {
+        // Field names and the fact of a change stay; the values (names, e-mails, phones…)
+        // go. Amounts live in ledger documents, not in history values.
+        sqlx::query(
+            "UPDATE history SET changes = $1, ip = NULL WHERE client_id = $2 AND changes <> '[]'",
+        )
+        .bind("[{\"field\":\"personal_data\",\"old\":null,\"new\":\"erased\"}]")
+        .bind(client.to_string())
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_err)?;
+        for u in users {
+            sqlx::query("UPDATE history SET ip = NULL WHERE actor_user_id = $1")
+                .bind(u.to_string())
+                .execute(&mut *self.tx)
+                .await
+                .map_err(map_err)?;
+        }
+        Ok(())
+    }
+
+    async fn erase_client_mails(&mut self, client: ClientId) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE outbox_emails SET to_address = 'erased@erased.invalid', to_name = NULL, \
+             params = '{}', subject = '(erased)', body = '(erased)', leased_until = NULL, \
+             status = CASE WHEN status = 'sent' THEN 'sent' ELSE 'failed' END, \
+             last_error = CASE WHEN status = 'sent' THEN last_error ELSE 'personal data erased' END \
+             WHERE client_id = $1",
+        )
+        .bind(client.to_string())
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn client_mails(&mut self, client: ClientId) -> StoreResult<Vec<MailSummary>> {
+        let rows = sqlx::query(
+            "SELECT created_at, to_address, subject, status FROM outbox_emails WHERE client_id = $1 ORDER BY created_at DESC, id DESC",
+        )
+        .bind(client.to_string())
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(MailSummary {
+                    created_at: at(r, "created_at")?,
+                    to_address: text(r, "to_address")?,
+                    subject: text(r, "subject")?,
+                    status: text(r, "status")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn set_user_identity(
+        &mut self,
+        user: UserId,
+        login: &str,
+        email: Option<&str>,
+        name: &str,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE users SET login = $1, email = $2, name = $3, name_ru = NULL, phone = NULL, updated_at = $4 WHERE id = $5")
+            .bind(login)
+            .bind(email.map(str::to_owned))
+            .bind(name)
+            .bind(instant(now))
+            .bind(user.to_string())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+}
+
+fn payer_from(r: &AnyRow) -> StoreResult<PayerRecord> {
+    Ok(PayerRecord {
+        id: parsed(r, "id")?,
+        client_id: parsed(r, "client_id")?,
+        kind: parsed(r, "kind")?,
+        name: text(r, "name")?,
+        country: country(r, "country")?,
+        address: opt_text(r, "address")?,
+        tax_number: opt_text(r, "tax_number")?,
+        email: opt_text(r, "email")?,
+        is_default: flag(r, "is_default")?,
+        created_at: at(r, "created_at")?,
+        updated_at: at(r, "updated_at")?,
+    })
+}
+
+#[async_trait]
+impl Payers for SqlTx {
+    async fn insert_payer(&mut self, p: &PayerRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO payers (id, client_id, kind, name, country, address, tax_number, email, is_default, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(p.id.to_string())
+        .bind(p.client_id.to_string())
+        .bind(p.kind.code())
+        .bind(&p.name)
+        .bind(p.country.code())
+        .bind(p.address.clone())
+        .bind(p.tax_number.clone())
+        .bind(p.email.clone())
+        .bind(p.is_default)
+        .bind(instant(p.created_at))
+        .bind(instant(p.updated_at))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn update_payer(&mut self, p: &PayerRecord) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE payers SET kind = $1, name = $2, country = $3, address = $4, tax_number = $5, email = $6, updated_at = $7 WHERE id = $8",
+        )
+        .bind(p.kind.code())
+        .bind(&p.name)
+        .bind(p.country.code())
+        .bind(p.address.clone())
+        .bind(p.tax_number.clone())
+        .bind(p.email.clone())
+        .bind(instant(p.updated_at))
+        .bind(p.id.to_string())
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn delete_payer(&mut self, id: PayerId) -> StoreResult<()> {
+        self.execute_with("DELETE FROM payers WHERE id = $1", id.to_string())
+            .await
+    }
+
+    async fn payers_of(&mut self, client: ClientId) -> StoreResult<Vec<PayerRecord>> {
+        let rows = sqlx::query(
+            "SELECT id, client_id, kind, name, country, address, tax_number, email, is_default, created_at, updated_at \
+             FROM payers WHERE client_id = $1 ORDER BY created_at, id",
+        )
+        .bind(client.to_string())
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_err)?;
+        rows.iter().map(payer_from).collect()
+    }
+
+    async fn set_default_payer(&mut self, client: ClientId, payer: PayerId) -> StoreResult<()> {
+        sqlx::query("UPDATE payers SET is_default = (id = $1) WHERE client_id = $2")
+            .bind(payer.to_string())
+            .bind(client.to_string())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+}
+
+fn group_from(r: &AnyRow) -> StoreResult<ClientGroupRecord> {
+    Ok(ClientGroupRecord {
+        id: parsed(r, "id")?,
+        name: text(r, "name")?,
+        allow_suspend: flag(r, "allow_suspend")?,
+        allow_activate: flag(r, "allow_activate")?,
+        allow_delete: flag(r, "allow_delete")?,
+        unlimited_services: flag(r, "unlimited_services")?,
+        forbid_contract_drafts: flag(r, "forbid_contract_drafts")?,
+        mailing_segment: flag(r, "mailing_segment")?,
+        forbidden_tariffs: json_list(r, "forbidden_tariffs")?,
+        restricted_payment_methods: json_list(r, "restricted_payment_methods")?,
+        created_at: at(r, "created_at")?,
+        updated_at: at(r, "updated_at")?,
+    })
+}
+
+const GROUP_COLUMNS: &str = "g.id, g.name, g.allow_suspend, g.allow_activate, g.allow_delete, g.unlimited_services, \
+     g.forbid_contract_drafts, g.mailing_segment, g.forbidden_tariffs, g.restricted_payment_methods, g.created_at, g.updated_at";
+
+#[async_trait]
+impl ClientGroups for SqlTx {
+    async fn insert_group(&mut self, g: &ClientGroupRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO client_groups (id, name, allow_suspend, allow_activate, allow_delete, unlimited_services, \
+             forbid_contract_drafts, mailing_segment, forbidden_tariffs, restricted_payment_methods, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(g.id.to_string())
+        .bind(&g.name)
+        .bind(g.allow_suspend)
+        .bind(g.allow_activate)
+        .bind(g.allow_delete)
+        .bind(g.unlimited_services)
+        .bind(g.forbid_contract_drafts)
+        .bind(g.mailing_segment)
+        .bind(to_json(&g.forbidden_tariffs))
+        .bind(to_json(&g.restricted_payment_methods))
+        .bind(instant(g.created_at))
+        .bind(instant(g.updated_at))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn update_group(&mut self, g: &ClientGroupRecord) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE client_groups SET name = $1, allow_suspend = $2, allow_activate = $3, allow_delete = $4, \
+             unlimited_services = $5, forbid_contract_drafts = $6, mailing_segment = $7, forbidden_tariffs = $8, \
+             restricted_payment_methods = $9, updated_at = $10 WHERE id = $11",
+        )
+        .bind(&g.name)
+        .bind(g.allow_suspend)
+        .bind(g.allow_activate)
+        .bind(g.allow_delete)
+        .bind(g.unlimited_services)
+        .bind(g.forbid_contract_drafts)
+        .bind(g.mailing_segment)
+        .bind(to_json(&g.forbidden_tariffs))
+        .bind(to_json(&g.restricted_payment_methods))
+        .bind(instant(g.updated_at))
+        .bind(g.id.to_string())
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn delete_group(&mut self, id: ClientGroupId) -> StoreResult<()> {
+        self.execute_with("DELETE FROM client_groups WHERE id = $1", id.to_string())
+            .await
+    }
+
+    async fn group(&mut self, id: ClientGroupId) -> StoreResult<Option<ClientGroupRecord>> {
+        let sql = format!("SELECT {GROUP_COLUMNS} FROM client_groups g WHERE g.id = $1");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(id.to_string())
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
+        row.as_ref().map(group_from).transpose()
+    }
+
+    async fn list_groups(&mut self) -> StoreResult<Vec<(ClientGroupRecord, i64)>> {
+        let sql = format!(
+            "SELECT {GROUP_COLUMNS}, (SELECT COUNT(*) FROM client_group_members m WHERE m.group_id = g.id) AS members \
+             FROM client_groups g ORDER BY g.name"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
+        rows.iter()
+            .map(|r| Ok((group_from(r)?, int(r, "members")?)))
+            .collect()
+    }
+
+    async fn groups_of(&mut self, client: ClientId) -> StoreResult<Vec<ClientGroupId>> {
+        let rows = sqlx::query("SELECT group_id FROM client_group_members WHERE client_id = $1")
+            .bind(client.to_string())
+            .fetch_all(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
+        rows.iter().map(|r| parsed(r, "group_id")).collect()
+    }
+
+    async fn set_client_groups(
+        &mut self,
+        client: ClientId,
+        groups: &[ClientGroupId],
+    ) -> StoreResult<()> {
+        sqlx::query("DELETE FROM client_group_members WHERE client_id = $1")
+            .bind(client.to_string())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
+        for g in groups {
+            sqlx::query("INSERT INTO client_group_members (group_id, client_id) VALUES ($1, $2)")
+                .bind(g.to_string())
+                .bind(client.to_string())
+                .execute(&mut *self.tx)
+                .await
+                .map_err(map_err)?;
+        }
+        Ok(())
+    }
+}

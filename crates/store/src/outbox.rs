@@ -1,0 +1,204 @@
+//! The e-mail outbox repository (`outbox_emails`).
+//!
+//! Claiming is the one statement that differs by dialect. On PostgreSQL the due rows are
+//! picked with `FOR UPDATE SKIP LOCKED`, so any number of workers on any number of instances
+//! claim disjoint sets without waiting on each other; on SQLite the write transaction
+//! (`BEGIN IMMEDIATE`) already excludes every other writer, and the clause does not exist.
+//! Every outcome is written only while the caller still holds the lease it was given: the
+//! lease's end instant is compared as a fencing token.
+
+use crate::repos::SqlTx;
+use crate::rows::{at, instant, int, opt_at, opt_parsed, opt_text, parsed, text};
+use crate::{Dialect, map_err};
+use async_trait::async_trait;
+use bursar_app::ports::{MailId, MailRecord, NewMailRecord, Outbox, StoreError, StoreResult};
+use jiff::Timestamp;
+use sqlx::any::AnyRow;
+// Dynamic SQL here is built only from this file's constants; every value is bound.
+use sqlx::AssertSqlSafe;
+
+const COLUMNS: &str = "id, dedupe_key, client_id, to_address, to_name, locale, template, params, \
+                       subject, body, status, attempts, next_attempt_at, leased_until, \
+                       last_error, created_at, sent_at";
+
+fn mail_from(r: &AnyRow) -> StoreResult<MailRecord> {
+    let params = serde_json::from_str(&text(r, "params")?)
+        .map_err(|e| StoreError::Other(format!("column params: {e}")))?;
+    Ok(MailRecord {
+        id: parsed(r, "id")?,
+        dedupe_key: opt_text(r, "dedupe_key")?,
+        client_id: opt_parsed(r, "client_id")?,
+        to_address: text(r, "to_address")?,
+        to_name: opt_text(r, "to_name")?,
+        locale: parsed(r, "locale")?,
+        template: text(r, "template")?,
+        params,
+        subject: text(r, "subject")?,
+        body: text(r, "body")?,
+        status: parsed(r, "status")?,
+        attempts: int(r, "attempts")?,
+        next_attempt_at: at(r, "next_attempt_at")?,
+        leased_until: opt_at(r, "leased_until")?,
+        last_error: opt_text(r, "last_error")?,
+        created_at: at(r, "created_at")?,
+        sent_at: opt_at(r, "sent_at")?,
+    })
+}
+
+impl SqlTx {
+    /// Runs an outcome update guarded by the lease; `true` when the lease was still held.
+    async fn update_leased(
+        &mut self,
+        set: &str,
+        id: MailId,
+        lease: Timestamp,
+        values: &[Option<String>],
+    ) -> StoreResult<bool> {
+        let n = values.len();
+        let sql = format!(
+            "UPDATE outbox_emails SET {set}, leased_until = NULL \
+             WHERE id = ${} AND status = 'sending' AND leased_until = ${}",
+            n + 1,
+            n + 2
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for v in values {
+            query = query.bind(v.clone());
+        }
+        let done = query
+            .bind(id.to_string())
+            .bind(instant(lease))
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+#[async_trait]
+impl Outbox for SqlTx {
+    async fn enqueue_mail(&mut self, m: &NewMailRecord) -> StoreResult<bool> {
+        let params =
+            serde_json::to_string(&m.params).map_err(|e| StoreError::Other(e.to_string()))?;
+        // DO NOTHING rather than a unique violation: on PostgreSQL a violation would abort the
+        // caller's whole transaction.
+        let done = sqlx::query(
+            "INSERT INTO outbox_emails (id, dedupe_key, client_id, to_address, to_name, locale, \
+             template, params, subject, body, status, attempts, next_attempt_at, leased_until, \
+             last_error, created_at, sent_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', 0, $11, NULL, NULL, $12, NULL) \
+             ON CONFLICT (dedupe_key) DO NOTHING",
+        )
+        .bind(m.id.to_string())
+        .bind(m.dedupe_key.clone())
+        .bind(m.client_id.map(|c| c.to_string()))
+        .bind(&m.to_address)
+        .bind(m.to_name.clone())
+        .bind(m.locale.code())
+        .bind(&m.template)
+        .bind(params)
+        .bind(&m.subject)
+        .bind(&m.body)
+        .bind(instant(m.next_attempt_at))
+        .bind(instant(m.created_at))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn claim_due_mail(
+        &mut self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<MailRecord>> {
+        let lock = match self.dialect {
+            Dialect::Postgres => "FOR UPDATE SKIP LOCKED",
+            Dialect::Sqlite => "",
+        };
+        let sql = format!(
+            "UPDATE outbox_emails SET status = 'sending', leased_until = $1 \
+             WHERE id IN (SELECT id FROM outbox_emails \
+                 WHERE (status = 'pending' AND next_attempt_at <= $2) \
+                    OR (status = 'sending' AND leased_until <= $2) \
+                 ORDER BY next_attempt_at, id LIMIT $3 {lock}) \
+             RETURNING {COLUMNS}"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(instant(lease_until))
+            .bind(instant(now))
+            .bind(i64::from(limit))
+            .fetch_all(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
+        let mut mails = rows
+            .iter()
+            .map(mail_from)
+            .collect::<StoreResult<Vec<_>>>()?;
+        // RETURNING has no order of its own.
+        mails.sort_by_key(|m| (m.next_attempt_at, m.id));
+        Ok(mails)
+    }
+
+    async fn mark_mail_sent(
+        &mut self,
+        id: MailId,
+        lease: Timestamp,
+        at: Timestamp,
+    ) -> StoreResult<bool> {
+        self.update_leased(
+            "status = 'sent', attempts = attempts + 1, sent_at = $1",
+            id,
+            lease,
+            &[Some(instant(at))],
+        )
+        .await
+    }
+
+    async fn mark_mail_failed_retry(
+        &mut self,
+        id: MailId,
+        lease: Timestamp,
+        next_attempt_at: Timestamp,
+        error: &str,
+    ) -> StoreResult<bool> {
+        self.update_leased(
+            "status = 'pending', attempts = attempts + 1, next_attempt_at = $1, last_error = $2",
+            id,
+            lease,
+            &[Some(instant(next_attempt_at)), Some(error.to_owned())],
+        )
+        .await
+    }
+
+    async fn mark_mail_dead(
+        &mut self,
+        id: MailId,
+        lease: Timestamp,
+        error: &str,
+    ) -> StoreResult<bool> {
+        self.update_leased(
+            "status = 'failed', attempts = attempts + 1, last_error = $1",
+            id,
+            lease,
+            &[Some(error.to_owned())],
+        )
+        .await
+    }
+
+    async fn release_mail(&mut self, id: MailId, lease: Timestamp) -> StoreResult<bool> {
+        self.update_leased("status = 'pending'", id, lease, &[])
+            .await
+    }
+
+    async fn mail_by_id(&mut self, id: MailId) -> StoreResult<Option<MailRecord>> {
+        let sql = format!("SELECT {COLUMNS} FROM outbox_emails WHERE id = $1");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(id.to_string())
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
+        row.as_ref().map(mail_from).transpose()
+    }
+}

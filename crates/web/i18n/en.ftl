@@ -1,0 +1,191 @@
+# Bursar panels: English. Every message id here must also exist in ru.ftl (a unit test
+# checks it). Ids are grouped by page; codes from the domain map to ids by prefix
+# (error-…, object-…, action-…, conflict-…).
+
+product-name = Bursar
+area-admin = Staff panel
+area-client = Client area
+footer-text = Bursar billing · times in UTC
+nav-label = Main menu
+language-switch = Interface language
+language-en = English
+language-ru = Русский
+action-sign-out = Sign out
+action-cancel = Cancel
+value-none = not set
+value-never = never
+
+## Sign-in
+login-title-admin = Sign in to the staff panel
+login-title-client = Sign in to your client area
+login-intro-admin = For employees of the provider.
+login-intro-client = Manage your account, services and payments.
+login-field-login = Login or e-mail
+login-field-password = Password
+login-submit = Sign in
+login-failed = Wrong login or password. Check them and try again.
+login-disabled = This account is disabled. Contact the provider’s support.
+login-rate-limited = Too many failed attempts. Try again in { $seconds } { $seconds ->
+        [one] second
+       *[other] seconds
+    }.
+login-other-admin = Are you a client?
+login-other-admin-link = Sign in to the client area
+login-other-client = Work for the provider?
+login-other-client-link = Sign in to the staff panel
+
+## Dashboard
+dashboard-title = Dashboard
+dashboard-welcome = Welcome, { $name }
+dashboard-lead-admin = Your workplace in Bursar: your account, its latest activity and shortcuts.
+dashboard-lead-client = Your client area: your account, its latest activity and shortcuts.
+dashboard-account = Your account
+dashboard-open-profile = Open profile
+dashboard-shortcuts = Shortcuts
+dashboard-recent = Recent activity
+dashboard-recent-all = All activity
+dashboard-recent-empty = Nothing has happened on your account yet.
+link-profile = My profile
+link-profile-hint = Account details and password
+link-tokens = API tokens
+link-tokens-hint = Keys for scripts and integrations
+link-history = History of all records
+link-history-hint = Who changed what, and when
+link-api-docs = API documentation
+link-api-docs-hint = Every operation of the JSON API
+
+## Account details
+account-name = Name
+account-login = Login
+account-email = E-mail
+account-role = Role
+account-language = Language
+account-since = Account created
+role-administrator = Administrator (full access)
+role-employee = Employee
+role-client-main = Main user of the client
+role-client-user = User of the client
+
+## Profile
+profile-title = My profile
+profile-tabs-label = Profile sections
+profile-tab-account = Account
+profile-tab-tokens = API tokens
+profile-tab-history = History
+profile-details = Account details
+profile-password-changed = Your password has been changed. Your other sessions were signed out.
+password-title = Change password
+password-rule = At least 10 characters with a letter and a digit, different from your login. Your other sessions will be signed out.
+password-current = Current password
+password-new = New password
+password-confirm = Repeat the new password
+password-submit = Change password
+profile-history-title = History of my account
+profile-history-intro = Changes to your account and what you did, newest first.
+profile-history-empty = Nothing has happened on your account yet.
+
+## API tokens
+tokens-title = API tokens
+tokens-intro = A token lets a script use the API on your behalf: send it as “Authorization: Bearer …”. It can do at most what you can do.
+tokens-new = New token
+tokens-empty = You have no API tokens yet.
+tokens-col-name = Name
+tokens-col-prefix = Starts with
+tokens-col-scope = Allowed functions
+tokens-col-created = Created
+tokens-col-last-used = Last used
+tokens-col-expires = Expires
+tokens-col-status = Status
+tokens-revoke = Revoke
+token-revoked = The token has been revoked; it no longer works.
+token-scope-all = All my functions
+token-status-active = Active
+token-status-expired = Expired
+token-status-revoked = Revoked { $when }
+token-new-title = New API token
+token-field-name = Name
+token-field-name-example = e.g. Monitoring script
+token-field-expires = Expires after (days)
+token-field-expires-hint = From 1 to 3650 days. Leave empty for a token that does not expire.
+token-field-scope = Allowed functions
+token-field-scope-hint = Tick the functions this token may use. Leave all unticked to allow everything you can do, now and later.
+token-create = Create token
+token-created = The token has been created.
+token-created-title = Token “{ $name }”
+token-created-warning = Copy the secret now. It is shown only once and cannot be recovered; if you lose it, revoke the token and create a new one.
+token-created-secret = Secret
+token-created-usage = Send it with every API request in this header:
+token-created-done = Done, back to my tokens
+
+## History
+history-title = History
+history-intro = Every change to every record: who made it, when, from where, and what changed.
+history-filter-kind = Record kind
+history-filter-id = Record id
+history-filter-id-placeholder = Full id of a record
+history-filter-apply = Filter
+history-filter-reset = Reset
+history-kind-any = Any kind
+history-empty = No history yet.
+history-empty-filtered = No entries match these filters.
+history-col-when = When
+history-col-actor = Who
+history-col-object = Record
+history-col-action = Action
+history-col-changes = Changes
+history-actor-system = System
+history-change-secret = { $field }: changed
+object-user = User
+object-client = Client
+object-api-token = API token
+action-create = Created
+action-update = Updated
+action-change-password = Password changed
+action-reset-password = Password reset
+action-revoke = Revoked
+pager-label = Pages
+pager-summary = { $first }–{ $last } of { $total }
+pager-prev = Previous
+pager-next = Next
+
+## Field errors, by the domain's code
+error-invalid = Invalid value.
+error-required = Required.
+error-too-short = Too short.
+error-too-long = Too long.
+error-invalid-login = Use only latin letters, digits and . _ - @ +
+error-invalid-email = Not a valid e-mail address.
+error-invalid-characters = Contains characters that are not allowed.
+error-weak-password = Too weak: use 10 to 128 characters with at least one letter and one digit, different from your login.
+error-mismatch = Does not match the new password.
+error-wrong-password = This is not your current password.
+error-out-of-range = Must be between 1 and 3650.
+error-unknown-function = Contains an unknown function.
+error-function-not-held = Contains a function you do not hold.
+error-not-a-number = Enter a whole number.
+error-malformed = The form could not be read.
+
+## Error pages
+error-action-home = Go to my start page
+error-action-sign-in = Sign in
+error-action-reload = Back to the form
+error-invalid-title = Check the form
+error-invalid-text = Some of the values were not accepted.
+error-unauthenticated-title = Please sign in
+error-unauthenticated-text = Your session has ended. Sign in to continue.
+error-forbidden-title = Access denied
+error-forbidden-text = You do not have the right to use “{ $function }” ({ $key }). Ask an administrator to grant it.
+error-refused-text = This action is not allowed for you here.
+error-not-found-title = Page not found
+error-not-found-text = There is nothing at this address, or it is not yours to see.
+error-conflict-title = Not possible
+error-conflict-text = The change conflicts with the current state of the record.
+conflict-login-taken = This login is already in use.
+conflict-email-taken = This e-mail is already in use.
+error-rate-limited-title = Too many attempts
+error-busy-title = Busy
+error-busy-text = The service is busy right now. Try again in a moment.
+error-internal-title = Something went wrong
+error-internal-text = Something went wrong on our side; it has been logged. Try again later.
+error-csrf-title = The form has expired
+error-csrf-text = This form has expired or was opened in another session. Reload the page and try again.

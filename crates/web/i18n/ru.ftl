@@ -1,0 +1,191 @@
+# Панели Bursar: русский. Каждый идентификатор должен быть и в en.ftl (это проверяет
+# модульный тест).
+
+product-name = Bursar
+area-admin = Панель сотрудника
+area-client = Личный кабинет
+footer-text = Биллинг Bursar · время в UTC
+nav-label = Главное меню
+language-switch = Язык интерфейса
+language-en = English
+language-ru = Русский
+action-sign-out = Выйти
+action-cancel = Отмена
+value-none = не указан
+value-never = никогда
+
+## Вход
+login-title-admin = Вход в панель сотрудника
+login-title-client = Вход в личный кабинет
+login-intro-admin = Для сотрудников провайдера.
+login-intro-client = Управляйте учётной записью, услугами и платежами.
+login-field-login = Логин или e-mail
+login-field-password = Пароль
+login-submit = Войти
+login-failed = Неверный логин или пароль. Проверьте их и попробуйте снова.
+login-disabled = Эта учётная запись отключена. Обратитесь в поддержку провайдера.
+login-rate-limited = Слишком много неудачных попыток. Повторите через { $seconds } { $seconds ->
+        [one] секунду
+        [few] секунды
+       *[many] секунд
+    }.
+login-other-admin = Вы клиент?
+login-other-admin-link = Войти в личный кабинет
+login-other-client = Работаете у провайдера?
+login-other-client-link = Войти в панель сотрудника
+
+## Главная
+dashboard-title = Главная
+dashboard-welcome = Добро пожаловать, { $name }
+dashboard-lead-admin = Ваше рабочее место в Bursar: учётная запись, последние события и быстрые ссылки.
+dashboard-lead-client = Ваш личный кабинет: учётная запись, последние события и быстрые ссылки.
+dashboard-account = Ваша учётная запись
+dashboard-open-profile = Открыть профиль
+dashboard-shortcuts = Быстрые ссылки
+dashboard-recent = Последние события
+dashboard-recent-all = Все события
+dashboard-recent-empty = С вашей учётной записью пока ничего не происходило.
+link-profile = Мой профиль
+link-profile-hint = Данные учётной записи и пароль
+link-tokens = API-токены
+link-tokens-hint = Ключи для скриптов и интеграций
+link-history = История всех записей
+link-history-hint = Кто, что и когда изменил
+link-api-docs = Документация API
+link-api-docs-hint = Все операции JSON API
+
+## Учётная запись
+account-name = Имя
+account-login = Логин
+account-email = E-mail
+account-role = Роль
+account-language = Язык
+account-since = Учётная запись создана
+role-administrator = Администратор (полный доступ)
+role-employee = Сотрудник
+role-client-main = Основной пользователь клиента
+role-client-user = Пользователь клиента
+
+## Профиль
+profile-title = Мой профиль
+profile-tabs-label = Разделы профиля
+profile-tab-account = Учётная запись
+profile-tab-tokens = API-токены
+profile-tab-history = История
+profile-details = Данные учётной записи
+profile-password-changed = Пароль изменён. Другие ваши сеансы завершены.
+password-title = Смена пароля
+password-rule = Не менее 10 символов, хотя бы одна буква и одна цифра, не совпадает с логином. Другие ваши сеансы будут завершены.
+password-current = Текущий пароль
+password-new = Новый пароль
+password-confirm = Новый пароль ещё раз
+password-submit = Сменить пароль
+profile-history-title = История моей учётной записи
+profile-history-intro = Изменения вашей учётной записи и ваши действия, сначала новые.
+profile-history-empty = С вашей учётной записью пока ничего не происходило.
+
+## API-токены
+tokens-title = API-токены
+tokens-intro = Токен позволяет скрипту работать с API от вашего имени: передавайте его в заголовке «Authorization: Bearer …». Он может не больше, чем вы.
+tokens-new = Новый токен
+tokens-empty = У вас пока нет API-токенов.
+tokens-col-name = Название
+tokens-col-prefix = Начинается с
+tokens-col-scope = Разрешённые функции
+tokens-col-created = Создан
+tokens-col-last-used = Использован
+tokens-col-expires = Истекает
+tokens-col-status = Состояние
+tokens-revoke = Отозвать
+token-revoked = Токен отозван и больше не действует.
+token-scope-all = Все мои функции
+token-status-active = Действует
+token-status-expired = Истёк
+token-status-revoked = Отозван { $when }
+token-new-title = Новый API-токен
+token-field-name = Название
+token-field-name-example = например, Скрипт мониторинга
+token-field-expires = Срок действия (дней)
+token-field-expires-hint = От 1 до 3650 дней. Оставьте пустым для бессрочного токена.
+token-field-scope = Разрешённые функции
+token-field-scope-hint = Отметьте функции, которые доступны токену. Если не отмечено ничего, токену доступно всё, что можете вы, сейчас и в будущем.
+token-create = Создать токен
+token-created = Токен создан.
+token-created-title = Токен «{ $name }»
+token-created-warning = Скопируйте секрет сейчас. Он показывается только один раз и не восстанавливается; если он потерян, отзовите токен и создайте новый.
+token-created-secret = Секрет
+token-created-usage = Передавайте его с каждым запросом к API в этом заголовке:
+token-created-done = Готово, к моим токенам
+
+## История
+history-title = История
+history-intro = Все изменения всех записей: кто, когда, откуда и что изменил.
+history-filter-kind = Тип записи
+history-filter-id = Идентификатор записи
+history-filter-id-placeholder = Полный идентификатор записи
+history-filter-apply = Найти
+history-filter-reset = Сбросить
+history-kind-any = Любой тип
+history-empty = История пока пуста.
+history-empty-filtered = Нет записей, подходящих под фильтр.
+history-col-when = Когда
+history-col-actor = Кто
+history-col-object = Запись
+history-col-action = Действие
+history-col-changes = Изменения
+history-actor-system = Система
+history-change-secret = { $field }: изменено
+object-user = Пользователь
+object-client = Клиент
+object-api-token = API-токен
+action-create = Создание
+action-update = Изменение
+action-change-password = Смена пароля
+action-reset-password = Сброс пароля
+action-revoke = Отзыв
+pager-label = Страницы
+pager-summary = { $first }–{ $last } из { $total }
+pager-prev = Назад
+pager-next = Вперёд
+
+## Ошибки полей, по коду из домена
+error-invalid = Недопустимое значение.
+error-required = Обязательное поле.
+error-too-short = Слишком коротко.
+error-too-long = Слишком длинно.
+error-invalid-login = Допустимы только латинские буквы, цифры и . _ - @ +
+error-invalid-email = Это не адрес электронной почты.
+error-invalid-characters = Содержит недопустимые символы.
+error-weak-password = Слишком простой: от 10 до 128 символов, хотя бы одна буква и одна цифра, не совпадает с логином.
+error-mismatch = Не совпадает с новым паролем.
+error-wrong-password = Это не ваш текущий пароль.
+error-out-of-range = Допустимо от 1 до 3650.
+error-unknown-function = Содержит неизвестную функцию.
+error-function-not-held = Содержит функцию, которой у вас нет.
+error-not-a-number = Введите целое число.
+error-malformed = Не удалось прочитать форму.
+
+## Страницы ошибок
+error-action-home = На мою главную
+error-action-sign-in = Войти
+error-action-reload = Вернуться к форме
+error-invalid-title = Проверьте форму
+error-invalid-text = Некоторые значения не приняты.
+error-unauthenticated-title = Войдите в систему
+error-unauthenticated-text = Ваш сеанс завершён. Войдите, чтобы продолжить.
+error-forbidden-title = Доступ запрещён
+error-forbidden-text = У вас нет права на функцию «{ $function }» ({ $key }). Попросите администратора выдать его.
+error-refused-text = Это действие вам здесь недоступно.
+error-not-found-title = Страница не найдена
+error-not-found-text = По этому адресу ничего нет, или это не ваше.
+error-conflict-title = Невозможно
+error-conflict-text = Изменение противоречит текущему состоянию записи.
+conflict-login-taken = Этот логин уже занят.
+conflict-email-taken = Этот e-mail уже занят.
+error-rate-limited-title = Слишком много попыток
+error-busy-title = Сервис занят
+error-busy-text = Сервис сейчас занят. Повторите через минуту.
+error-internal-title = Что-то пошло не так
+error-internal-text = На нашей стороне произошла ошибка, она записана в журнал. Повторите позже.
+error-csrf-title = Форма устарела
+error-csrf-text = Эта форма устарела или была открыта в другом сеансе. Обновите страницу и попробуйте снова.

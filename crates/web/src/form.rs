@@ -1,0 +1,105 @@
+//! Reading submitted forms and query strings as plain name/value pairs.
+//!
+//! Pairs rather than typed structs because HTML sends repeated names for checkboxes (a
+//! token's scope) and empty strings for untouched fields, and because a malformed body must
+//! become a translated error page, not a framework's plain-text rejection. Handlers turn the
+//! pairs into the use case's input; the use case does the validating.
+
+use crate::pages::error;
+use axum::Form;
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::http::request::Parts;
+use axum::response::Response;
+use bursar_app::AppError;
+
+/// The fields of a submitted `application/x-www-form-urlencoded` form.
+pub struct Fields(Vec<(String, String)>);
+
+/// The parameters of the query string; a malformed one reads as empty.
+pub struct Params(Vec<(String, String)>);
+
+trait Pairs {
+    fn pairs(&self) -> &[(String, String)];
+
+    /// The first value of `name`, or "" when absent.
+    fn get(&self, name: &str) -> &str {
+        self.pairs()
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// Every value of `name`, in order.
+    fn all(&self, name: &str) -> Vec<String> {
+        self.pairs()
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
+impl Fields {
+    pub fn get(&self, name: &str) -> &str {
+        Pairs::get(self, name)
+    }
+
+    pub fn all(&self, name: &str) -> Vec<String> {
+        Pairs::all(self, name)
+    }
+}
+
+impl Params {
+    pub fn get(&self, name: &str) -> &str {
+        Pairs::get(self, name)
+    }
+
+    /// A positive number, or `None` when absent or not a number.
+    pub fn number(&self, name: &str) -> Option<u32> {
+        self.get(name).trim().parse().ok().filter(|n| *n > 0)
+    }
+
+    pub fn flag(&self, name: &str) -> bool {
+        !self.get(name).is_empty()
+    }
+}
+
+impl Pairs for Fields {
+    fn pairs(&self) -> &[(String, String)] {
+        &self.0
+    }
+}
+
+impl Pairs for Params {
+    fn pairs(&self) -> &[(String, String)] {
+        &self.0
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for Fields {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let headers = req.headers().clone();
+        let path = req.uri().path().to_owned();
+        match Form::<Vec<(String, String)>>::from_request(req, state).await {
+            Ok(Form(pairs)) => Ok(Fields(pairs)),
+            Err(_) => Err(error::bare_for(
+                &headers,
+                &path,
+                AppError::invalid("form", "malformed", "the form could not be read"),
+            )),
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Params {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let pairs = Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
+            .map(|q| q.0)
+            .unwrap_or_default();
+        Ok(Params(pairs))
+    }
+}

@@ -1,0 +1,41 @@
+//! The language switch in every page's header. It works signed out (the choice lives in the
+//! `bursar_lang` cookie) and signed in (it is also saved to the user's account, so it
+//! follows them to another browser); either way the user comes back to the page they were on.
+
+use crate::ctx::Ctx;
+use crate::form::Fields;
+use crate::pages::error;
+use crate::panel::local_path;
+use crate::render::{see_other, with_cookie};
+use axum::response::Response;
+use bursar_app::AppError;
+use bursar_domain::Locale;
+use bursar_http::cookies;
+
+const ONE_YEAR_SECS: i64 = 365 * 24 * 3600;
+
+/// `POST /language` with `lang` (`en`, `ru`) and `back` (a local path).
+pub async fn switch(ctx: Ctx, form: Fields) -> Response {
+    let Ok(locale) = form.get("lang").parse::<Locale>() else {
+        let e = AppError::invalid(
+            "lang",
+            "unknown_language",
+            "is not a language of the panels",
+        );
+        return error::fail(&ctx, e);
+    };
+    if let Some(who) = &ctx.principal
+        && who.may("profile.language")
+        && let Err(e) = ctx.app.set_locale(who, locale).await
+    {
+        return error::fail(&ctx, e);
+    }
+    let cookie = cookies::set(
+        cookies::LANG,
+        locale.code(),
+        Some(ONE_YEAR_SECS),
+        ctx.cfg.secure_cookies,
+    );
+    let back = local_path(form.get("back")).unwrap_or("/");
+    with_cookie(see_other(back), &cookie)
+}

@@ -1,0 +1,164 @@
+//! Signing in and out of a panel. The sign-in page is the one page every visitor can reach,
+//! so it must work with nothing but a cookie-enabled browser: a plain form, protected by
+//! the double-submit CSRF cookie this page sets, that keeps the typed login on failure.
+//!
+//! Both panels use the same session as the API. Whichever sign-in page a user used, they
+//! land in their own panel: a client signing in at `/admin/login` is taken to `/client`.
+
+use crate::ctx::Ctx;
+use crate::form::{Fields, Params};
+use crate::layout::Ui;
+use crate::pages::error;
+use crate::panel::{Panel, landing};
+use crate::render::{self, see_other, with_cookie};
+use askama::Template;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::Response;
+use bursar_app::AppError;
+use bursar_app::auth::LoginInput;
+use bursar_http::cookies;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    ui: Ui,
+    action: &'static str,
+    heading: String,
+    intro: String,
+    login: String,
+    next: String,
+    error: Option<String>,
+    /// A success message ("registered, now sign in").
+    notice: Option<String>,
+    other_text: String,
+    other_href: &'static str,
+    other_link: String,
+}
+
+fn render(
+    ctx: &Ctx,
+    status: StatusCode,
+    login: &str,
+    next: &str,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Response {
+    let (title, intro, other, other_text, other_link) = match ctx.panel {
+        Panel::Admin => (
+            "login-title-admin",
+            "login-intro-admin",
+            Panel::Client,
+            "login-other-admin",
+            "login-other-admin-link",
+        ),
+        Panel::Client => (
+            "login-title-client",
+            "login-intro-client",
+            Panel::Admin,
+            "login-other-client",
+            "login-other-client-link",
+        ),
+    };
+    let page = LoginPage {
+        ui: Ui::new(ctx, title),
+        action: ctx.panel.login(),
+        heading: ctx.tr.t(title),
+        intro: ctx.tr.t(intro),
+        login: login.to_owned(),
+        next: next.to_owned(),
+        error,
+        notice,
+        other_text: ctx.tr.t(other_text),
+        other_href: other.login(),
+        other_link: ctx.tr.t(other_link),
+    };
+    render::page(ctx, status, &page)
+}
+
+/// `GET /admin/login`, `GET /client/login`. A signed-in visitor goes straight on.
+pub async fn show(ctx: Ctx, params: Params) -> Response {
+    let next = params.get("next");
+    match &ctx.principal {
+        Some(who) => see_other(&landing(who, Some(next))),
+        None => {
+            let notice = params.flag("registered").then(|| ctx.tr.t("register-done"));
+            render(&ctx, StatusCode::OK, "", next, None, notice)
+        }
+    }
+}
+
+/// `POST /admin/login`, `POST /client/login`.
+pub async fn submit(ctx: Ctx, form: Fields) -> Response {
+    let input = LoginInput {
+        ident: form.get("login").to_owned(),
+        password: form.get("password").to_owned(),
+        ip: ctx.ip.clone(),
+        user_agent: ctx.user_agent.clone(),
+        replaces: ctx.session_cookie.clone(),
+    };
+    let (login, next) = (form.get("login"), form.get("next"));
+    match ctx.app.login(input).await {
+        Ok(outcome) => {
+            let cookie = cookies::set(
+                cookies::SESSION,
+                &outcome.secret,
+                None,
+                ctx.cfg.secure_cookies,
+            );
+            with_cookie(see_other(&landing(&outcome.principal, Some(next))), &cookie)
+        }
+        Err(AppError::BadCredentials) => {
+            let text = ctx.tr.t("login-failed");
+            render(
+                &ctx,
+                StatusCode::UNAUTHORIZED,
+                login,
+                next,
+                Some(text),
+                None,
+            )
+        }
+        Err(AppError::AccountDisabled) => {
+            let text = ctx.tr.t("login-disabled");
+            render(&ctx, StatusCode::FORBIDDEN, login, next, Some(text), None)
+        }
+        Err(AppError::RateLimited { retry_after_secs }) => {
+            let text = ctx.tr.t1("login-rate-limited", "seconds", retry_after_secs);
+            let mut res = render(
+                &ctx,
+                StatusCode::TOO_MANY_REQUESTS,
+                login,
+                next,
+                Some(text),
+                None,
+            );
+            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                res.headers_mut().insert(RETRY_AFTER, v);
+            }
+            res
+        }
+        Err(e) => error::fail(&ctx, e),
+    }
+}
+
+/// `POST /admin/logout`, `POST /client/logout`: ends the session and forgets the cookie.
+pub async fn logout(ctx: Ctx, headers: axum::http::HeaderMap) -> Response {
+    if ctx
+        .principal
+        .as_ref()
+        .is_some_and(|p| p.impersonator.is_some())
+    {
+        // Signing out while working as a client ends that work and returns to the staff
+        // panel, rather than leaving the employee's saved session behind.
+        return crate::pages::clients::impersonation::end(ctx, headers).await;
+    }
+    let Some(who) = &ctx.principal else {
+        return see_other(ctx.panel.login());
+    };
+    if let Err(e) = ctx.app.logout(who).await {
+        return error::fail(&ctx, e);
+    }
+    let cookie = cookies::set(cookies::SESSION, "", Some(0), ctx.cfg.secure_cookies);
+    with_cookie(see_other(Panel::of_kind(who.kind()).login()), &cookie)
+}

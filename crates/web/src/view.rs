@@ -1,0 +1,267 @@
+//! Display models shared by several pages: an account's details, a history table with its
+//! pager, a form's field errors, and how instants are written. They are computed here, in
+//! Rust, so templates only place ready, translated text and hold no logic.
+
+use crate::i18n::Tr;
+use crate::url::with_query;
+use bursar_app::Principal;
+use bursar_app::history::Paged;
+use bursar_app::ports::HistoryView;
+use bursar_domain::Invalid;
+use bursar_domain::access::AccountKind;
+use bursar_domain::functions;
+use fluent_bundle::FluentValue;
+use jiff::Timestamp;
+
+/// An instant as the panels show it: UTC (the footer says so) until users have a time zone.
+pub fn when(ts: Timestamp) -> String {
+    ts.strftime("%Y-%m-%d %H:%M").to_string()
+}
+
+/// One labelled value of a details list.
+pub struct Detail {
+    pub label: String,
+    pub value: String,
+}
+
+/// The signed-in user's account, as the dashboard and the profile show it.
+pub fn account_details(tr: Tr, who: &Principal) -> Vec<Detail> {
+    let u = &who.user;
+    let role = match (u.kind, u.full_access, u.is_main) {
+        (AccountKind::Staff, true, _) => "role-administrator",
+        (AccountKind::Staff, false, _) => "role-employee",
+        (AccountKind::Client, _, true) => "role-client-main",
+        (AccountKind::Client, _, false) => "role-client-user",
+    };
+    let detail = |label: &str, value: String| Detail {
+        label: tr.t(label),
+        value,
+    };
+    vec![
+        detail("account-name", u.name.to_string()),
+        detail("account-login", u.login.to_string()),
+        detail(
+            "account-email",
+            u.email
+                .as_ref()
+                .map_or_else(|| tr.t("value-none"), ToString::to_string),
+        ),
+        detail("account-role", tr.t(role)),
+        detail(
+            "account-language",
+            tr.t(&format!("language-{}", u.locale.code())),
+        ),
+        detail("account-since", when(u.created_at)),
+    ]
+}
+
+/// One history entry, ready to show.
+pub struct HistoryRow {
+    pub when: String,
+    pub actor: String,
+    pub ip: Option<String>,
+    pub object: String,
+    object_kind: String,
+    pub object_id: String,
+    pub object_id_short: String,
+    /// The journal filtered to this record, for readers of the whole journal.
+    pub object_href: Option<String>,
+    pub action: String,
+    pub function: String,
+    pub changes: Vec<String>,
+}
+
+impl HistoryRow {
+    pub fn new(tr: Tr, h: &HistoryView) -> Self {
+        let actor = match (&h.actor_login, h.actor_user_id) {
+            (Some(login), _) => login.clone(),
+            (None, None) => tr.t("history-actor-system"),
+            (None, Some(id)) => id.to_string(),
+        };
+        let function = functions::find(&h.function)
+            .map_or_else(|| h.function.clone(), |f| f.name(tr.locale()).to_owned());
+        let changes = h
+            .changes
+            .0
+            .iter()
+            .map(|c| match (&c.old, &c.new) {
+                (None, None) => tr.t1("history-change-secret", "field", c.field.as_str()),
+                (None, Some(new)) => format!("{}: {new}", c.field),
+                (Some(old), None) => format!("{}: {old} → ∅", c.field),
+                (Some(old), Some(new)) => format!("{}: {old} → {new}", c.field),
+            })
+            .collect();
+        HistoryRow {
+            when: when(h.at),
+            actor,
+            ip: h.ip.clone(),
+            object: tr.or_raw("object", &h.object_kind),
+            object_kind: h.object_kind.clone(),
+            object_id_short: short_id(&h.object_id),
+            object_href: None,
+            object_id: h.object_id.clone(),
+            action: tr.or_raw("action", &h.action),
+            function,
+            changes,
+        }
+    }
+}
+
+/// The tail of an id: UUIDv7s share their leading (time) digits, their last ones differ.
+fn short_id(id: &str) -> String {
+    let n = id.chars().count();
+    if n <= 10 {
+        return id.to_owned();
+    }
+    let tail: String = id.chars().skip(n - 8).collect();
+    format!("…{tail}")
+}
+
+/// "Page 2 of 5" with links to the neighbours.
+pub struct Pager {
+    pub summary: String,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub prev_label: String,
+    pub next_label: String,
+}
+
+/// A page of history entries as a table.
+pub struct HistoryTable {
+    pub rows: Vec<HistoryRow>,
+    pub pager: Option<Pager>,
+    pub empty: String,
+}
+
+impl HistoryTable {
+    /// `link(page_number)` builds the address of another page with the same filters.
+    pub fn new(
+        tr: Tr,
+        paged: &Paged<HistoryView>,
+        empty_id: &str,
+        link: impl Fn(u32) -> String,
+    ) -> Self {
+        let rows = paged.items.iter().map(|h| HistoryRow::new(tr, h)).collect();
+        HistoryTable {
+            rows,
+            pager: pager(tr, paged.page, paged.per_page, paged.total, link),
+            empty: tr.t(empty_id),
+        }
+    }
+
+    /// Links each record to the journal filtered to it (`path?object_kind=…&object_id=…`).
+    pub fn link_objects(mut self, path: &str) -> Self {
+        for row in &mut self.rows {
+            row.object_href = Some(with_query(
+                path,
+                &[
+                    ("object_kind", &row.object_kind),
+                    ("object_id", &row.object_id),
+                ],
+            ));
+        }
+        self
+    }
+}
+
+fn pager(
+    tr: Tr,
+    page: u32,
+    per_page: u32,
+    total: i64,
+    link: impl Fn(u32) -> String,
+) -> Option<Pager> {
+    if total <= 0 {
+        return None;
+    }
+    let per_page = i64::from(per_page.max(1));
+    let pages = u32::try_from((total + per_page - 1) / per_page)
+        .unwrap_or(u32::MAX)
+        .max(1);
+    let first = (i64::from(page) - 1) * per_page + 1;
+    let last = (first + per_page - 1).min(total);
+    let summary = tr.ta(
+        "pager-summary",
+        &[
+            ("first", FluentValue::from(first.min(total))),
+            ("last", FluentValue::from(last)),
+            ("total", FluentValue::from(total)),
+            ("page", FluentValue::from(page)),
+            ("pages", FluentValue::from(pages)),
+        ],
+    );
+    Some(Pager {
+        summary,
+        prev: (page > 1).then(|| link(page.saturating_sub(1).min(pages))),
+        next: (page < pages).then(|| link(page + 1)),
+        prev_label: tr.t("pager-prev"),
+        next_label: tr.t("pager-next"),
+    })
+}
+
+/// `path?page=N` for a list without other filters.
+pub fn page_link(path: &str) -> impl Fn(u32) -> String + '_ {
+    move |n| with_query(path, &[("page", &n.to_string())])
+}
+
+/// Translated field errors of a refused form, by field name.
+#[derive(Default)]
+pub struct Errors(Vec<(String, String)>);
+
+impl Errors {
+    pub fn from_invalid(tr: Tr, invalid: &Invalid) -> Self {
+        Errors(
+            invalid
+                .0
+                .iter()
+                .map(|e| (e.field.clone(), tr.field_error(e.code)))
+                .collect(),
+        )
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.get(field).is_some()
+    }
+
+    /// Adds an error found while reading the form (a number that is not one).
+    pub fn push(&mut self, field: &str, text: String) {
+        self.0.push((field.to_owned(), text));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bursar_domain::Locale;
+
+    #[test]
+    fn the_pager_links_neighbours_and_counts() {
+        let tr = Tr::new(Locale::En);
+        let link = |n: u32| format!("/x?page={n}");
+        let p = pager(tr, 2, 50, 120, link);
+        let p = p.as_ref();
+        assert_eq!(p.and_then(|p| p.prev.clone()).as_deref(), Some("/x?page=1"));
+        assert_eq!(p.and_then(|p| p.next.clone()).as_deref(), Some("/x?page=3"));
+        assert!(p.is_some_and(|p| p.summary.contains("51–100") && p.summary.contains("120")));
+        let last = pager(tr, 3, 50, 120, link);
+        assert!(last.is_some_and(|p| p.next.is_none()));
+        assert!(pager(tr, 1, 50, 0, link).is_none());
+    }
+
+    #[test]
+    fn field_errors_are_translated_by_code() {
+        let mut invalid = Invalid::default();
+        invalid.push("new_password", "weak_password", "english text");
+        let errors = Errors::from_invalid(Tr::new(Locale::Ru), &invalid);
+        let text = errors.get("new_password").unwrap_or_default();
+        assert!(!text.is_empty() && text != "english text");
+        assert!(!errors.has("current_password"));
+    }
+}
