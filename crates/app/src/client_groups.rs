@@ -52,7 +52,8 @@ impl App {
         &self,
         who: &Principal,
     ) -> Result<Vec<(ClientGroupRecord, i64)>, AppError> {
-        who.require_any(&["client_group.list", "client_group.edit"])?;
+        // Whoever may put a client in groups must see which groups there are to choose from.
+        who.require_any(&["client_group.list", "client_group.edit", "client.groups"])?;
         let mut tx = self.store.read().await?;
         let list = tx.list_groups().await?;
         tx.commit().await?;

@@ -4,8 +4,8 @@
 //! 1. resolves the caller from a bearer token or the session cookie;
 //! 2. refuses anonymous callers of non-public functions, and callers without the function;
 //! 3. checks the CSRF token of state-changing requests made with a session cookie (a header
-//!    `X-CSRF-Token`, or a `_csrf` field of a urlencoded form); anonymous panel forms use a
-//!    double-submit cookie instead;
+//!    `X-CSRF-Token`, or a `_csrf` field of a urlencoded or multipart form); anonymous panel
+//!    forms use a double-submit cookie instead;
 //! 4. stamps the response with `X-Bursar-Function`, so a test can prove that every route it
 //!    reaches ran behind a guard.
 //!
@@ -13,10 +13,11 @@
 //! surface's choice, given as a [`Rejecter`].
 
 use crate::cookies;
+use crate::multipart;
 use crate::openapi::Doc;
 use crate::problem::Problem;
 use axum::Extension;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::handler::Handler;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
@@ -35,6 +36,9 @@ pub const FUNCTION_HEADER: HeaderName = HeaderName::from_static("x-bursar-functi
 pub const CSRF_HEADER: HeaderName = HeaderName::from_static("x-csrf-token");
 /// Forms are small; the guard reads at most this much of a form body to find `_csrf`.
 const FORM_LIMIT: usize = 256 * 1024;
+/// The most the guard reads of a multipart upload form (the panel's avatar form) to find
+/// `_csrf`; the use case applies its own, smaller limits to the file.
+pub const UPLOAD_LIMIT: usize = 1024 * 1024;
 
 /// Why the guard refused a request.
 #[derive(Debug)]
@@ -267,27 +271,36 @@ async fn check_csrf(
             Err(Rejection::Csrf)
         };
     }
-    let is_form = parts
+    let content_type = parts
         .headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or_default();
+    let (bytes, sent) = if content_type.starts_with("application/x-www-form-urlencoded") {
+        let bytes = read_body(body, FORM_LIMIT, "the form is too large").await?;
+        let sent = form_field(&bytes, "_csrf");
+        (bytes, sent)
+    } else if multipart::is_multipart(content_type) {
+        let bytes = read_body(body, UPLOAD_LIMIT, "the upload is larger than 1 MB").await?;
+        let sent = multipart::field(content_type, bytes.clone(), "_csrf")
+            .await
+            .and_then(|v| String::from_utf8(v.to_vec()).ok());
+        (bytes, sent)
+    } else {
         return Err(Rejection::Csrf);
-    }
-    let bytes = axum::body::to_bytes(body, FORM_LIMIT).await.map_err(|_| {
-        Rejection::Error(AppError::invalid(
-            "body",
-            "too_large",
-            "the form is too large",
-        ))
-    })?;
-    let sent = form_field(&bytes, "_csrf").ok_or(Rejection::Csrf)?;
+    };
+    let sent = sent.ok_or(Rejection::Csrf)?;
     if same(&sent, &expected) {
         Ok(Body::from(bytes))
     } else {
         Err(Rejection::Csrf)
     }
+}
+
+async fn read_body(body: Body, limit: usize, message: &str) -> Result<Bytes, Rejection> {
+    axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| Rejection::Error(AppError::invalid("body", "too_large", message)))
 }
 
 fn form_field(bytes: &[u8], name: &str) -> Option<String> {

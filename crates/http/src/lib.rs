@@ -17,6 +17,7 @@ pub mod cookies;
 pub mod docs;
 pub mod guard;
 pub mod json;
+pub mod multipart;
 pub mod openapi;
 pub mod problem;
 

@@ -706,3 +706,61 @@ async fn an_employee_cannot_take_over_a_colleague_with_more_rights() {
         .await;
     assert_eq!(res.status(), StatusCode::OK, "other edits stay possible");
 }
+
+#[tokio::test]
+async fn putting_clients_in_groups_needs_only_that_right_not_the_group_directory() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let provider = admin
+        .post(
+            "/api/v1/providers",
+            json!({"name": "Hosting", "currency": "EUR"}),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .clone();
+    let client = admin
+        .post(
+            "/api/v1/clients",
+            json!({"email": "ops@acme.example", "providers": [provider], "name": "Acme"}),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    admin
+        .post("/api/v1/client-groups", json!({"name": "Resellers"}))
+        .await;
+    let dept = department(
+        &admin,
+        "Account managers",
+        &["client.list", "client.groups"],
+    )
+    .await;
+    let (_, clerk) = employee(&t, &admin, "clerk", &[&dept], &[]).await;
+
+    // The card's groups tab offers every group to choose from...
+    let page = clerk
+        .get(&format!("/admin/clients/{client}/groups"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Resellers") && page.contains("type=\"checkbox\""),
+        "{page}"
+    );
+    // ...while the group directory itself stays closed to the clerk.
+    let res = clerk.get("/api/v1/client-groups").await;
+    assert_eq!(
+        problem_code(res).await,
+        (StatusCode::FORBIDDEN, "forbidden".to_owned())
+    );
+    let res = clerk.get("/admin/client-groups").await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}

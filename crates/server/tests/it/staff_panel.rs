@@ -83,14 +83,24 @@ impl Panel {
         res.json().await.unwrap()
     }
 
-    /// Uploads `bytes` as the avatar file, the way htmx sends the avatar form.
+    /// Uploads `bytes` as the avatar file the way the avatar form is sent: by htmx (the CSRF
+    /// token also as a header) or by a browser without JavaScript (only the `_csrf` field).
     async fn upload_avatar(&self, id: &str, bytes: &[u8], htmx: bool) -> (StatusCode, String) {
+        self.upload_avatar_with(id, bytes, htmx, &self.csrf).await
+    }
+
+    async fn upload_avatar_with(
+        &self,
+        id: &str,
+        bytes: &[u8],
+        htmx: bool,
+        csrf: &str,
+    ) -> (StatusCode, String) {
         let boundary = "----bursar-test-boundary";
         let mut body = Vec::new();
         body.extend(
             format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n",
-                self.csrf
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n"
             )
             .as_bytes(),
         );
@@ -104,10 +114,11 @@ impl Panel {
                 CONTENT_TYPE,
                 format!("multipart/form-data; boundary={boundary}"),
             )
-            .header("x-csrf-token", &self.csrf)
             .body(body);
         if htmx {
-            req = req.header("hx-request", "true");
+            req = req
+                .header("hx-request", "true")
+                .header("x-csrf-token", csrf);
         }
         let res = req.send().await.unwrap();
         (res.status(), res.text().await.unwrap())
@@ -321,6 +332,12 @@ async fn an_avatar_is_refused_naming_the_broken_limit_and_the_old_one_stays() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(field_error(&html, "avatar").is_some_and(|e| e.contains("80×80")));
     assert!(html.contains("id=\"name\""), "the edit page around it");
+    // A multipart post with a forged `_csrf` field is refused before anything is read.
+    let forged = "f".repeat(admin.csrf.len());
+    let (status, _) = admin
+        .upload_avatar_with(&id, &png(50, 50, 2000), false, &forged)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 
     let stored = admin
         .http
@@ -336,6 +353,24 @@ async fn an_avatar_is_refused_naming_the_broken_limit_and_the_old_one_stays() {
         good.as_slice(),
         "the refused uploads changed nothing"
     );
+
+    // Without JavaScript the form's `_csrf` field alone carries the token: saved, and the
+    // browser is sent back to the employee's page.
+    let plain = png(60, 60, 1500);
+    let (status, html) = admin.upload_avatar(&id, &plain, false).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
+    let page = admin
+        .http
+        .get(t.url(&format!("/admin/staff/{id}?avatar=1")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("The avatar has been saved."));
+    let stored = admin.http.get(t.url(&avatar_path)).send().await.unwrap();
+    assert_eq!(stored.bytes().await.unwrap().as_ref(), plain.as_slice());
 }
 
 #[tokio::test]

@@ -814,7 +814,7 @@ async fn groups_page(
 ) -> Response {
     let tr = ctx.tr;
     let ui = Done::apply(done, Ui::new(ctx, "card-title"));
-    let editable = who.may("client.groups") && who.may("client_group.list");
+    let editable = who.may("client.groups");
     if editable {
         let all = match ctx.app.list_client_groups(who).await {
             Ok(all) => all,

@@ -6,11 +6,11 @@
 //! A generated password exists only in the response that creates the employee, so that page
 //! is rendered directly (never behind a redirect a browser could replay) and says to copy it.
 //!
-//! The avatar is uploaded as `multipart/form-data`, which the panel's 64 KB form limit and the
-//! guard's form reader do not cover: this module reads the body itself, up to 1 MB, and hands
-//! the image to the use case, whose 422 names the broken limit (type, 64 KB, 80×80). The
-//! upload goes through htmx, which sends the session's CSRF token as the `X-CSRF-Token`
-//! header (the guard reads `_csrf` only from url-encoded forms).
+//! The avatar is uploaded as `multipart/form-data`, which the panel's 64 KB form limit does
+//! not cover: this module reads the body itself, up to the guard's 1 MB upload limit, and
+//! hands the image to the use case, whose 422 names the broken limit (type, 64 KB, 80×80).
+//! The form works with and without JavaScript: htmx sends the CSRF token as a header, a
+//! plain post as the form's `_csrf` field, which the guard reads from multipart bodies too.
 
 use crate::ctx::{Ctx, Signed};
 use crate::form::{Fields, Params};
@@ -36,14 +36,12 @@ use bursar_app::ports::{Page, StaffFilter};
 use bursar_app::staff::{StaffInput, StaffView};
 use bursar_app::{AppError, Principal};
 use bursar_domain::{DepartmentId, Locale, UserId};
+use bursar_http::guard::UPLOAD_LIMIT;
+use bursar_http::multipart;
 use fluent_bundle::FluentValue;
 
 const LIST: &str = "/admin/staff";
 const PER_PAGE: u32 = 25;
-/// The most of an avatar upload read; the use case's limit (64 KB) is far below, so a file
-/// between the two is refused with the use case's own message naming that limit.
-const AVATAR_READ_LIMIT: usize = 1024 * 1024;
-
 fn parse_id(id: &str) -> Result<UserId, AppError> {
     id.parse()
         .map_err(|_| AppError::NotFound { what: "employee" })
@@ -689,50 +687,6 @@ pub async fn avatar(Signed { ctx, who }: Signed, Path(id): Path<String>) -> Resp
     }
 }
 
-/// Position of `needle` in `hay`.
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() {
-        return None;
-    }
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
-/// The content of the file field `name` of a `multipart/form-data` body; `None` when the
-/// body is not multipart, has no such field, or the field holds no file.
-fn multipart_file(content_type: &str, body: &[u8], name: &str) -> Option<Vec<u8>> {
-    let (mime, params) = content_type.split_once(';')?;
-    if !mime.trim().eq_ignore_ascii_case("multipart/form-data") {
-        return None;
-    }
-    let boundary = params
-        .split(';')
-        .find_map(|p| p.trim().strip_prefix("boundary="))?
-        .trim_matches('"');
-    let delimiter = format!("\r\n--{boundary}");
-    let wanted = format!("name=\"{name}\"");
-    // The first delimiter has no line break before it; pretend it had one.
-    let mut rest = [b"\r\n".as_slice(), body].concat();
-    loop {
-        let start = find(&rest, delimiter.as_bytes())? + delimiter.len();
-        let after = rest.get(start..)?.to_vec();
-        let part = after.strip_prefix(b"\r\n")?;
-        let end = find(part, delimiter.as_bytes())?;
-        let (part, _) = part.split_at_checked(end)?;
-        let split = find(part, b"\r\n\r\n")?;
-        let (head, content) = part.split_at_checked(split)?;
-        let content = content.get(4..)?;
-        let head = String::from_utf8_lossy(head);
-        let matches = head.lines().any(|line| {
-            let lower = line.to_ascii_lowercase();
-            lower.starts_with("content-disposition:") && line.split(';').any(|p| p.trim() == wanted)
-        });
-        if matches {
-            return (!content.is_empty()).then(|| content.to_vec());
-        }
-        rest = after;
-    }
-}
-
 /// `POST /admin/staff/{id}/avatar` (multipart, field `avatar`). For htmx the answer is the
 /// avatar card alone, with status 200 even when refused (htmx swaps only successful
 /// answers); a plain post is answered like the other forms.
@@ -751,11 +705,17 @@ pub async fn upload_avatar(
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let outcome = match axum::body::to_bytes(body, AVATAR_READ_LIMIT).await {
+    let file = match axum::body::to_bytes(body, UPLOAD_LIMIT).await {
         Err(_) => Err(tr.t("staff-error-avatar-too-large")),
-        Ok(bytes) => match multipart_file(content_type, &bytes, "avatar") {
+        Ok(bytes) => Ok(multipart::field(content_type, bytes, "avatar")
+            .await
+            .filter(|image| !image.is_empty())),
+    };
+    let outcome = match file {
+        Err(text) => Err(text),
+        Ok(file) => match file {
             None => Err(tr.t("staff-avatar-missing")),
-            Some(image) => match ctx.app.set_staff_avatar(&who, id, image).await {
+            Some(image) => match ctx.app.set_staff_avatar(&who, id, image.to_vec()).await {
                 Ok(()) => Ok(()),
                 Err(e) => match refusal(tr, e) {
                     Ok(r) => Err(r
@@ -977,52 +937,5 @@ pub async fn change_permissions(
             }
             Err(e) => error::fail(&ctx, e),
         },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn body(boundary: &str, parts: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
-        let mut b = Vec::new();
-        for (name, file, content) in parts {
-            b.extend(format!("--{boundary}\r\n").as_bytes());
-            let disposition = match file {
-                Some(f) => format!("form-data; name=\"{name}\"; filename=\"{f}\""),
-                None => format!("form-data; name=\"{name}\""),
-            };
-            b.extend(format!("Content-Disposition: {disposition}\r\n").as_bytes());
-            b.extend(b"Content-Type: application/octet-stream\r\n\r\n");
-            b.extend(*content);
-            b.extend(b"\r\n");
-        }
-        b.extend(format!("--{boundary}--\r\n").as_bytes());
-        b
-    }
-
-    #[test]
-    fn the_avatar_file_is_found_in_a_multipart_body() {
-        let image: &[u8] = b"\x89PNG\r\n\x1a\n binary \r\n with lines";
-        let b = body(
-            "XyZ",
-            &[("_csrf", None, b"token"), ("avatar", Some("a.png"), image)],
-        );
-        let ct = "multipart/form-data; boundary=XyZ";
-        assert_eq!(multipart_file(ct, &b, "avatar").as_deref(), Some(image));
-        assert_eq!(
-            multipart_file("multipart/form-data; boundary=\"XyZ\"", &b, "avatar").as_deref(),
-            Some(image)
-        );
-        assert_eq!(multipart_file(ct, &b, "other"), None);
-        assert_eq!(
-            multipart_file("application/x-www-form-urlencoded", &b, "avatar"),
-            None
-        );
-        let empty = body("XyZ", &[("avatar", Some(""), b"")]);
-        assert_eq!(multipart_file(ct, &empty, "avatar"), None);
-        // `filename="avatar"` is not the field `avatar`.
-        let other = body("XyZ", &[("file", Some("avatar"), b"x")]);
-        assert_eq!(multipart_file(ct, &other, "avatar"), None);
     }
 }
