@@ -2,6 +2,7 @@
 //! variables, then command-line flags. `BURSAR_DATABASE_URL` empty means the embedded SQLite
 //! database in the data folder.
 
+use crate::forwarded::TrustedProxies;
 use anyhow::{Context, Result};
 use bursar_jobs::SmtpSettings;
 use serde::Deserialize;
@@ -65,6 +66,10 @@ pub struct Settings {
     /// Sender of every mail: `address` or `Name <address>`.
     #[arg(long, env = "BURSAR_MAIL_FROM", global = true)]
     pub mail_from: Option<String>,
+    /// Reverse proxies (addresses or CIDR networks, comma-separated) whose
+    /// `X-Forwarded-For` gives the caller's address; empty: the TCP peer's address counts.
+    #[arg(long, env = "BURSAR_TRUSTED_PROXIES", global = true)]
+    pub trusted_proxies: Option<String>,
 }
 
 impl Settings {
@@ -86,6 +91,7 @@ impl Settings {
             smtp_password: self.smtp_password.or(other.smtp_password),
             smtp_tls: self.smtp_tls.or(other.smtp_tls),
             mail_from: self.mail_from.or(other.mail_from),
+            trusted_proxies: self.trusted_proxies.or(other.trusted_proxies),
         }
     }
 }
@@ -105,6 +111,7 @@ pub struct Config {
     pub public_url: String,
     /// `None`: no SMTP host, mail is kept in the outbox.
     pub smtp: Option<SmtpSettings>,
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl Config {
@@ -162,7 +169,10 @@ impl Config {
                 s.mail_from.as_deref(),
             )?),
         };
+        let trusted_proxies = TrustedProxies::parse(s.trusted_proxies.as_deref().unwrap_or(""))
+            .map_err(|e| anyhow::anyhow!("BURSAR_TRUSTED_PROXIES: {e}"))?;
         Ok(Config {
+            trusted_proxies,
             public_url,
             smtp,
             data_dir,

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod config;
+pub mod forwarded;
 pub mod router;
 pub mod serve;
 

@@ -2,10 +2,12 @@
 //! ids, tracing, a body size limit, panic catching, and problem+json for unknown routes and
 //! methods.
 
+use crate::forwarded::{TrustedProxies, real_client};
 use axum::Extension;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request, StatusCode};
+use axum::middleware::from_fn;
 use axum::response::IntoResponse;
 use bursar_app::App;
 use bursar_http::api::HttpConfig;
@@ -27,7 +29,20 @@ pub struct Built {
     pub decls: Vec<RouteDecl>,
 }
 
-pub fn build(app: App, secure_cookies: bool) -> Built {
+/// How the router is set up for one deployment.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Mark cookies Secure (served over HTTPS).
+    pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the caller's address.
+    pub trusted_proxies: TrustedProxies,
+}
+
+pub fn build(app: App, options: Options) -> Built {
+    let Options {
+        secure_cookies,
+        trusted_proxies,
+    } = options;
     let guarded = bursar_http::api::routes(app.clone()).merge(bursar_web::routes(
         app.clone(),
         WebConfig { secure_cookies },
@@ -52,6 +67,7 @@ pub fn build(app: App, secure_cookies: bool) -> Built {
                 tracing::info_span!("request", method = %req.method(), uri = %req.uri().path(), request_id = %id)
             }),
         )
+        .layer(from_fn(move |req, next| real_client(trusted_proxies.clone(), req, next)))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid));
     Built { router, decls }

@@ -54,7 +54,13 @@ pub async fn serve(cfg: Config) -> Result<()> {
         }
     }
     let mailer = mailer_for(&cfg)?;
-    let built = router::build(app.clone(), cfg.secure_cookies);
+    let built = router::build(
+        app.clone(),
+        router::Options {
+            secure_cookies: cfg.secure_cookies,
+            trusted_proxies: cfg.trusted_proxies.clone(),
+        },
+    );
     let listener = tokio::net::TcpListener::bind(cfg.listen)
         .await
         .with_context(|| format!("listening on {}", cfg.listen))?;

@@ -1,6 +1,9 @@
 //! Sign-in, sessions and passwords through the API.
 
-use crate::harness::{ADMIN_PASSWORD, CLIENT_PASSWORD, problem_code, spawn};
+use crate::harness::{ADMIN_PASSWORD, CLIENT_PASSWORD, TestApp, problem_code, spawn, spawn_with};
+use bursar::forwarded::TrustedProxies;
+use bursar::router;
+use bursar_app::Policy;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -286,5 +289,75 @@ async fn language_is_saved_in_the_profile() {
             StatusCode::UNPROCESSABLE_ENTITY,
             "validation_failed".to_owned()
         )
+    );
+}
+
+/// Fails `count` sign-ins of distinct unknown logins, claiming to come from `forwarded_for`,
+/// and returns the status of one more attempt from `then_from`.
+async fn fail_from(t: &TestApp, forwarded_for: &str, count: i64, then_from: &str) -> StatusCode {
+    let c = t.browser();
+    let attempt = |from: String, login: String| {
+        c.post(t.url("/api/v1/auth/login"))
+            .header("x-forwarded-for", from)
+            .json(&json!({"login": login, "password": "wrong-password-1"}))
+            .send()
+    };
+    for i in 0..count {
+        let res = attempt(forwarded_for.to_owned(), format!("nobody{i}"))
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+    let res = attempt(then_from.to_owned(), "somebody".to_owned())
+        .await
+        .unwrap();
+    res.status()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_address_has_its_own_budget() {
+    let limit = Policy::default().max_failures_per_ip;
+    let proxies = TrustedProxies::parse("127.0.0.1").unwrap();
+    let t = spawn_with(router::Options {
+        trusted_proxies: proxies,
+        ..router::Options::default()
+    })
+    .await;
+    let next = fail_from(&t, "203.0.113.1", limit, "203.0.113.2").await;
+    assert_eq!(
+        next,
+        StatusCode::UNAUTHORIZED,
+        "another client is not locked out"
+    );
+    let next = fail_from(&t, "203.0.113.1", 0, "203.0.113.1").await;
+    assert_eq!(next, StatusCode::TOO_MANY_REQUESTS);
+
+    // History names the forwarded address too.
+    let admin = t.admin().await;
+    let res = admin
+        .client
+        .post(t.url("/api/v1/me/tokens"))
+        .header("x-csrf-token", &admin.csrf)
+        .header("x-forwarded-for", "198.51.100.4")
+        .json(&json!({"name": "ci"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let page: serde_json::Value = admin.get("/api/v1/me/history").await.json().await.unwrap();
+    let entry = &page["items"][0];
+    assert_eq!(entry["object_kind"], "api_token");
+    assert_eq!(entry["ip"], "198.51.100.4");
+}
+
+#[tokio::test]
+async fn without_a_trusted_proxy_a_forged_forwarded_address_changes_nothing() {
+    let limit = Policy::default().max_failures_per_ip;
+    let t = spawn().await;
+    let next = fail_from(&t, "203.0.113.1", limit, "203.0.113.2").await;
+    assert_eq!(
+        next,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the TCP peer is the caller"
     );
 }

@@ -162,7 +162,7 @@ fn random_text(rng: &mut StdRng, max: usize) -> String {
 #[tokio::test]
 async fn thousands_of_generated_bad_requests_never_get_a_5xx() {
     let t = spawn().await;
-    let decls = router::build(t.app.clone(), false).decls;
+    let decls = router::build(t.app.clone(), router::Options::default()).decls;
     let admin = t.admin().await;
     let client = t.client_user("fuzzed").await;
     let mut rng = StdRng::seed_from_u64(0x5eed_b005);

@@ -241,11 +241,16 @@ impl Session {
 
 /// Starts the real router over a fresh database, with the administrator created.
 pub async fn spawn() -> TestApp {
+    spawn_with(router::Options::default()).await
+}
+
+/// [`spawn`] with the router set up as for one deployment.
+pub async fn spawn_with(options: router::Options) -> TestApp {
     let (store, guard) = fresh_store().await;
     let clock = Arc::new(ManualClock::new(jiff::Timestamp::now()));
     let app = App::new(Arc::new(store.clone()), clock.clone(), Policy::default());
     app.install(Some(ADMIN_PASSWORD.to_owned())).await.unwrap();
-    let built = router::build(app.clone(), false);
+    let built = router::build(app.clone(), options);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (tx, rx) = oneshot::channel::<()>();

@@ -29,7 +29,7 @@ fn method(m: &axum::http::Method) -> Method {
 #[tokio::test]
 async fn every_route_is_declared_guarded_and_refuses_the_wrong_caller() {
     let t = spawn().await;
-    let decls = router::build(t.app.clone(), false).decls;
+    let decls = router::build(t.app.clone(), router::Options::default()).decls;
     assert!(decls.len() > 10);
     let admin = t.admin().await;
     let client = t.client_user("walker").await;
@@ -91,7 +91,7 @@ async fn every_route_is_declared_guarded_and_refuses_the_wrong_caller() {
 #[tokio::test]
 async fn the_openapi_document_describes_every_api_route() {
     let t = spawn().await;
-    let decls = router::build(t.app.clone(), false).decls;
+    let decls = router::build(t.app.clone(), router::Options::default()).decls;
     let doc: Value = t
         .browser()
         .get(t.url("/api/openapi.json"))

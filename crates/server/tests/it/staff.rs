@@ -605,7 +605,7 @@ async fn grants_and_staff_changes_are_in_history_without_secrets() {
 async fn every_staff_function_is_enforced_on_the_routes_that_declare_it() {
     let t = spawn().await;
     let admin = t.admin().await;
-    let decls = router::build(t.app.clone(), false).decls;
+    let decls = router::build(t.app.clone(), router::Options::default()).decls;
     let staff_functions: Vec<&str> = FUNCTIONS
         .iter()
         .filter(|f| f.audience == Audience::Staff)
