@@ -2,8 +2,11 @@
 //! [`Principal`] on every request.
 //!
 //! Failed sign-ins are counted in the database (not in memory) per login and per address,
-//! so the limit holds across any number of server instances. The password check runs even
-//! for unknown logins (against a dummy hash) so timing does not reveal which logins exist.
+//! so the limit holds across any number of server instances. Each attempt is written down
+//! as a failure *before* the password is checked and only then are the failures counted, so
+//! a burst of parallel guesses cannot all pass the check before any of them is recorded; a
+//! successful attempt takes its entries back. The password check runs even for unknown
+//! logins (against a dummy hash) so timing does not reveal which logins exist.
 
 use crate::App;
 use crate::error::AppError;
@@ -45,12 +48,17 @@ impl App {
         }
         let now = self.now();
         let ip_key = input.ip.clone().unwrap_or_default();
+        let attempt = retry(|| self.reserve_attempt(&ident, &ip_key, now)).await?;
         let user = {
             let mut tx = self.store.read().await?;
-            self.check_login_rate(tx.as_mut(), &ident, &ip_key, now)
-                .await?;
+            let over = self.over_limit(tx.as_mut(), &ident, &ip_key, now).await;
             let user = tx.user_by_login_or_email(&ident).await?;
             tx.commit().await?;
+            if let Err(refusal) = over {
+                // A refused attempt is not a guess: it does not extend the lockout.
+                retry(|| self.take_back(&attempt)).await?;
+                return Err(refusal);
+            }
             user
         };
         let verified = self
@@ -62,18 +70,43 @@ impl App {
             .await?;
         let user = match user {
             Some(user) if verified => user,
-            _ => {
-                retry(|| self.note_login_failure(&ident, &ip_key, now)).await?;
-                return Err(AppError::BadCredentials);
-            }
+            // The reserved entries stay: they are the record of this failure.
+            _ => return Err(AppError::BadCredentials),
         };
         if !user.is_active {
+            retry(|| self.take_back(&attempt)).await?;
             return Err(AppError::AccountDisabled);
         }
-        retry(|| self.open_session(&user, &ident, &input, now)).await
+        retry(|| self.open_session(&user, &ident, &attempt, &input, now)).await
     }
 
-    async fn check_login_rate(
+    /// Writes the attempt down as a failure of the login and of the address, committed
+    /// before anything is counted, and prunes entries older than the window.
+    async fn reserve_attempt(
+        &self,
+        ident: &str,
+        ip: &str,
+        now: Timestamp,
+    ) -> Result<[String; 2], AppError> {
+        let mut tx = self.store.write().await?;
+        let by_login = tx.record_login_failure("login", ident, now).await?;
+        let by_ip = tx.record_login_failure("ip", ip, now).await?;
+        tx.prune_login_failures(now - self.policy.login_window)
+            .await?;
+        tx.commit().await?;
+        Ok([by_login, by_ip])
+    }
+
+    async fn take_back(&self, attempt: &[String; 2]) -> Result<(), AppError> {
+        let mut tx = self.store.write().await?;
+        tx.forget_login_failures(attempt).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Refuses the attempt when the failures before it, counting those written down by
+    /// parallel attempts, already reach a limit.
+    async fn over_limit(
         &self,
         tx: &mut dyn Tx,
         ident: &str,
@@ -83,41 +116,30 @@ impl App {
         let window = self.policy.login_window;
         let since = now - window;
         let (count, oldest) = tx.login_failures_since("login", ident, since).await?;
+        let before = count - 1;
         within_limit(
-            count,
+            before,
             oldest,
             self.policy.max_failures_per_login,
             window,
             now,
         )?;
         let (count, oldest) = tx.login_failures_since("ip", ip, since).await?;
-        within_limit(count, oldest, self.policy.max_failures_per_ip, window, now)
-    }
-
-    async fn note_login_failure(
-        &self,
-        ident: &str,
-        ip: &str,
-        now: Timestamp,
-    ) -> Result<(), AppError> {
-        let mut tx = self.store.write().await?;
-        tx.record_login_failure("login", ident, now).await?;
-        tx.record_login_failure("ip", ip, now).await?;
-        tx.prune_login_failures(now - self.policy.login_window)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        let before = count - 1;
+        within_limit(before, oldest, self.policy.max_failures_per_ip, window, now)
     }
 
     async fn open_session(
         &self,
         user: &UserRecord,
         ident: &str,
+        attempt: &[String; 2],
         input: &LoginInput,
         now: Timestamp,
     ) -> Result<LoginOutcome, AppError> {
         let mut tx = self.store.write().await?;
         tx.clear_login_failures("login", ident).await?;
+        tx.forget_login_failures(attempt).await?;
         if let Some(old) = &input.replaces
             && let Some(old) = tx.session_by_token_hash(&digest(old)).await?
         {

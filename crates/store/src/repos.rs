@@ -388,15 +388,27 @@ impl LoginFailures for SqlTx {
         scope: &str,
         key: &str,
         now: Timestamp,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<String> {
+        let id = uuid::Uuid::now_v7().to_string();
         sqlx::query("INSERT INTO login_failures (id, scope, key, at) VALUES ($1, $2, $3, $4)")
-            .bind(uuid::Uuid::now_v7().to_string())
+            .bind(&id)
             .bind(scope)
             .bind(key)
             .bind(instant(now))
             .execute(&mut *self.tx)
             .await
             .map_err(map_err)?;
+        Ok(id)
+    }
+
+    async fn forget_login_failures(&mut self, ids: &[String]) -> StoreResult<()> {
+        for id in ids {
+            sqlx::query("DELETE FROM login_failures WHERE id = $1")
+                .bind(id)
+                .execute(&mut *self.tx)
+                .await
+                .map_err(map_err)?;
+        }
         Ok(())
     }
 

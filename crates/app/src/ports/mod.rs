@@ -124,12 +124,15 @@ pub trait Tokens {
 
 #[async_trait]
 pub trait LoginFailures {
+    /// Writes down a failure of `key` in `scope` (`login` or `ip`); returns the entry's id.
     async fn record_login_failure(
         &mut self,
         scope: &str,
         key: &str,
         at: Timestamp,
-    ) -> StoreResult<()>;
+    ) -> StoreResult<String>;
+    /// Removes the entries with these ids (an attempt that turned out not to be a failure).
+    async fn forget_login_failures(&mut self, ids: &[String]) -> StoreResult<()>;
     /// Notes a self-registration from `ip`.
     async fn record_registration(&mut self, ip: &str, at: Timestamp) -> StoreResult<()>;
     /// Self-registrations from `ip` since `since`: how many, and the oldest.

@@ -93,6 +93,33 @@ async fn repeated_failures_lock_the_login_with_retry_after() {
 }
 
 #[tokio::test]
+async fn a_burst_of_parallel_guesses_gets_no_more_tries_than_the_limit() {
+    let limit = Policy::default().max_failures_per_login;
+    let t = spawn().await;
+    let c = t.browser();
+    let guess = || {
+        c.post(t.url("/api/v1/auth/login"))
+            .json(&json!({"login": "admin", "password": "nope-nope-1"}))
+            .send()
+    };
+    let burst = futures_util::future::join_all((0..3 * limit).map(|_| guess())).await;
+    let mut checked = 0;
+    for res in burst {
+        match res.unwrap().status() {
+            StatusCode::UNAUTHORIZED => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    // Whatever the burst got, the guesses checked in all never exceed the limit.
+    while guess().await.unwrap().status() == StatusCode::UNAUTHORIZED {
+        checked += 1;
+        assert!(checked <= limit, "more than {limit} guesses were checked");
+    }
+    assert_eq!(checked, limit);
+}
+
+#[tokio::test]
 async fn logout_ends_the_session() {
     let t = spawn().await;
     let admin = t.admin().await;
