@@ -47,20 +47,25 @@ pub struct NewClient {
 }
 
 impl App {
-    /// First-start installation: the default departments and the administrator. Safe to run
-    /// at every start. Returns the administrator's password when it was created now.
+    /// Run at every start: the currency directory when it is empty, and on the first start
+    /// (no full-access employee yet) the administrator and the default departments. A later
+    /// start leaves departments alone, so ones the administrator deleted stay deleted.
+    /// Returns the administrator's password when it was created now.
     pub async fn install(
         &self,
         admin_password: Option<String>,
     ) -> Result<Option<ChosenPassword>, AppError> {
-        self.ensure_default_departments().await?;
         self.ensure_currencies().await?;
-        self.ensure_admin(admin_password).await
+        let created = self.ensure_admin(admin_password).await?;
+        if created.is_some() {
+            self.ensure_default_departments().await?;
+        }
+        Ok(created)
     }
 
     /// Creates the administrator (login `admin`, full access) unless a full-access employee
     /// exists already. Returns the password when one was created.
-    pub async fn ensure_admin(
+    async fn ensure_admin(
         &self,
         password: Option<String>,
     ) -> Result<Option<ChosenPassword>, AppError> {

@@ -38,7 +38,7 @@ pub async fn serve(cfg: Config) -> Result<()> {
     tracing::info!(database = store.dialect().name(), "database ready");
     let app = app_for(store.clone(), &cfg);
     if let Some(created) = app
-        .ensure_admin(cfg.admin_password.clone())
+        .install(cfg.admin_password.clone())
         .await
         .context("creating the administrator")?
     {

@@ -66,19 +66,32 @@ pub async fn fresh_store() -> (SqlStore, DbGuard) {
             (store, DbGuard(Some(Db::Sqlite(dir))))
         }
         Some(admin_url) => {
-            let name = format!("bursar_test_{}", uuid::Uuid::now_v7().simple());
-            let admin = SqlStore::connect(&admin_url, 1).await.unwrap();
-            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                .execute(admin.pool())
-                .await
-                .unwrap();
-            admin.close().await;
-            let url = with_database(&admin_url, &name);
+            let (url, guard) = empty_postgres(admin_url).await;
             let store = SqlStore::connect(&url, 5).await.unwrap();
             store.migrate().await.unwrap();
-            (store, DbGuard(Some(Db::Postgres { admin_url, name })))
+            (store, guard)
         }
     }
+}
+
+/// When the tests run on PostgreSQL: the URL of a new, empty database (not migrated).
+pub async fn fresh_postgres_url() -> Option<(String, DbGuard)> {
+    match postgres_url() {
+        Some(admin_url) => Some(empty_postgres(admin_url).await),
+        None => None,
+    }
+}
+
+async fn empty_postgres(admin_url: String) -> (String, DbGuard) {
+    let name = format!("bursar_test_{}", uuid::Uuid::now_v7().simple());
+    let admin = SqlStore::connect(&admin_url, 1).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(admin.pool())
+        .await
+        .unwrap();
+    admin.close().await;
+    let url = with_database(&admin_url, &name);
+    (url, DbGuard(Some(Db::Postgres { admin_url, name })))
 }
 
 /// The same server URL pointing at database `name`.

@@ -15,6 +15,7 @@ mod bad_input;
 mod browser;
 mod client_panel;
 mod clients;
+mod first_start;
 mod harness;
 mod history;
 mod mail;
