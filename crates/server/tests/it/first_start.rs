@@ -51,7 +51,8 @@ fn start(data_dir: &Path, database_url: &str) -> Server {
         }
         printed.push(line);
     }
-    panic!("bursar serve ended before serving: {printed:?}");
+    let status = child.wait();
+    panic!("bursar serve ended before serving ({status:?}): {printed:?}");
 }
 
 async fn sign_in_admin(server: &Server) -> Session {
