@@ -14,11 +14,12 @@ use crate::profile::user_ref;
 use crate::retry::retry;
 use crate::{App, Principal};
 use bursar_domain::access::{AccountKind, Audience};
-use bursar_domain::clients::{PayerKind, parse_text};
+use bursar_domain::clients::PayerKind;
 use bursar_domain::directory::Country;
 use bursar_domain::functions;
 use bursar_domain::history::{Changes, ObjectRef};
 use bursar_domain::identity::{DisplayName, Email, Login, NewPassword};
+use bursar_domain::validation::parse_text;
 use bursar_domain::{ClientId, Invalid, PayerId, UserId};
 use std::collections::BTreeSet;
 

@@ -10,8 +10,8 @@ use crate::history::{Event, record};
 use crate::ports::ClientGroupRecord;
 use crate::retry::retry;
 use crate::{App, Principal};
-use bursar_domain::clients::parse_text;
 use bursar_domain::history::{Changes, ObjectRef};
+use bursar_domain::validation::parse_text;
 use bursar_domain::{ClientGroupId, Invalid};
 
 #[derive(Clone, Debug, Default)]

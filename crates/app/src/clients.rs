@@ -12,11 +12,12 @@ use crate::retry::retry;
 use crate::secrets::generate_password;
 use crate::{App, Principal};
 use bursar_domain::access::AccountKind;
-use bursar_domain::clients::{Characteristic, parse_label, parse_text, query_words, search_terms};
+use bursar_domain::clients::{Characteristic, parse_label, query_words, search_terms};
 use bursar_domain::directory::Country;
 use bursar_domain::history::{Actor, Changes, ObjectRef};
 use bursar_domain::identity::{DisplayName, Email, Login, NewPassword};
 use bursar_domain::staff::Phone;
+use bursar_domain::validation::parse_text;
 use bursar_domain::{ClientGroupId, ClientId, Invalid, Locale, ProviderId, UserId};
 
 pub const COMMENT_MAX: usize = 2000;

@@ -13,6 +13,7 @@ use bursar_domain::access::Audience;
 use bursar_domain::departments::BusinessHours;
 use bursar_domain::history::{Actor, Changes, ObjectRef};
 use bursar_domain::permissions::{self, Node, Source};
+use bursar_domain::validation::required_text;
 use bursar_domain::{DepartmentId, Invalid, Locale};
 use std::collections::BTreeSet;
 
@@ -43,18 +44,7 @@ fn dept_ref(id: DepartmentId) -> ObjectRef {
 }
 
 fn name(field: &str, raw: &str) -> Result<String, Invalid> {
-    let v = raw.trim();
-    if v.is_empty() {
-        Err(Invalid::field(field, "required", "is required"))
-    } else if v.chars().count() > 100 {
-        Err(Invalid::field(
-            field,
-            "too_long",
-            "must have at most 100 characters",
-        ))
-    } else {
-        Ok(v.to_owned())
-    }
+    required_text(field, raw, 100)
 }
 
 /// Applies the input over `base`, validating every given field.

@@ -8,9 +8,9 @@ use crate::history::{Event, record};
 use crate::ports::*;
 use crate::retry::retry;
 use crate::{App, Principal};
-use bursar_domain::clients::parse_text;
 use bursar_domain::directory::{Country, Currency};
 use bursar_domain::history::{Changes, ObjectRef};
+use bursar_domain::validation::{parse_text, required_text};
 use bursar_domain::{CompanyId, Invalid, ProviderId};
 
 /// Currencies enabled on a fresh install.
@@ -34,7 +34,7 @@ pub struct CompanyInput {
 }
 
 fn name(field: &str, raw: &str) -> Result<String, Invalid> {
-    parse_text(field, raw, 200)?.ok_or_else(|| Invalid::field(field, "required", "is required"))
+    required_text(field, raw, 200)
 }
 
 fn obj(kind: &'static str, id: impl ToString) -> ObjectRef {

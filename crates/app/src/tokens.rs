@@ -9,6 +9,7 @@ use crate::retry::retry;
 use crate::secrets::{digest, random_token};
 use crate::{App, Principal};
 use bursar_domain::history::{Changes, ObjectRef};
+use bursar_domain::validation::required_text;
 use bursar_domain::{ApiTokenId, Invalid, functions};
 use jiff::SignedDuration;
 
@@ -130,12 +131,9 @@ fn token_ref(token: &ApiTokenRecord) -> ObjectRef {
 
 fn validate(who: &Principal, input: &NewToken) -> Result<(String, Option<Vec<String>>), AppError> {
     let mut invalid = Invalid::default();
-    let name = input.name.trim().to_owned();
-    if name.is_empty() {
-        invalid.push("name", "required", "is required");
-    } else if name.chars().count() > 100 {
-        invalid.push("name", "too_long", "must have at most 100 characters");
-    }
+    let name = invalid
+        .check(required_text("name", &input.name, 100))
+        .unwrap_or_default();
     if input.expires_in_days.is_some_and(|d| d == 0 || d > 3650) {
         invalid.push(
             "expires_in_days",

@@ -120,32 +120,6 @@ pub fn parse_label(field: &str, raw: &str) -> Result<Option<String>, Invalid> {
     }
 }
 
-/// A free-text field: trimmed, at most `max` characters, no control characters except line
-/// breaks; empty means absent.
-pub fn parse_text(field: &str, raw: &str, max: usize) -> Result<Option<String>, Invalid> {
-    let v = raw.trim();
-    if v.is_empty() {
-        return Ok(None);
-    }
-    if v.chars().count() > max {
-        return Err(Invalid::field(
-            field,
-            "too_long",
-            format!("must have at most {max} characters"),
-        ));
-    }
-    if v.chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
-        return Err(Invalid::field(
-            field,
-            "invalid_characters",
-            "must not contain control characters",
-        ));
-    }
-    Ok(Some(v.to_owned()))
-}
-
 /// Whole e-mail addresses are indexed behind this mark, apart from words: a word prefix
 /// ("anna") then never also walks every address that starts with it.
 const EMAIL_MARK: char = '@';

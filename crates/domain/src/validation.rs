@@ -68,3 +68,34 @@ impl fmt::Display for Invalid {
 }
 
 impl std::error::Error for Invalid {}
+
+/// A free-text field: trimmed, at most `max` characters, no control characters except line
+/// breaks; empty means absent.
+pub fn parse_text(field: &str, raw: &str, max: usize) -> Result<Option<String>, Invalid> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    if v.chars().count() > max {
+        return Err(Invalid::field(
+            field,
+            "too_long",
+            format!("must have at most {max} characters"),
+        ));
+    }
+    if v.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(Invalid::field(
+            field,
+            "invalid_characters",
+            "must not contain control characters",
+        ));
+    }
+    Ok(Some(v.to_owned()))
+}
+
+/// A free-text field that must be given: as [`parse_text`], but empty is refused.
+pub fn required_text(field: &str, raw: &str, max: usize) -> Result<String, Invalid> {
+    parse_text(field, raw, max)?.ok_or_else(|| Invalid::field(field, "required", "is required"))
+}

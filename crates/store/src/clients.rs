@@ -473,6 +473,13 @@ impl ClientCards for SqlTx {
             .execute(&mut *self.tx)
             .await
             .map_err(map_err)?;
+        // Only deleted services can be left (the use case refuses otherwise); they go with
+        // the client.
+        sqlx::query("DELETE FROM services WHERE client_id = $1 AND status = 'deleted'")
+            .bind(id.to_string())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
         self.execute_with("DELETE FROM clients WHERE id = $1", id.to_string())
             .await
     }

@@ -15,13 +15,10 @@ pub fn map_err(e: sqlx::Error) -> StoreError {
                 return StoreError::Unique { constraint };
             }
             let code = db.code().unwrap_or_default();
-            let busy = match code.parse::<i64>() {
-                // SQLite: SQLITE_BUSY (5) and SQLITE_LOCKED (6), with extended codes.
-                Ok(n) => matches!(n & 0xff, 5 | 6),
-                // PostgreSQL: serialization_failure, deadlock_detected.
-                Err(_) => code == "40001" || code == "40P01",
-            };
-            if busy {
+            let postgres = db
+                .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+                .is_some();
+            if is_transient(&code, postgres) {
                 StoreError::Busy
             } else {
                 StoreError::Other(e.to_string())
@@ -29,6 +26,17 @@ pub fn map_err(e: sqlx::Error) -> StoreError {
         }
         sqlx::Error::PoolTimedOut => StoreError::Busy,
         _ => StoreError::Other(e.to_string()),
+    }
+}
+
+/// Whether an error code means "try again": PostgreSQL's serialization_failure and
+/// deadlock_detected (SQLSTATEs, some of them all digits), SQLite's BUSY and LOCKED (numeric
+/// result codes, whose low byte is the primary code).
+fn is_transient(code: &str, postgres: bool) -> bool {
+    if postgres {
+        code == "40001" || code == "40P01"
+    } else {
+        code.parse::<i64>().is_ok_and(|n| matches!(n & 0xff, 5 | 6))
     }
 }
 
@@ -48,6 +56,16 @@ fn sqlite_constraint_name(message: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_conflicts_count_as_transient() {
+        use super::is_transient;
+        assert!(is_transient("40001", true) && is_transient("40P01", true));
+        // 22021 (invalid byte sequence) has the low byte of SQLITE_BUSY: not busy on PG.
+        assert!(!is_transient("22021", true) && !is_transient("23505", true));
+        assert!(is_transient("5", false) && is_transient("517", false));
+        assert!(is_transient("6", false) && !is_transient("2067", false));
+    }
+
     #[test]
     fn sqlite_messages_become_constraint_names() {
         assert_eq!(

@@ -136,6 +136,14 @@ fn random_json(rng: &mut StdRng, depth: u32) -> Value {
                 "current_password",
                 "new_password",
                 "password_confirmation",
+                "name_en",
+                "name_ru",
+                "email",
+                "comment",
+                "label",
+                "country",
+                "currency",
+                "phone",
                 "x",
             ];
             let mut map = serde_json::Map::new();

@@ -172,3 +172,24 @@ async fn migrating_twice_changes_nothing() {
     let (store, _guard) = fresh_store().await;
     assert!(store.migrate().await.unwrap().is_empty());
 }
+
+/// Driver errors are told apart per dialect: a PostgreSQL error whose SQLSTATE is all digits
+/// (22021, invalid byte sequence) is not mistaken for SQLite's BUSY and retried, and SQLite's
+/// busy codes still are transient.
+#[tokio::test]
+async fn only_real_conflicts_are_retried() {
+    use bursar_app::ports::StoreError;
+    let (store, _db) = fresh_store().await;
+    let sql = if on_postgres() {
+        "SELECT convert_from(decode('ff', 'hex'), 'UTF8')"
+    } else {
+        "SELECT * FROM no_such_table"
+    };
+    let Err(err) = sqlx::query(sql).execute(store.pool()).await else {
+        panic!("{sql} should fail");
+    };
+    match bursar_store::map_err(err) {
+        StoreError::Other(_) => {}
+        other => panic!("not a conflict: {other:?}"),
+    }
+}
