@@ -96,6 +96,49 @@ pub struct CreatedClient {
     pub generated_password: Option<String>,
 }
 
+/// The client's e-mail is its main user's: a new address moves the main user's e-mail, and
+/// its login too when the e-mail was the login. A clash with another account's login or
+/// e-mail refuses the whole change (409).
+async fn follow_email(
+    tx: &mut dyn Tx,
+    who: &Principal,
+    old: &ClientRecord,
+    new: &ClientRecord,
+    now: jiff::Timestamp,
+) -> Result<(), AppError> {
+    let users = tx.client_users(new.id).await?;
+    let Some(main) = users.into_iter().find(|u| u.is_main) else {
+        return Ok(());
+    };
+    let mut moved = main.clone();
+    if moved.email.as_ref() == Some(&old.email) {
+        moved.email = Some(new.email.clone());
+    }
+    if moved.login.as_str() == old.email.as_str() {
+        moved.login = Login::of_email(&new.email);
+    }
+    let changes = Changes::default()
+        .diff("login", &main.login.as_str(), &moved.login.as_str())
+        .diff(
+            "email",
+            &main.email.as_ref().map_or("", |e| e.as_str()),
+            &moved.email.as_ref().map_or("", |e| e.as_str()),
+        );
+    if changes.is_empty() {
+        return Ok(());
+    }
+    moved.updated_at = now;
+    tx.update_user(&moved).await?;
+    let event = Event {
+        object: crate::profile::user_ref(&moved),
+        action: "update",
+        function: "client.edit",
+        changes,
+    };
+    record(tx, &who.actor(), now, event).await?;
+    Ok(())
+}
+
 pub(crate) fn client_ref(id: ClientId) -> ObjectRef {
     ObjectRef {
         kind: "client",
@@ -304,7 +347,7 @@ impl App {
                     ));
                 }
                 Some(l) => Login::parse("login", l)?,
-                None => Login::parse("email", email.as_str())?,
+                None => Login::of_email(&email),
             };
             let staff_id = match &input.staff_id {
                 Some(raw) => parse_staff(tx.as_mut(), raw).await?,
@@ -502,6 +545,9 @@ impl App {
             if !changes.is_empty() {
                 new.updated_at = now;
                 tx.update_client(&new).await?;
+                if new.email != old.email {
+                    follow_email(tx.as_mut(), who, &old, &new, now).await?;
+                }
                 reindex(tx.as_mut(), &new).await?;
                 record(
                     tx.as_mut(),

@@ -41,13 +41,21 @@ impl Login {
         Ok(Self(value))
     }
 
+    /// The login of a client who signs in with their e-mail address (the provider asks for no
+    /// login): any valid address, whatever its length or characters.
+    pub fn of_email(email: &Email) -> Self {
+        Self(email.as_str().to_owned())
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
 }
 
-/// An e-mail address, trimmed and with its domain lower-cased. The check is deliberately
-/// structural (one `@`, a dotted domain, no spaces): only delivery proves an address.
+/// An e-mail address, trimmed and lower-cased: it is also a sign-in name, and `Anna@x.org`
+/// and `anna@x.org` must not be two accounts (no mail provider in use treats them apart).
+/// The check is deliberately structural (one `@`, a dotted domain, no spaces): only
+/// delivery proves an address.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Email(String);
 
@@ -80,7 +88,7 @@ impl Email {
         if !domain_ok || !local_ok {
             return Err(bad());
         }
-        Ok(Self(format!("{local}@{}", domain.to_lowercase())))
+        Ok(Self(value.to_lowercase()))
     }
 
     pub fn as_str(&self) -> &str {

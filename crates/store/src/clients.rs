@@ -708,6 +708,7 @@ impl ClientCards for SqlTx {
         name: &str,
         now: Timestamp,
     ) -> StoreResult<()> {
+        self.ensure_identity_free(user, login, email).await?;
         sqlx::query("UPDATE users SET login = $1, email = $2, name = $3, name_ru = NULL, phone = NULL, updated_at = $4 WHERE id = $5")
             .bind(login)
             .bind(email.map(str::to_owned))

@@ -40,6 +40,47 @@ impl SqlTx {
             .map_err(map_err)?;
         int(&row, "n")
     }
+
+    /// Sign-in accepts a login or an e-mail address, so the two share one namespace: the
+    /// unique indexes keep logins apart and e-mails apart, and this keeps one user's login
+    /// from being another user's e-mail (and the reverse). A clash is reported as the unique
+    /// violation of the field being set, so it answers like any duplicate.
+    pub(crate) async fn ensure_identity_free(
+        &mut self,
+        id: UserId,
+        login: &str,
+        email: Option<&str>,
+    ) -> StoreResult<()> {
+        let row = sqlx::query(
+            "SELECT \
+               COALESCE(SUM(CASE WHEN email = $2 THEN 1 ELSE 0 END), 0) AS login_clash, \
+               COALESCE(SUM(CASE WHEN login = $3 THEN 1 ELSE 0 END), 0) AS email_clash \
+             FROM users WHERE id <> $1 AND (email = $2 OR login = $3)",
+        )
+        .bind(id.to_string())
+        .bind(login)
+        .bind(email.map(str::to_owned))
+        .fetch_one(&mut *self.tx)
+        .await
+        .map_err(map_err)?;
+        if int(&row, "login_clash")? > 0 {
+            // Where the e-mail is the login, it is the e-mail that is taken.
+            let field = if email == Some(login) {
+                "email"
+            } else {
+                "login"
+            };
+            return Err(StoreError::Unique {
+                constraint: format!("users_{field}_key"),
+            });
+        }
+        if int(&row, "email_clash")? > 0 {
+            return Err(StoreError::Unique {
+                constraint: "users_email_key".into(),
+            });
+        }
+        Ok(())
+    }
 }
 
 #[async_trait]
@@ -75,6 +116,9 @@ pub(crate) fn user_from(row: &AnyRow) -> StoreResult<UserRecord> {
 #[async_trait]
 impl Users for SqlTx {
     async fn insert_user(&mut self, u: &UserRecord) -> StoreResult<()> {
+        let email = u.email.as_ref().map(|e| e.as_str());
+        self.ensure_identity_free(u.id, u.login.as_str(), email)
+            .await?;
         sqlx::query(
             "INSERT INTO users (id, kind, client_id, login, email, name, name_ru, phone, locale, \
              password_hash, full_access, is_main, is_active, created_at, updated_at) \
@@ -113,7 +157,7 @@ impl Users for SqlTx {
 
     async fn user_by_login_or_email(&mut self, ident: &str) -> StoreResult<Option<UserRecord>> {
         let sql = format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE login = $1 OR LOWER(email) = $1 \
+            "SELECT {USER_COLUMNS} FROM users WHERE login = $1 OR email = $1 \
              ORDER BY CASE WHEN login = $1 THEN 0 ELSE 1 END LIMIT 1"
         );
         let row = sqlx::query(AssertSqlSafe(sql.clone()))

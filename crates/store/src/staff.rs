@@ -211,9 +211,12 @@ impl Staff for SqlTx {
     }
 
     async fn update_user(&mut self, u: &UserRecord) -> StoreResult<()> {
+        let email = u.email.as_ref().map(|e| e.as_str());
+        self.ensure_identity_free(u.id, u.login.as_str(), email)
+            .await?;
         sqlx::query(
             "UPDATE users SET email = $1, name = $2, name_ru = $3, phone = $4, locale = $5, full_access = $6, \
-             is_active = $7, updated_at = $8 WHERE id = $9",
+             is_active = $7, updated_at = $8, login = $9 WHERE id = $10",
         )
         .bind(u.email.as_ref().map(|e| e.as_str().to_owned()))
         .bind(u.name.as_str())
@@ -223,6 +226,7 @@ impl Staff for SqlTx {
         .bind(u.full_access)
         .bind(u.is_active)
         .bind(instant(u.updated_at))
+        .bind(u.login.as_str())
         .bind(u.id.to_string())
         .execute(&mut *self.tx)
         .await

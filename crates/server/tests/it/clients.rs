@@ -940,3 +940,91 @@ async fn self_registration_is_limited_per_address() {
     t.clock.advance(jiff::SignedDuration::from_mins(61));
     assert_eq!(register(11).await.unwrap().status(), StatusCode::CREATED);
 }
+
+#[tokio::test]
+async fn e_mail_addresses_and_logins_are_one_namespace_without_case() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let p = provider(&admin, "Hosting", "EUR", false).await;
+    let a = client(&admin, json!({"email": "qa.client@example.com", "providers": [p], "name": "A", "password": PW, "password_confirmation": PW})).await;
+    let b = client(&admin, json!({"email": "other@example.com", "providers": [p], "name": "B", "password": PW, "password_confirmation": PW})).await;
+
+    let res = admin
+        .post(
+            "/api/v1/clients",
+            json!({"email": "QA.Client@Example.com", "providers": [p], "name": "Copy"}),
+        )
+        .await;
+    assert_eq!(
+        problem_code(res).await,
+        (StatusCode::CONFLICT, "email_taken".to_owned())
+    );
+    // A staff login that looks like an address takes that address too, and the reverse.
+    let res = admin
+        .post("/api/v1/staff", json!({"login": "jane@corp.example", "name": "Jane", "password": "employee-password-1"}))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let res = admin
+        .post(
+            "/api/v1/clients",
+            json!({"email": "jane@corp.example", "providers": [p], "name": "Jane"}),
+        )
+        .await;
+    assert_eq!(
+        problem_code(res).await,
+        (StatusCode::CONFLICT, "email_taken".to_owned())
+    );
+    let res = admin
+        .post("/api/v1/staff", json!({"login": "other@example.com", "name": "Clash", "password": "employee-password-1"}))
+        .await;
+    assert_eq!(
+        problem_code(res).await,
+        (StatusCode::CONFLICT, "login_taken".to_owned())
+    );
+
+    // Editing a client's e-mail moves its main user's e-mail and login, and refuses a taken one.
+    let b_id = b["id"].as_str().unwrap();
+    let res = admin
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/clients/{b_id}"),
+            Some(json!({"email": "QA.CLIENT@example.com"})),
+        )
+        .await;
+    assert_eq!(
+        problem_code(res).await,
+        (StatusCode::CONFLICT, "email_taken".to_owned())
+    );
+    let card: Value = admin
+        .get(&format!("/api/v1/clients/{b_id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(card["email"], "other@example.com", "nothing saved");
+    let res = admin
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/clients/{b_id}"),
+            Some(json!({"email": "New.Address@example.com"})),
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.status());
+    let (_, me) = t.login("new.address@example.com", PW).await;
+    assert_eq!(me["name"], "B");
+    let res = t
+        .browser()
+        .post(t.url("/api/v1/auth/login"))
+        .json(&json!({"login": "other@example.com", "password": PW}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::UNAUTHORIZED,
+        "the old address is no login"
+    );
+    // The first client still signs in with its address, in any case.
+    let (_, me) = t.login("QA.Client@example.com", PW).await;
+    assert_eq!(me["client_id"], a["id"]);
+}
