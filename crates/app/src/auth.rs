@@ -140,6 +140,8 @@ impl App {
         let mut tx = self.store.write().await?;
         tx.clear_login_failures("login", ident).await?;
         tx.forget_login_failures(attempt).await?;
+        tx.prune_user_sessions(user.id, now - self.policy.session_max)
+            .await?;
         if let Some(old) = &input.replaces
             && let Some(old) = tx.session_by_token_hash(&digest(old)).await?
         {
@@ -184,6 +186,10 @@ impl App {
             retry(|| async {
                 let mut tx = self.store.write().await?;
                 tx.revoke_session(*id, now).await?;
+                // An employee who signs out also leaves the clients they were working as.
+                if who.kind() == AccountKind::Staff {
+                    tx.revoke_impersonations_by(who.user.id, now).await?;
+                }
                 tx.commit().await?;
                 Ok(())
             })

@@ -6,7 +6,7 @@
 //! A client user holds the client functions the client gave them; the main user holds all
 //! and can be neither deleted nor disabled. Every client user keeps the client dashboard.
 
-use crate::clients::{load_client, reindex};
+use crate::clients::{load_client, load_writable_client, reindex};
 use crate::error::AppError;
 use crate::history::{Event, record};
 use crate::ports::*;
@@ -225,7 +225,7 @@ impl App {
         let now = self.now();
         retry(|| async {
             let mut tx = self.store.write().await?;
-            let c = load_client(tx.as_mut(), client).await?;
+            let c = load_writable_client(tx.as_mut(), client).await?;
             let user = UserRecord {
                 id: UserId::new(),
                 kind: AccountKind::Client,
@@ -303,7 +303,7 @@ impl App {
         let now = self.now();
         retry(|| async {
             let mut tx = self.store.write().await?;
-            let c = load_client(tx.as_mut(), client).await?;
+            let c = load_writable_client(tx.as_mut(), client).await?;
             let old = load_user(tx.as_mut(), client, id).await?;
             let caller_is_sub_user = who.kind() == AccountKind::Client && !who.user.is_main;
             if old.is_main && caller_is_sub_user {
@@ -413,7 +413,7 @@ impl App {
         let now = self.now();
         retry(|| async {
             let mut tx = self.store.write().await?;
-            let c = load_client(tx.as_mut(), client).await?;
+            let c = load_writable_client(tx.as_mut(), client).await?;
             let user = load_user(tx.as_mut(), client, id).await?;
             check_within_own_rights(who, &tx.user_grants(id).await?)?;
             if user.is_main {
@@ -470,7 +470,7 @@ impl App {
         let now = self.now();
         retry(|| async {
             let mut tx = self.store.write().await?;
-            load_client(tx.as_mut(), client).await?;
+            load_writable_client(tx.as_mut(), client).await?;
             let old = match id {
                 Some(id) => Some(load_payer(tx.as_mut(), client, id).await?),
                 None => None,
@@ -613,6 +613,7 @@ impl App {
         let now = self.now();
         retry(|| async {
             let mut tx = self.store.write().await?;
+            load_writable_client(tx.as_mut(), client).await?;
             let payer = load_payer(tx.as_mut(), client, id).await?;
             tx.delete_payer(id).await?;
             if payer.is_default

@@ -153,6 +153,23 @@ pub(crate) async fn load_client(tx: &mut dyn Tx, id: ClientId) -> Result<ClientR
         .ok_or(AppError::NotFound { what: "client" })
 }
 
+/// The client, for a change to it, its users or its payers: refused (409) once its data
+/// was cleared, since clearing is irreversible and nothing personal may be added again.
+pub(crate) async fn load_writable_client(
+    tx: &mut dyn Tx,
+    id: ClientId,
+) -> Result<ClientRecord, AppError> {
+    let client = load_client(tx, id).await?;
+    if client.anonymized_at.is_some() {
+        return Err(AppError::Conflict {
+            code: "client_anonymized",
+            field: None,
+            message: "this client's data was cleared; it can no longer be changed".into(),
+        });
+    }
+    Ok(client)
+}
+
 /// Parses provider ids and checks each exists, naming the unknown ones in one 422.
 pub(crate) async fn parse_providers(
     tx: &mut dyn Tx,
@@ -390,7 +407,8 @@ impl App {
             tx.insert_client(&client).await?;
             if function == "client.register" {
                 // Counted with the client it created: a failed registration costs nothing.
-                tx.record_registration(ip.as_deref().unwrap_or_default(), now)
+                let forget_before = now - self.policy.registration_window;
+                tx.record_registration(ip.as_deref().unwrap_or_default(), now, forget_before)
                     .await?;
             }
             tx.insert_user(&user).await?;
@@ -456,14 +474,7 @@ impl App {
         let now = self.now();
         retry(|| async {
             let mut tx = self.store.write().await?;
-            let old = load_client(tx.as_mut(), id).await?;
-            if old.anonymized_at.is_some() {
-                return Err(AppError::Conflict {
-                    code: "client_anonymized",
-                    field: None,
-                    message: "this client's data was cleared".into(),
-                });
-            }
+            let old = load_writable_client(tx.as_mut(), id).await?;
             let mut new = old.clone();
             let mut invalid = Invalid::default();
             if let Some(v) = &input.name
@@ -836,14 +847,7 @@ impl App {
         let now = self.now();
         retry(|| async {
             let mut tx = self.store.write().await?;
-            let client = load_client(tx.as_mut(), id).await?;
-            if client.anonymized_at.is_some() {
-                return Err(AppError::Conflict {
-                    code: "client_anonymized",
-                    field: None,
-                    message: "this client's data was cleared".into(),
-                });
-            }
+            let client = load_writable_client(tx.as_mut(), id).await?;
             let mail = OutgoingMail::new(client.email.clone(), client.locale, template.clone())
                 .to_name(client.name.clone())
                 .for_client(id);

@@ -37,7 +37,8 @@ impl App {
                 off.is_active = false;
                 off.updated_at = now;
                 tx.update_user(&off).await?;
-                tx.revoke_user_sessions(u.id, None, now).await?;
+                // Sessions end and go, with the addresses and browsers they recorded.
+                tx.forget_user_sessions(u.id).await?;
                 for t in tx.tokens_of_user(u.id).await? {
                     tx.revoke_token(t.id, now).await?;
                 }

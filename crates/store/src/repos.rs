@@ -295,7 +295,8 @@ impl Sessions for SqlTx {
         now: Timestamp,
     ) -> StoreResult<u64> {
         let done = sqlx::query(
-            "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL AND id <> $3",
+            "UPDATE sessions SET revoked_at = $1 \
+             WHERE (user_id = $2 OR impersonator_user_id = $2) AND revoked_at IS NULL AND id <> $3",
         )
         .bind(instant(now))
         .bind(user.to_string())
@@ -304,6 +305,43 @@ impl Sessions for SqlTx {
         .await
         .map_err(map_err)?;
         Ok(done.rows_affected())
+    }
+
+    async fn prune_user_sessions(
+        &mut self,
+        user: UserId,
+        started_before: Timestamp,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "DELETE FROM sessions WHERE user_id = $1 AND (revoked_at IS NOT NULL OR created_at < $2)",
+        )
+        .bind(user.to_string())
+        .bind(instant(started_before))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn revoke_impersonations_by(
+        &mut self,
+        employee: UserId,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE sessions SET revoked_at = $1 WHERE impersonator_user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(instant(at))
+        .bind(employee.to_string())
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn forget_user_sessions(&mut self, user: UserId) -> StoreResult<()> {
+        self.execute_with("DELETE FROM sessions WHERE user_id = $1", user.to_string())
+            .await
     }
 }
 
@@ -400,7 +438,17 @@ impl Tokens for SqlTx {
 
 #[async_trait]
 impl LoginFailures for SqlTx {
-    async fn record_registration(&mut self, ip: &str, now: Timestamp) -> StoreResult<()> {
+    async fn record_registration(
+        &mut self,
+        ip: &str,
+        now: Timestamp,
+        forget_before: Timestamp,
+    ) -> StoreResult<()> {
+        sqlx::query("DELETE FROM registrations WHERE at < $1")
+            .bind(instant(forget_before))
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
         sqlx::query("INSERT INTO registrations (id, ip, at) VALUES ($1, $2, $3)")
             .bind(uuid::Uuid::now_v7().to_string())
             .bind(ip)

@@ -104,13 +104,29 @@ pub trait Sessions {
     async fn session_by_token_hash(&mut self, hash: &str) -> StoreResult<Option<SessionRecord>>;
     async fn touch_session(&mut self, id: SessionId, at: Timestamp) -> StoreResult<()>;
     async fn revoke_session(&mut self, id: SessionId, at: Timestamp) -> StoreResult<()>;
-    /// Revokes every live session of a user except `keep`; returns how many.
+    /// Revokes every live session of a user except `keep`, and every "log in as client"
+    /// session the user opened as an employee; returns how many.
     async fn revoke_user_sessions(
         &mut self,
         user: UserId,
         keep: Option<SessionId>,
         at: Timestamp,
     ) -> StoreResult<u64>;
+    /// Deletes the user's sessions that ended (revoked, or started before `started_before`),
+    /// so the table keeps only what can still be used.
+    async fn prune_user_sessions(
+        &mut self,
+        user: UserId,
+        started_before: Timestamp,
+    ) -> StoreResult<()>;
+    /// Ends the "log in as client" sessions the employee opened.
+    async fn revoke_impersonations_by(
+        &mut self,
+        employee: UserId,
+        at: Timestamp,
+    ) -> StoreResult<()>;
+    /// Deletes every session of the user, with the addresses and browsers they recorded.
+    async fn forget_user_sessions(&mut self, user: UserId) -> StoreResult<()>;
 }
 
 #[async_trait]
@@ -133,8 +149,13 @@ pub trait LoginFailures {
     ) -> StoreResult<String>;
     /// Removes the entries with these ids (an attempt that turned out not to be a failure).
     async fn forget_login_failures(&mut self, ids: &[String]) -> StoreResult<()>;
-    /// Notes a self-registration from `ip`.
-    async fn record_registration(&mut self, ip: &str, at: Timestamp) -> StoreResult<()>;
+    /// Notes a self-registration from `ip`, forgetting those from before `forget_before`.
+    async fn record_registration(
+        &mut self,
+        ip: &str,
+        at: Timestamp,
+        forget_before: Timestamp,
+    ) -> StoreResult<()>;
     /// Self-registrations from `ip` since `since`: how many, and the oldest.
     async fn registrations_since(
         &mut self,

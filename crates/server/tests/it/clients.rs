@@ -506,6 +506,54 @@ async fn clearing_data_deactivates_users_and_erases_personal_data_but_keeps_mone
         !export.to_string().contains("gdpr@x.example"),
         "mail addresses erased too: {export}"
     );
+    let sessions: i64 = {
+        use sqlx::Row;
+        sqlx::query("SELECT COUNT(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.client_id = $1")
+            .bind(id)
+            .fetch_one(t.store.pool())
+            .await
+            .unwrap()
+            .try_get("n")
+            .unwrap()
+    };
+    assert_eq!(sessions, 0, "sessions go with the addresses they recorded");
+
+    // Clearing is irreversible: nothing personal can be attached again.
+    let users: Value = admin
+        .get(&format!("/api/v1/clients/{id}/users"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let erased = users["items"].as_array().or(users.as_array()).unwrap()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let writes = [
+        (
+            Method::PATCH,
+            format!("/api/v1/clients/{id}/users/{erased}"),
+            json!({"is_active": true, "password": "Passw0rd5678"}),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/clients/{id}/users"),
+            json!({"login": "revived", "name": "Revived", "password": "Passw0rd5678"}),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/clients/{id}/payers"),
+            json!({"kind": "person", "name": "New Payer", "country": "FR"}),
+        ),
+    ];
+    for (method, path, body) in writes {
+        let res = admin.send(method, &path, Some(body)).await;
+        assert_eq!(
+            problem_code(res).await,
+            (StatusCode::CONFLICT, "client_anonymized".to_owned()),
+            "{path}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -759,6 +807,53 @@ async fn logging_in_as_a_client_acts_with_its_rights_and_names_the_employee() {
         .unwrap_or_else(|| panic!("no payer entry in {history}"));
     assert_eq!(payer_entry["actor_login"], "admin");
     assert_eq!(payer_entry["actor_as_client_id"], id);
+
+    // The working-as-client session ends when the employee signs out.
+    let res = admin.send(Method::POST, "/api/v1/auth/logout", None).await;
+    assert!(res.status().is_success());
+    let res = as_client
+        .get(t.url("/api/v1/me"))
+        .header("cookie", format!("bursar_session={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn resetting_an_employees_password_ends_their_working_as_client_sessions() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let p = provider(&admin, "Hosting", "EUR", false).await;
+    let c = client(
+        &admin,
+        json!({"email": "imp@x.example", "providers": [p], "name": "Imp"}),
+    )
+    .await;
+    let id = c["id"].as_str().unwrap();
+    let res = admin
+        .post(&format!("/api/v1/clients/{id}/login-as"), json!({}))
+        .await;
+    let token = res.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let me = |token: String| {
+        t.browser()
+            .get(t.url("/api/v1/me"))
+            .header("cookie", format!("bursar_session={token}"))
+            .send()
+    };
+    assert_eq!(me(token.clone()).await.unwrap().status(), StatusCode::OK);
+    t.app
+        .reset_password("admin", Some("a-brand-new-password-7".to_owned()))
+        .await
+        .unwrap();
+    assert_eq!(
+        me(token).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED,
+        "an incident response on the employee reaches the client sessions they opened"
+    );
 }
 
 #[tokio::test]
