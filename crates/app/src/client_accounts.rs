@@ -288,6 +288,14 @@ impl App {
         if input.login.is_some() {
             return Err(AppError::invalid("login", "read_only", "cannot be changed"));
         }
+        if input.password.is_some() && id == who.user.id {
+            // Without the current password a stolen session could lock its owner out.
+            return Err(AppError::invalid(
+                "password",
+                "own_password_in_profile",
+                "change your own password in your profile, which asks for the current one",
+            ));
+        }
         let new_hash = match &input.password {
             Some(p) => {
                 NewPassword::parse("password", p, None)?;

@@ -212,7 +212,8 @@ impl App {
         .await
     }
 
-    /// Edits a provider. Its currency changes only while nobody holds money with it.
+    /// Edits a provider. Its currency changes only while nothing uses the provider yet:
+    /// clients' accounts with it hold money in that currency.
     pub async fn update_provider(
         &self,
         who: &Principal,
@@ -233,6 +234,20 @@ impl App {
             }
             if let Some(c) = &input.currency {
                 new.currency_code = Self::active_currency(tx.as_mut(), c).await?;
+                let refs = if new.currency_code == old.currency_code {
+                    0
+                } else {
+                    tx.provider_references(id).await?
+                };
+                if refs > 0 {
+                    return Err(AppError::Conflict {
+                        code: "provider_currency_locked",
+                        field: Some("currency"),
+                        message: format!(
+                            "the currency cannot change: {refs} client link(s), service(s) or document(s) use this provider"
+                        ),
+                    });
+                }
             }
             if let Some(v) = input.login_at_registration {
                 new.login_at_registration = v;

@@ -168,7 +168,8 @@ async fn check_department_escalation(
 }
 
 /// Refuses taking over an employee who holds functions the caller does not (by setting
-/// their password, disabling or deleting them): that would hand the caller those rights.
+/// their password or e-mail, disabling or deleting them): that would hand the caller those
+/// rights.
 async fn check_not_stronger(
     tx: &mut dyn Tx,
     who: &Principal,
@@ -202,7 +203,7 @@ async fn check_not_stronger(
 }
 
 async fn other_active_full_access(tx: &mut dyn Tx, user: &UserRecord) -> Result<bool, AppError> {
-    let count = tx.count_full_access_staff().await?;
+    let count = tx.count_full_access_staff_locked().await?;
     let counts_self = user.full_access && user.is_active;
     Ok(count - i64::from(counts_self) > 0)
 }
@@ -391,6 +392,14 @@ impl App {
         if input.login.is_some() {
             return Err(AppError::invalid("login", "read_only", "cannot be changed"));
         }
+        if input.password.is_some() && id == who.user.id {
+            // Without the current password a stolen session could lock its owner out.
+            return Err(AppError::invalid(
+                "password",
+                "own_password_in_profile",
+                "change your own password in your profile, which asks for the current one",
+            ));
+        }
         let new_hash = match &input.password {
             Some(p) => {
                 NewPassword::parse("password", p, None)?;
@@ -505,7 +514,9 @@ impl App {
                 changes = changes.diff("departments", &b, &a);
                 tx.set_staff_departments(id, &after).await?;
             }
-            if new_hash.is_some() || new.is_active != old.is_active {
+            // Whatever lets the caller sign in as the employee or lock them out: the
+            // password, the e-mail (a sign-in name, and where resets would go), enabling.
+            if new_hash.is_some() || new.is_active != old.is_active || new.email != old.email {
                 check_not_stronger(tx.as_mut(), who, id).await?;
             }
             if let Some(hash) = &new_hash {

@@ -210,6 +210,19 @@ impl Users for SqlTx {
         int(&row, "n")
     }
 
+    async fn count_full_access_staff_locked(&mut self) -> StoreResult<i64> {
+        // A no-op update takes the row locks portably (no FOR UPDATE in SQLite); a
+        // transaction that waited on them counts afresh in its next statement.
+        sqlx::query(
+            "UPDATE users SET full_access = full_access \
+             WHERE kind = 'staff' AND full_access = TRUE AND is_active = TRUE",
+        )
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_err)?;
+        self.count_full_access_staff().await
+    }
+
     async fn user_grants(&mut self, id: UserId) -> StoreResult<Vec<String>> {
         let rows = sqlx::query("SELECT function FROM user_grants WHERE user_id = $1")
             .bind(id.to_string())

@@ -87,6 +87,10 @@ pub trait Users {
         at: Timestamp,
     ) -> StoreResult<()>;
     async fn count_full_access_staff(&mut self) -> StoreResult<i64>;
+    /// Counts the active full-access employees after locking their rows for the rest of
+    /// the transaction, so two transactions that each remove one cannot both see another
+    /// one left (PostgreSQL runs READ COMMITTED; SQLite writers are serial anyway).
+    async fn count_full_access_staff_locked(&mut self) -> StoreResult<i64>;
     /// Functions granted to the user individually (client users, staff additions).
     async fn user_grants(&mut self, id: UserId) -> StoreResult<Vec<String>>;
 }

@@ -1123,3 +1123,51 @@ async fn e_mail_addresses_and_logins_are_one_namespace_without_case() {
     let (_, me) = t.login("QA.Client@example.com", PW).await;
     assert_eq!(me["client_id"], a["id"]);
 }
+
+#[tokio::test]
+async fn a_providers_currency_changes_only_until_clients_use_it() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let p = provider(&admin, "Hosting", "EUR", false).await;
+    let res = admin
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/providers/{p}"),
+            Some(json!({"currency": "USD"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK, "nobody uses it yet");
+    client(
+        &admin,
+        json!({"email": "user@x.example", "providers": [p], "name": "User"}),
+    )
+    .await;
+    let res = admin
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/providers/{p}"),
+            Some(json!({"currency": "EUR", "name": "Renamed"})),
+        )
+        .await;
+    assert_eq!(
+        problem_code(res).await,
+        (StatusCode::CONFLICT, "provider_currency_locked".to_owned())
+    );
+    let list = admin.get("/api/v1/providers").await.text().await.unwrap();
+    assert!(
+        list.contains("USD") && !list.contains("Renamed"),
+        "nothing saved: {list}"
+    );
+    let res = admin
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/providers/{p}"),
+            Some(json!({"currency": "USD", "name": "Renamed"})),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "the same currency is no change"
+    );
+}

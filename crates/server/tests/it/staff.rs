@@ -705,6 +705,32 @@ async fn an_employee_cannot_take_over_a_colleague_with_more_rights() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK, "other edits stay possible");
+    let res = clerk
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/staff/{boss}"),
+            Some(json!({"email": "attacker@example.com"})),
+        )
+        .await;
+    assert_eq!(
+        problem_code(res).await,
+        (StatusCode::FORBIDDEN, "target_has_more_rights".into()),
+        "the e-mail is a sign-in name"
+    );
+
+    // One's own password changes only in the profile, with the current one.
+    let me = clerk.me["id"].as_str().unwrap().to_owned();
+    let res = clerk
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/staff/{me}"),
+            Some(json!({"password": "hijacked-password-9"})),
+        )
+        .await;
+    assert_eq!(
+        problem_code(res).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed".into())
+    );
 }
 
 #[tokio::test]
