@@ -638,3 +638,40 @@ country-zw = Zimbabwe
 refused-main-user-protected = Only the main user or the provider’s staff can change the main user.
 refused-not-while-impersonating = This cannot be done while working as the client.
 refused-main-user-only = Only the client’s main user can export its personal data.
+
+## Client list (staff panel): filter bar, columns, pages
+clist-filters = Filter clients
+clist-label-placeholder = A tag, e.g. vip
+clist-filter-provider = Provider
+clist-filter-group = Client group
+clist-filter-sort = Sort by
+clist-any-status = Any status
+clist-any-provider = Any provider
+clist-any-group = Any group
+clist-any-characteristic = Any characteristic
+clist-sort-newest = Newest first
+clist-sort-oldest = Oldest first
+clist-sort-name = Name, A to Z
+clist-sort-email = E-mail, A to Z
+clist-clear-filters = Clear filters
+clist-col-email-login = E-mail / login
+clist-label-link = Show clients labelled “{ $label }”
+clist-count = { $total ->
+        [one] One client
+       *[other] { $total } clients
+    }
+clist-count-found = { $total ->
+        [one] One client matches
+       *[other] { $total } clients match
+    }
+clist-pager = Page { $page } of { $pages } · { $first }–{ $last } of { $total }
+clist-empty-filtered = No clients match these filters.
+clist-empty-page = This page is past the end of the list.
+clist-first-page = Go to the first page
+clist-invalid-filters = The list cannot be shown with these filters. Choose other values or clear the filters.
+clist-invalid-filter = This value is not one of the choices.
+clist-invalid-status = Choose a status from the list: active or inactive.
+clist-invalid-provider = There is no such provider; choose one from the list.
+clist-invalid-group = There is no such client group; choose one from the list.
+clist-invalid-characteristic = Choose a characteristic from the list: common, good or problematic.
+clist-invalid-sort = Unknown sort order; choose one from the list.

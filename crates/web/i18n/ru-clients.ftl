@@ -642,3 +642,42 @@ country-zw = Зимбабве
 refused-main-user-protected = Изменять основного пользователя могут только он сам или сотрудники провайдера.
 refused-not-while-impersonating = Это нельзя сделать, работая от имени клиента.
 refused-main-user-only = Выгрузить персональные данные клиента может только его основной пользователь.
+
+## Список клиентов (панель сотрудников): фильтры, колонки, страницы
+clist-filters = Фильтр клиентов
+clist-label-placeholder = Метка, например vip
+clist-filter-provider = Провайдер
+clist-filter-group = Группа клиентов
+clist-filter-sort = Сортировка
+clist-any-status = Любое состояние
+clist-any-provider = Любой провайдер
+clist-any-group = Любая группа
+clist-any-characteristic = Любая характеристика
+clist-sort-newest = Сначала новые
+clist-sort-oldest = Сначала старые
+clist-sort-name = По имени, А–Я
+clist-sort-email = По e-mail, А–Я
+clist-clear-filters = Сбросить фильтры
+clist-col-email-login = E-mail / логин
+clist-label-link = Показать клиентов с меткой «{ $label }»
+clist-count = { $total ->
+        [one] { $total } клиент
+        [few] { $total } клиента
+       *[other] { $total } клиентов
+    }
+clist-count-found = { $total ->
+        [one] Найден { $total } клиент
+        [few] Найдено { $total } клиента
+       *[other] Найдено { $total } клиентов
+    }
+clist-pager = Страница { $page } из { $pages } · { $first }–{ $last } из { $total }
+clist-empty-filtered = Нет клиентов, подходящих под эти фильтры.
+clist-empty-page = Эта страница за концом списка.
+clist-first-page = На первую страницу
+clist-invalid-filters = Список нельзя показать с такими фильтрами. Выберите другие значения или сбросьте фильтры.
+clist-invalid-filter = Этого значения нет среди вариантов.
+clist-invalid-status = Выберите состояние из списка: активен или неактивен.
+clist-invalid-provider = Такого провайдера нет; выберите провайдера из списка.
+clist-invalid-group = Такой группы клиентов нет; выберите группу из списка.
+clist-invalid-characteristic = Выберите характеристику из списка: обычный, хороший или проблемный.
+clist-invalid-sort = Неизвестный порядок сортировки; выберите его из списка.

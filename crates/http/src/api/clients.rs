@@ -17,7 +17,7 @@ use bursar_app::ports::{
     ClientFilter, ClientListItem, ClientSort, ClientStatus, Page, PayerRecord, UserRecord,
 };
 use bursar_domain::clients::Characteristic;
-use bursar_domain::{ClientId, ProviderId};
+use bursar_domain::{ClientGroupId, ClientId, Invalid, ProviderId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -318,22 +318,84 @@ pub(super) fn client_id(raw: &str) -> Result<ClientId, Problem> {
     raw.parse().map_err(|_| Problem::not_found())
 }
 
-fn parse_opt<T>(
-    field: &str,
-    raw: Option<String>,
-    parse: impl Fn(&str) -> Option<T>,
-) -> Result<Option<T>, AppError> {
-    raw.filter(|v| !v.is_empty())
-        .map(|v| {
-            parse(&v).ok_or_else(|| {
-                AppError::invalid(
-                    field,
-                    "invalid_filter",
-                    format!("`{v}` is not a valid value"),
-                )
+/// The client list's sort keys, as the API and the staff panel accept them.
+pub const CLIENT_SORTS: [(&str, ClientSort); 4] = [
+    ("newest", ClientSort::Newest),
+    ("oldest", ClientSort::Oldest),
+    ("name", ClientSort::Name),
+    ("email", ClientSort::Email),
+];
+
+/// The client list's filter values as a query string carries them, before parsing. The API
+/// and the staff panel's list both parse them with [`ClientFilterParams::parse`], so they
+/// accept and refuse the same values.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ClientFilterParams<'a> {
+    pub label: Option<&'a str>,
+    pub status: Option<&'a str>,
+    pub provider: Option<&'a str>,
+    pub group: Option<&'a str>,
+    pub characteristic: Option<&'a str>,
+    pub sort: Option<&'a str>,
+}
+
+impl ClientFilterParams<'_> {
+    /// The filter (without the search words, which the use case takes apart). Empty values
+    /// mean "any"; every value that is not one of the accepted ones is reported, each under
+    /// its parameter's name with the code `invalid_filter`.
+    pub fn parse(self) -> Result<ClientFilter, AppError> {
+        let mut invalid = Invalid::default();
+        let filter = ClientFilter {
+            words: Vec::new(),
+            label: self
+                .label
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned),
+            status: parse_opt(&mut invalid, "status", self.status, |v| match v {
+                "active" => Some(ClientStatus::Active),
+                "inactive" => Some(ClientStatus::Inactive),
+                _ => None,
+            }),
+            provider: parse_opt(&mut invalid, "provider", self.provider, |v| {
+                v.parse::<ProviderId>().ok()
+            }),
+            group: parse_opt(&mut invalid, "group", self.group, |v| {
+                v.parse::<ClientGroupId>().ok()
+            }),
+            characteristic: parse_opt(&mut invalid, "characteristic", self.characteristic, |v| {
+                v.parse::<Characteristic>().ok()
+            }),
+            sort: parse_opt(&mut invalid, "sort", self.sort, |v| {
+                CLIENT_SORTS
+                    .iter()
+                    .find(|(key, _)| *key == v)
+                    .map(|(_, sort)| *sort)
             })
-        })
-        .transpose()
+            .unwrap_or_default(),
+        };
+        invalid.into_result()?;
+        Ok(filter)
+    }
+}
+
+/// A non-empty `raw` parsed by `parse`, or `None` with the refusal recorded in `invalid`.
+fn parse_opt<T>(
+    invalid: &mut Invalid,
+    field: &str,
+    raw: Option<&str>,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Option<T> {
+    let v = raw.map(str::trim).filter(|v| !v.is_empty())?;
+    let parsed = parse(v);
+    if parsed.is_none() {
+        invalid.push(
+            field,
+            "invalid_filter",
+            format!("`{v}` is not a valid value"),
+        );
+    }
+    parsed
 }
 
 pub async fn list(
@@ -341,28 +403,15 @@ pub async fn list(
     Caller(who): Caller,
     ApiQuery(q): ApiQuery<ClientQuery>,
 ) -> ApiResult<Json<ClientPage>> {
-    let filter = ClientFilter {
-        words: Vec::new(),
-        label: q.label.filter(|l| !l.is_empty()),
-        status: parse_opt("status", q.status, |v| match v {
-            "active" => Some(ClientStatus::Active),
-            "inactive" => Some(ClientStatus::Inactive),
-            _ => None,
-        })?,
-        provider: parse_opt("provider", q.provider, |v| v.parse().ok())?,
-        group: parse_opt("group", q.group, |v| v.parse().ok())?,
-        characteristic: parse_opt("characteristic", q.characteristic, |v| {
-            v.parse::<Characteristic>().ok()
-        })?,
-        sort: parse_opt("sort", q.sort, |v| match v {
-            "newest" => Some(ClientSort::Newest),
-            "oldest" => Some(ClientSort::Oldest),
-            "name" => Some(ClientSort::Name),
-            "email" => Some(ClientSort::Email),
-            _ => None,
-        })?
-        .unwrap_or_default(),
-    };
+    let filter = ClientFilterParams {
+        label: q.label.as_deref(),
+        status: q.status.as_deref(),
+        provider: q.provider.as_deref(),
+        group: q.group.as_deref(),
+        characteristic: q.characteristic.as_deref(),
+        sort: q.sort.as_deref(),
+    }
+    .parse()?;
     let page = app
         .list_clients(&who, q.q.as_deref(), filter, Page::new(q.page, q.per_page))
         .await?;

@@ -15,6 +15,7 @@ use bursar_app::AppError;
 use bursar_domain::Invalid;
 use fluent_bundle::FluentValue;
 
+mod client_list;
 mod departments;
 mod employees;
 mod orders;
@@ -89,7 +90,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
             "staff.permissions",
             employees::change_permissions,
         )
-        .get("/admin/clients", "client.list", orders::clients)
+        .get("/admin/clients", "client.list", client_list::clients)
         .get(
             "/admin/clients/{id}/orders",
             "client.order.history",

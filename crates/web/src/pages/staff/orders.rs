@@ -1,6 +1,6 @@
-//! Clients → Clients and a client's orders, staff side (seed 000): the client list with its
-//! search, the client's order history, and step 1 of placing an order for the client
-//! ("select a provider").
+//! A client's orders, staff side (seed 000): the client's order history, and step 1 of
+//! placing an order for the client ("select a provider"). The client list itself is in
+//! `client_list`.
 //!
 //! Orders do not exist in the product yet, so the history is an empty table with the
 //! columns seed 000 names, and step 1 stops at choosing one of the client's providers:
@@ -14,112 +14,22 @@ use crate::ctx::{Ctx, Signed};
 use crate::form::{Fields, Params};
 use crate::layout::Ui;
 use crate::pages::error;
-use crate::pages::staff::pager;
 use crate::render::{self, see_other};
 use crate::url::with_query;
-use crate::view::{Errors, Pager, when};
+use crate::view::Errors;
 use askama::Template;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use bursar_app::clients::ClientCard;
-use bursar_app::ports::{ClientFilter, Page};
 use bursar_app::{AppError, Principal};
 use bursar_domain::ClientId;
 
 const CLIENTS: &str = "/admin/clients";
-const PER_PAGE: u32 = 25;
 
 fn parse_id(id: &str) -> Result<ClientId, AppError> {
     id.parse()
         .map_err(|_| AppError::NotFound { what: "client" })
-}
-
-pub struct ClientRow {
-    pub name: String,
-    pub email: String,
-    pub login: String,
-    pub active: bool,
-    pub registered: String,
-    pub card_href: String,
-    pub orders_href: String,
-}
-
-pub struct ClientTable {
-    pub rows: Vec<ClientRow>,
-    pub pager: Option<Pager>,
-    pub empty: String,
-}
-
-/// Just the results, for htmx.
-#[derive(Template)]
-#[template(path = "staff/client_results.html")]
-pub struct ClientResults {
-    ui: Ui,
-    results: ClientTable,
-}
-
-#[derive(Template)]
-#[template(path = "staff/clients.html")]
-pub struct ClientsPage {
-    ui: Ui,
-    text: String,
-    results: ClientTable,
-    /// "Add client", for those who may.
-    new_href: Option<&'static str>,
-}
-
-/// `GET /admin/clients?text=&page=`.
-pub async fn clients(Signed { ctx, who }: Signed, params: Params) -> Response {
-    let text = params.get("text").trim().to_owned();
-    let page = Page::new(params.number("page"), Some(PER_PAGE));
-    let query = (!text.is_empty()).then_some(text.as_str());
-    let paged = match ctx
-        .app
-        .list_clients(&who, query, ClientFilter::default(), page)
-        .await
-    {
-        Ok(p) => p,
-        Err(e) => return error::fail(&ctx, e),
-    };
-    let tr = ctx.tr;
-    let link = |n: u32| {
-        let n = n.to_string();
-        with_query(CLIENTS, &[("text", &text), ("page", &n)])
-    };
-    let results = ClientTable {
-        rows: paged
-            .items
-            .iter()
-            .map(|c| ClientRow {
-                name: c.client.name.to_string(),
-                email: c.client.email.to_string(),
-                login: c.main_login.clone().unwrap_or_default(),
-                active: c.active,
-                registered: when(c.client.created_at),
-                card_href: format!("{CLIENTS}/{}", c.client.id),
-                orders_href: format!("{CLIENTS}/{}/orders", c.client.id),
-            })
-            .collect(),
-        pager: pager(tr, paged.page, paged.per_page, paged.total, link),
-        empty: tr.t(if text.is_empty() {
-            "clientlist-empty"
-        } else {
-            "clientlist-empty-filtered"
-        }),
-    };
-    let ui = Ui::new(&ctx, "clientlist-title");
-    if ctx.htmx {
-        return render::page(&ctx, StatusCode::OK, &ClientResults { ui, results });
-    }
-    let new_href = who.may("client.create").then_some("/admin/clients/new");
-    let page = ClientsPage {
-        ui,
-        text,
-        results,
-        new_href,
-    };
-    render::page(&ctx, StatusCode::OK, &page)
 }
 
 #[derive(Template)]
