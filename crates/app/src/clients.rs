@@ -288,6 +288,7 @@ impl App {
         )?;
         let actor = Actor {
             user: None,
+            login: None,
             as_client: None,
             ip: ip.clone(),
         };
@@ -715,10 +716,12 @@ impl App {
             let mut tx = self.store.write().await?;
             load_client(tx.as_mut(), id).await?;
             let p = tx.provider(provider).await?.ok_or(AppError::NotFound { what: "provider" })?;
-            let connected = tx.client_providers(id).await?.contains(&provider);
+            let providers = tx.client_providers(id).await?;
+            let connected = providers.contains(&provider);
             if connected == on {
                 return Ok(());
             }
+
             if on {
                 tx.connect_provider(id, provider, now).await?;
             } else {
@@ -728,6 +731,14 @@ impl App {
                         code: "provider_has_active_services",
                         field: None,
                         message: format!("the client has {services} active service(s) with {}; delete them first", p.name),
+                    });
+                }
+                if providers.len() == 1 {
+                    // A client belongs to at least one provider, as when it was created.
+                    return Err(AppError::Conflict {
+                        code: "last_provider",
+                        field: None,
+                        message: format!("{} is the client's only provider; connect another first", p.name),
                     });
                 }
                 tx.disconnect_provider(id, provider).await?;

@@ -4,9 +4,11 @@
 use crate::error::AppError;
 use crate::ports::{HistoryFilter, HistoryRecord, HistoryView, Page, Tx};
 use crate::{App, Principal};
-use bursar_domain::HistoryId;
+use bursar_domain::access::AccountKind;
 use bursar_domain::history::{Actor, Changes, ObjectRef};
+use bursar_domain::{HistoryId, UserId};
 use jiff::Timestamp;
+use std::collections::BTreeMap;
 
 /// What a use case did, for its history entry.
 pub struct Event<'a> {
@@ -26,6 +28,7 @@ pub async fn record(
         id: HistoryId::new(),
         at,
         actor_user_id: actor.user,
+        actor_login: actor.login.clone(),
         actor_as_client_id: actor.as_client,
         ip: actor.ip.clone(),
         object_kind: event.object.kind.to_owned(),
@@ -71,7 +74,43 @@ impl App {
             involving_user: Some(who.user.id),
             ..HistoryFilter::default()
         };
-        self.history_page(filter, page).await
+        let mut paged = self.history_page(filter, page).await?;
+        if who.kind() == AccountKind::Client {
+            self.hide_staff(who, &mut paged.items).await?;
+        }
+        Ok(paged)
+    }
+
+    /// A client sees that the provider's staff changed something, not which employee or
+    /// from which address; nor the addresses of their own colleagues.
+    async fn hide_staff(&self, who: &Principal, items: &mut [HistoryView]) -> Result<(), AppError> {
+        let mut tx = self.store.read().await?;
+        let mut staff: BTreeMap<UserId, bool> = BTreeMap::new();
+        for item in items.iter_mut() {
+            if item.actor_user_id == Some(who.user.id) && item.actor_as_client_id.is_none() {
+                continue;
+            }
+            item.ip = None;
+            let Some(actor) = item.actor_user_id else {
+                continue;
+            };
+            let is_staff = match staff.get(&actor) {
+                Some(known) => *known,
+                None => {
+                    let user = tx.user_by_id(actor).await?;
+                    let known = user.is_none_or(|u| u.kind == AccountKind::Staff);
+                    staff.insert(actor, known);
+                    known
+                }
+            };
+            if is_staff {
+                item.actor_user_id = None;
+                item.actor_login = None;
+                item.by_hidden_staff = true;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn history_page(

@@ -36,11 +36,13 @@ impl Principal {
         match &self.impersonator {
             Some(staff) => Actor {
                 user: Some(staff.id),
+                login: Some(staff.login.as_str().to_owned()),
                 as_client: self.user.client_id,
                 ip: self.ip.clone(),
             },
             None => Actor {
                 user: Some(self.user.id),
+                login: Some(self.user.login.as_str().to_owned()),
                 as_client: None,
                 ip: self.ip.clone(),
             },

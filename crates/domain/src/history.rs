@@ -63,6 +63,8 @@ impl Changes {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Actor {
     pub user: Option<UserId>,
+    /// The user's login now, kept with the entry in case the account is deleted later.
+    pub login: Option<String>,
     pub as_client: Option<ClientId>,
     pub ip: Option<String>,
 }

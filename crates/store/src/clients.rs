@@ -656,11 +656,13 @@ impl ClientCards for SqlTx {
         .await
         .map_err(map_err)?;
         for u in users {
-            sqlx::query("UPDATE history SET ip = NULL WHERE actor_user_id = $1")
-                .bind(u.to_string())
-                .execute(&mut *self.tx)
-                .await
-                .map_err(map_err)?;
+            sqlx::query(
+                "UPDATE history SET ip = NULL, actor_login = NULL WHERE actor_user_id = $1",
+            )
+            .bind(u.to_string())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
         }
         Ok(())
     }

@@ -31,6 +31,7 @@ static MIGRATIONS: &[Migration] = &[
     migration!(4, "0004_clients"),
     migration!(5, "0005_client_list_order"),
     migration!(6, "0006_registration_limit"),
+    migration!(7, "0007_history_actor_login"),
 ];
 
 /// Applies pending migrations; returns the names of those applied now.

@@ -562,8 +562,8 @@ impl HistoryLog for SqlTx {
             serde_json::to_string(&e.changes).map_err(|e| StoreError::Other(e.to_string()))?;
         sqlx::query(
             "INSERT INTO history (id, at, actor_user_id, actor_as_client_id, ip, object_kind, \
-             object_id, client_id, action, function, changes) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+             object_id, client_id, action, function, changes, actor_login) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(e.id.to_string())
         .bind(instant(e.at))
@@ -576,6 +576,7 @@ impl HistoryLog for SqlTx {
         .bind(&e.action)
         .bind(&e.function)
         .bind(changes)
+        .bind(e.actor_login.clone())
         .execute(&mut *self.tx)
         .await
         .map_err(map_err)?;
@@ -626,7 +627,8 @@ impl HistoryLog for SqlTx {
         let total = int(&count.fetch_one(&mut *self.tx).await.map_err(map_err)?, "n")?;
 
         let list_sql = format!(
-            "SELECT h.id, h.at, h.actor_user_id, u.login AS actor_login, h.actor_as_client_id, h.ip, \
+            "SELECT h.id, h.at, h.actor_user_id, COALESCE(u.login, h.actor_login) AS actor_login, \
+             h.actor_as_client_id, h.ip, \
              h.object_kind, h.object_id, h.client_id, h.action, h.function, h.changes \
              FROM history h LEFT JOIN users u ON u.id = h.actor_user_id {where_sql} \
              ORDER BY h.at DESC, h.id DESC LIMIT {} OFFSET {}",
@@ -649,6 +651,7 @@ impl HistoryLog for SqlTx {
                     actor_user_id: opt_parsed(r, "actor_user_id")?,
                     actor_login: opt_text(r, "actor_login")?,
                     actor_as_client_id: opt_parsed(r, "actor_as_client_id")?,
+                    by_hidden_staff: false,
                     ip: opt_text(r, "ip")?,
                     object_kind: text(r, "object_kind")?,
                     object_id: text(r, "object_id")?,

@@ -168,9 +168,17 @@ impl Staff for SqlTx {
             .map(|t| t.trim().to_lowercase())
             .filter(|t| !t.is_empty())
         {
-            values.push(format!("%{t}%"));
+            // The typed text is matched literally: its own % and _ are not wildcards.
+            let literal = t
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            values.push(format!("%{literal}%"));
             let n = values.len();
-            conds.push(format!("(LOWER(login) LIKE ${n} OR LOWER(name) LIKE ${n} OR LOWER(COALESCE(email, '')) LIKE ${n})"));
+            conds.push(format!(
+                "(LOWER(login) LIKE ${n} ESCAPE '\\' OR LOWER(name) LIKE ${n} ESCAPE '\\' \
+                 OR LOWER(COALESCE(email, '')) LIKE ${n} ESCAPE '\\')"
+            ));
         }
         if let Some(d) = f.department {
             values.push(d.to_string());

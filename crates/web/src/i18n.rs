@@ -275,6 +275,7 @@ mod tests {
             "unknown_function",
             "function_not_held",
             "not_a_number",
+            "own_password_in_profile",
         ];
         for locale in Locale::ALL {
             for code in codes {

@@ -74,9 +74,15 @@ pub struct HistoryRow {
 impl HistoryRow {
     pub fn new(tr: Tr, h: &HistoryView) -> Self {
         let actor = match (&h.actor_login, h.actor_user_id) {
+            _ if h.by_hidden_staff => tr.t("history-actor-staff"),
             (Some(login), _) => login.clone(),
             (None, None) => tr.t("history-actor-system"),
-            (None, Some(id)) => id.to_string(),
+            (None, Some(_)) => tr.t("history-actor-deleted"),
+        };
+        // "employee E as client C": what the employee did while working as the client.
+        let actor = match h.actor_as_client_id {
+            Some(_) if !h.by_hidden_staff => tr.t1("history-actor-as-client", "login", actor),
+            _ => actor,
         };
         let function = functions::find(&h.function)
             .map_or_else(|| h.function.clone(), |f| f.name(tr.locale()).to_owned());

@@ -99,6 +99,7 @@ pub struct HistoryRecord {
     pub id: HistoryId,
     pub at: Timestamp,
     pub actor_user_id: Option<UserId>,
+    pub actor_login: Option<String>,
     pub actor_as_client_id: Option<ClientId>,
     pub ip: Option<String>,
     pub object_kind: String,
@@ -117,6 +118,8 @@ pub struct HistoryView {
     pub actor_user_id: Option<UserId>,
     pub actor_login: Option<String>,
     pub actor_as_client_id: Option<ClientId>,
+    /// The provider's staff acted, and the reader (a client) is not told who.
+    pub by_hidden_staff: bool,
     pub ip: Option<String>,
     pub object_kind: String,
     pub object_id: String,

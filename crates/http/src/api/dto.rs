@@ -166,6 +166,8 @@ pub struct HistoryEntryDto {
     pub actor_login: Option<String>,
     /// Set when an employee acted inside this client's area.
     pub actor_as_client_id: Option<String>,
+    /// In a client's own history: the provider's staff made the change (who is not shown).
+    pub by_provider_staff: bool,
     pub ip: Option<String>,
     pub object_kind: String,
     pub object_id: String,
@@ -183,6 +185,7 @@ impl From<HistoryView> for HistoryEntryDto {
             actor_user_id: h.actor_user_id.map(|u| u.to_string()),
             actor_login: h.actor_login,
             actor_as_client_id: h.actor_as_client_id.map(|c| c.to_string()),
+            by_provider_staff: h.by_hidden_staff,
             ip: h.ip,
             object_kind: h.object_kind,
             object_id: h.object_id,

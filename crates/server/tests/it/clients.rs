@@ -740,6 +740,23 @@ async fn providers_connect_and_disconnect_unless_services_remain() {
         history["items"][0]["changes"],
         json!([{"field": "provider:Domains", "old": "on", "new": "off"}])
     );
+    sqlx::query("UPDATE services SET status = 'deleted' WHERE client_id = $1")
+        .bind(id)
+        .execute(t.store.pool())
+        .await
+        .unwrap();
+    let res = admin
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/clients/{id}/providers/{p1}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        problem_code(res).await,
+        (StatusCode::CONFLICT, "last_provider".into()),
+        "a client keeps at least one provider"
+    );
 }
 
 #[tokio::test]
@@ -807,6 +824,16 @@ async fn logging_in_as_a_client_acts_with_its_rights_and_names_the_employee() {
         .unwrap_or_else(|| panic!("no payer entry in {history}"));
     assert_eq!(payer_entry["actor_login"], "admin");
     assert_eq!(payer_entry["actor_as_client_id"], id);
+    let panel = admin
+        .get(&format!("/admin/clients/{id}/history"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        panel.contains("admin as the client"),
+        "the panel says so too"
+    );
 
     // The working-as-client session ends when the employee signs out.
     let res = admin.send(Method::POST, "/api/v1/auth/logout", None).await;

@@ -86,4 +86,74 @@ async fn staff_filter_history_and_clients_see_only_their_own() {
         mine["items"][0]["changes"][0],
         json!({"field": "locale", "old": "en", "new": "ru"})
     );
+    assert_eq!(mine["items"][0]["actor_login"], "acme");
+
+    // A change by the provider's staff shows as such, without the employee or the address.
+    let me_id = acme.me["id"].as_str().unwrap();
+    let res = admin
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/clients/{acme_id}/users/{me_id}"),
+            Some(json!({"name": "Acme Renamed"})),
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.status());
+    let mine: Value = acme.get("/api/v1/me/history").await.json().await.unwrap();
+    let by_staff = &mine["items"][0];
+    assert_eq!(by_staff["changes"][0]["new"], "Acme Renamed");
+    assert_eq!(by_staff["actor_login"], Value::Null);
+    assert_eq!(by_staff["actor_user_id"], Value::Null);
+    assert_eq!(by_staff["ip"], Value::Null);
+    let admins: Value = admin.get("/api/v1/history").await.json().await.unwrap();
+    assert_eq!(
+        admins["items"][0]["actor_login"], "admin",
+        "staff still see who"
+    );
+}
+
+#[tokio::test]
+async fn entries_keep_naming_an_employee_after_the_account_is_deleted() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let res = admin
+        .post(
+            "/api/v1/staff",
+            json!({"login": "temp", "name": "Temporary", "password": "employee-password-1", "full_access": true}),
+        )
+        .await;
+    let temp_id = res.json::<Value>().await.unwrap()["staff"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (temp, me) = t.login("temp", "employee-password-1").await;
+    let res = temp
+        .post(t.url("/api/v1/departments"))
+        .header("x-csrf-token", me["csrf_token"].as_str().unwrap())
+        .json(&json!({"name_en": "Billing", "name_ru": "Биллинг"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let res = admin
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/staff/{temp_id}"),
+            None,
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.status());
+
+    let page: Value = admin
+        .get("/api/v1/history?object_kind=department")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let by_temp = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["actor_user_id"] == temp_id.as_str())
+        .expect("the department entry");
+    assert_eq!(by_temp["actor_login"], "temp");
 }

@@ -790,3 +790,41 @@ async fn putting_clients_in_groups_needs_only_that_right_not_the_group_directory
     let res = clerk.get("/admin/client-groups").await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn staff_search_takes_percent_and_underscore_literally() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    for (login, name) in [("ann_lee", "Ann Lee"), ("bob", "Bob 100% Sure")] {
+        let res = admin
+            .post(
+                "/api/v1/staff",
+                json!({"login": login, "name": name, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+    }
+    let logins = |q: &'static str| {
+        let admin = &admin;
+        async move {
+            let page: Value = admin
+                .get(&format!("/api/v1/staff?text={q}"))
+                .await
+                .json()
+                .await
+                .unwrap();
+            let mut found: Vec<String> = page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["login"].as_str().unwrap().to_owned())
+                .collect();
+            found.sort();
+            found
+        }
+    };
+    assert_eq!(logins("_").await, ["ann_lee"]);
+    assert_eq!(logins("%25").await, ["bob"]);
+    assert_eq!(logins("n_l").await, ["ann_lee"]);
+    assert_eq!(logins("a").await, ["admin", "ann_lee"]);
+}
