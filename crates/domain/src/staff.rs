@@ -87,6 +87,13 @@ impl Avatar {
                 "must be a PNG, JPEG or GIF image",
             )
         })?;
+        if !ends_like(content_type, &bytes) {
+            return Err(Invalid::field(
+                field,
+                "avatar_damaged",
+                "is cut short or damaged: the file does not end like a complete image",
+            ));
+        }
         if size.width > Self::MAX_SIDE || size.height > Self::MAX_SIDE {
             return Err(Invalid::field(
                 field,
@@ -104,11 +111,29 @@ impl Avatar {
     }
 }
 
+/// The end every complete file of the type has: PNG's IEND chunk, JPEG's end-of-image
+/// marker, GIF's trailer byte. Headers alone say nothing of the rest; a file cut short in
+/// transfer has the right header and no end. (Full decoding would need an image library
+/// far larger than this check is worth for 64 KB avatars.)
+fn ends_like(content_type: &str, bytes: &[u8]) -> bool {
+    const PNG_END: [u8; 12] = [0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xAE, 0x42, 0x60, 0x82];
+    match content_type {
+        "image/png" => bytes.ends_with(&PNG_END),
+        // Some encoders pad after the end marker.
+        "image/jpeg" => {
+            let end = bytes.iter().rposition(|b| *b != 0).map_or(0, |i| i + 1);
+            bytes.get(..end).is_some_and(|b| b.ends_with(&[0xFF, 0xD9]))
+        }
+        "image/gif" => bytes.iter().rev().find(|b| **b != 0) == Some(&0x3B),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// A minimal PNG header (signature + IHDR) of the given size; enough for size detection.
+    /// A minimal PNG (signature, IHDR, IEND) of the given size; enough for the checks.
     pub fn png(width: u32, height: u32) -> Vec<u8> {
         let mut b = vec![
             0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, b'I', b'H', b'D', b'R',
@@ -116,6 +141,7 @@ mod tests {
         b.extend(width.to_be_bytes());
         b.extend(height.to_be_bytes());
         b.extend([8, 6, 0, 0, 0, 0, 0, 0, 0]);
+        b.extend([0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xAE, 0x42, 0x60, 0x82]);
         b
     }
 
@@ -131,9 +157,18 @@ mod tests {
         assert_eq!(code(Avatar::parse(png(81, 40))), "avatar_too_many_pixels");
         assert_eq!(
             code(Avatar::parse(
-                b"GIF89a\x10\x00\x10\x00\x00\x00\x00".to_vec()
+                b"GIF89a\x10\x00\x10\x00\x00\x00\x00\x3b".to_vec()
             )),
             "ok"
+        );
+        let mut cut = png(40, 40);
+        cut.truncate(cut.len() - 12);
+        assert_eq!(code(Avatar::parse(cut)), "avatar_damaged");
+        assert_eq!(
+            code(Avatar::parse(
+                b"GIF89a\x10\x00\x10\x00\x00\x00\x00".to_vec()
+            )),
+            "avatar_damaged"
         );
         assert_eq!(
             code(Avatar::parse(

@@ -10,7 +10,22 @@
 //!    reaches ran behind a guard.
 //!
 //! How a refusal looks (problem+json, a redirect to the login page, an error page) is the
-//! surface's choice, given as a [`Rejecter`].
+//! surface's choice, given as a [`Rejecter`]. The rejecter sees the caller the guard resolved
+//! (as the request's [`Principal`] extension), so a panel can refuse a signed-in user inside
+//! their own layout rather than as a stranger.
+//!
+//! The guard also sees that a request nobody can read gets the surface's refusal:
+//!
+//! * A form body that is too large or not UTF-8 once percent-decoded is refused here
+//!   ([`Rejection::TooLarge`], [`Malformed::Form`]). Panel forms are read here even when
+//!   htmx sends the token as a header, so no handler meets a form it cannot read; forms are
+//!   read up to [`BODY_LIMIT`], the limit the server gives every handler, so a form the
+//!   handler could not read is refused as too large, not as malformed.
+//! * An extractor of the handler (axum's `Path`, `Query`, `Form`, `Json`) that refuses the
+//!   request answers in plain text; the guard turns that answer into the surface's refusal
+//!   ([`Malformed::Path`] when the address does not decode, [`Malformed::Other`] otherwise),
+//!   so no route answers in axum's plain text. Mapping after the handler, rather than in a
+//!   layer around the whole router, keeps the surface and the signed-in caller at hand.
 
 use crate::cookies;
 use crate::multipart;
@@ -22,23 +37,27 @@ use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::handler::Handler;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
-use axum::http::{HeaderName, HeaderValue, Method};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, Router, on};
 use bursar_app::{App, AppError, Principal, Via};
 use bursar_domain::access::Audience;
 use bursar_domain::functions::{self, Function};
+use percent_encoding::percent_decode;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 pub const FUNCTION_HEADER: HeaderName = HeaderName::from_static("x-bursar-function");
 pub const CSRF_HEADER: HeaderName = HeaderName::from_static("x-csrf-token");
-/// Forms are small; the guard reads at most this much of a form body to find `_csrf`.
-const FORM_LIMIT: usize = 256 * 1024;
+/// The largest JSON or form body: the server installs it as axum's `DefaultBodyLimit`, and
+/// the guard reads urlencoded forms up to the same size.
+pub const BODY_LIMIT: usize = 64 * 1024;
 /// The most the guard reads of a multipart upload form (the panel's avatar form) to find
 /// `_csrf`; the use case applies its own, smaller limits to the file.
 pub const UPLOAD_LIMIT: usize = 1024 * 1024;
+/// The most of a framework's plain-text refusal kept as the detail of its replacement.
+const REFUSAL_TEXT_LIMIT: usize = 4 * 1024;
 
 /// Why the guard refused a request.
 #[derive(Debug)]
@@ -46,7 +65,24 @@ pub enum Rejection {
     Unauthenticated,
     Forbidden(&'static str),
     Csrf,
+    /// The body is larger than the route reads, `limit` bytes: 413.
+    TooLarge {
+        limit: usize,
+    },
+    /// The request cannot be read as sent.
+    Malformed(Malformed),
     Error(AppError),
+}
+
+/// How a request could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Malformed {
+    /// A parameter of the address is not UTF-8 once percent-decoded (`/clients/%FF`): 400.
+    Path,
+    /// A form field is not UTF-8 once percent-decoded (`name=%FF%FE`): 400.
+    Form,
+    /// An extractor refused the request with a plain-text answer: its status (4xx) and text.
+    Other { status: StatusCode, detail: String },
 }
 
 /// Renders a refusal for one surface (API or panel).
@@ -180,7 +216,15 @@ impl Guarded {
 async fn run_guarded(State(g): State<RouteGuard>, req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
     let mut res = match check(&g, &mut parts, body).await {
-        Ok(body) => next.run(Request::from_parts(parts, body)).await,
+        Ok(body) => {
+            // Kept for the rare refusal by an extractor, which needs the request's head.
+            let head = parts.clone();
+            let res = next.run(Request::from_parts(parts, body)).await;
+            match plain_text_refusal(res, &head).await {
+                Ok(res) => res,
+                Err(rejection) => (g.reject)(rejection, &head),
+            }
+        }
         Err(rejection) => (g.reject)(rejection, &parts),
     };
     if let Ok(v) = HeaderValue::from_str(g.key) {
@@ -196,9 +240,13 @@ async fn check(g: &RouteGuard, parts: &mut Parts, body: Body) -> Result<Body, Re
             g.key
         )))
     })?;
-    let principal = resolve(&g.app, parts).await.map_err(Rejection::Error)?;
+    // Known from here on, to the handler and to the rejecter alike.
+    if let Some(p) = resolve(&g.app, parts).await.map_err(Rejection::Error)? {
+        parts.extensions.insert(p);
+    }
+    let principal = parts.extensions.get::<Principal>();
     if function.audience != Audience::Public {
-        let p = principal.as_ref().ok_or(Rejection::Unauthenticated)?;
+        let p = principal.ok_or(Rejection::Unauthenticated)?;
         if !p.rights.allows(function) {
             return Err(Rejection::Forbidden(function.key));
         }
@@ -206,15 +254,42 @@ async fn check(g: &RouteGuard, parts: &mut Parts, body: Body) -> Result<Body, Re
     // A public API operation (sign-in) uses no authority of an existing session, and its
     // JSON body cannot be sent cross-site without CORS; everything else is checked.
     let exempt = g.surface == Surface::Api && function.audience == Audience::Public;
-    let body = if is_state_changing(&parts.method) && !exempt {
-        check_csrf(g.surface, parts, body, principal.as_ref()).await?
+    if is_state_changing(&parts.method) && !exempt {
+        check_csrf(g.surface, parts, body, principal).await
     } else {
-        body
-    };
-    if let Some(p) = principal {
-        parts.extensions.insert(p);
+        Ok(body)
     }
-    Ok(body)
+}
+
+/// A handler's answer, or the refusal to send instead when it is a framework's plain-text
+/// refusal (an extractor's 4xx, or a 5xx such as a missing extension).
+async fn plain_text_refusal(res: Response, head: &Parts) -> Result<Response, Rejection> {
+    let status = res.status();
+    let plain = res
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"));
+    if !plain || !(status.is_client_error() || status.is_server_error()) {
+        return Ok(res);
+    }
+    let text = axum::body::to_bytes(res.into_body(), REFUSAL_TEXT_LIMIT)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    Err(if status.is_server_error() {
+        Rejection::Error(AppError::Internal(format!(
+            "{} answered {status}: {text}",
+            head.uri.path()
+        )))
+    } else if !decodes_as_utf8(head.uri.path().as_bytes()) {
+        Rejection::Malformed(Malformed::Path)
+    } else {
+        Rejection::Malformed(Malformed::Other {
+            status,
+            detail: text,
+        })
+    })
 }
 
 fn is_state_changing(m: &Method) -> bool {
@@ -264,32 +339,45 @@ async fn check_csrf(
         None if surface == Surface::Api => return Ok(body),
         None => cookies::read(&parts.headers, cookies::CSRF).ok_or(Rejection::Csrf)?,
     };
-    if let Some(sent) = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
-        return if same(sent, &expected) {
-            Ok(body)
-        } else {
-            Err(Rejection::Csrf)
-        };
+    let header = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+    if let Some(sent) = header
+        && !same(sent, &expected)
+    {
+        return Err(Rejection::Csrf);
     }
     let content_type = parts
         .headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let (bytes, sent) = if content_type.starts_with("application/x-www-form-urlencoded") {
-        let bytes = read_body(body, FORM_LIMIT, "the form is too large").await?;
-        let sent = form_field(&bytes, "_csrf");
-        (bytes, sent)
-    } else if multipart::is_multipart(content_type) {
-        let bytes = read_body(body, UPLOAD_LIMIT, "the upload is larger than 1 MB").await?;
-        let sent = multipart::field(content_type, bytes.clone(), "_csrf")
-            .await
-            .and_then(|v| String::from_utf8(v.to_vec()).ok());
-        (bytes, sent)
-    } else {
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+    // A panel form is read even when htmx sent the token as a header: its handler reads it
+    // whole anyway, and must not meet one it cannot read.
+    if is_form && (header.is_none() || surface == Surface::Panel) {
+        let bytes = read_body(body, BODY_LIMIT).await?;
+        if header.is_none() {
+            let sent = form_field(&bytes, "_csrf").ok_or(Rejection::Csrf)?;
+            if !same(&sent, &expected) {
+                return Err(Rejection::Csrf);
+            }
+        }
+        // Checked after the token, so a forged form learns nothing but "forged".
+        if !decodes_as_utf8(&bytes) {
+            return Err(Rejection::Malformed(Malformed::Form));
+        }
+        return Ok(Body::from(bytes));
+    }
+    if header.is_some() {
+        return Ok(body);
+    }
+    if !multipart::is_multipart(content_type) {
         return Err(Rejection::Csrf);
-    };
-    let sent = sent.ok_or(Rejection::Csrf)?;
+    }
+    let bytes = read_body(body, UPLOAD_LIMIT).await?;
+    let sent = multipart::field(content_type, bytes.clone(), "_csrf")
+        .await
+        .and_then(|v| String::from_utf8(v.to_vec()).ok())
+        .ok_or(Rejection::Csrf)?;
     if same(&sent, &expected) {
         Ok(Body::from(bytes))
     } else {
@@ -297,18 +385,28 @@ async fn check_csrf(
     }
 }
 
-async fn read_body(body: Body, limit: usize, message: &str) -> Result<Bytes, Rejection> {
+/// The body, when it fits in `limit` bytes. A body that cannot be read in full within the
+/// limit (too long, or cut off: there is nobody left to tell) is refused as too large.
+async fn read_body(body: Body, limit: usize) -> Result<Bytes, Rejection> {
     axum::body::to_bytes(body, limit)
         .await
-        .map_err(|_| Rejection::Error(AppError::invalid("body", "too_large", message)))
+        .map_err(|_| Rejection::TooLarge { limit })
 }
 
+/// The first value of the field `name` of a urlencoded form, percent-decoded.
 fn form_field(bytes: &[u8], name: &str) -> Option<String> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    text.split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
+    form_urlencoded::parse(bytes)
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// Whether percent-decoding `bytes` gives UTF-8. `form_urlencoded` (and axum's `Form` on top
+/// of it) decodes invalid sequences to U+FFFD without a word, which would store "��" where
+/// the user typed something else; this is the strict check. Deciding on the whole body is
+/// the same as deciding field by field: the `&` and `=` between fields are ASCII, so a
+/// sequence cut by one is invalid either way.
+fn decodes_as_utf8(bytes: &[u8]) -> bool {
+    percent_decode(bytes).decode_utf8().is_ok()
 }
 
 /// Comparison whose time does not depend on where the strings differ.
@@ -354,6 +452,8 @@ pub fn api_rejecter() -> Rejecter {
             Rejection::Unauthenticated => Problem::unauthenticated(),
             Rejection::Forbidden(f) => Problem::forbidden(f),
             Rejection::Csrf => Problem::csrf(),
+            Rejection::TooLarge { limit } => Problem::payload_too_large(limit),
+            Rejection::Malformed(m) => Problem::malformed(&m),
             Rejection::Error(e) => Problem::from(e),
         };
         problem.into_response()
@@ -373,8 +473,86 @@ mod tests {
             form_field(b"a=1&_csrf=xyz", "_csrf").as_deref(),
             Some("xyz")
         );
+        // Percent-decoded, `+` as space, the first of repeated names, absent names.
+        assert_eq!(
+            form_field(b"_csrf=a%2Fb+c&_csrf=second", "_csrf").as_deref(),
+            Some("a/b c")
+        );
+        assert_eq!(form_field(b"a=1&b", "_csrf"), None);
+        // A valid token next to a field that is not UTF-8 is still found.
+        assert_eq!(
+            form_field(b"name=%FF%FE&_csrf=tok", "_csrf").as_deref(),
+            Some("tok")
+        );
         assert!(same("abc", "abc"));
         assert!(!same("abc", "abd"));
         assert!(!same("abc", "ab"));
+    }
+
+    #[test]
+    fn only_bodies_and_paths_that_decode_to_utf8_pass() {
+        assert!(decodes_as_utf8(b"name=%D0%AF%D0%BD&x=%E2%82%AC+1"));
+        assert!(decodes_as_utf8("name=Ян".as_bytes()));
+        // A real U+FFFD, sent encoded, is text like any other.
+        assert!(decodes_as_utf8(b"name=%EF%BF%BD"));
+        assert!(!decodes_as_utf8(b"name=%FF%FE&_csrf=tok"));
+        assert!(!decodes_as_utf8(b"name=\xff"));
+        // A sequence split by a separator is invalid, field by field or whole.
+        assert!(!decodes_as_utf8(b"a=%D0&%AF=1"));
+        assert!(decodes_as_utf8(b"/api/v1/clients/%41bc"));
+        assert!(!decodes_as_utf8(b"/api/v1/clients/%FF"));
+    }
+
+    fn head(path: &str) -> Parts {
+        let mut parts = Request::new(()).into_parts().0;
+        parts.uri = axum::http::Uri::try_from(path).unwrap_or_default();
+        parts
+    }
+
+    #[tokio::test]
+    async fn plain_text_refusals_of_extractors_become_the_surfaces_refusals() {
+        // axum's own refusal of a query string it cannot deserialise.
+        let uri = axum::http::Uri::from_static("/api/v1/history?page=x");
+        let refusal =
+            axum::extract::Query::<std::collections::HashMap<String, u32>>::try_from_uri(&uri)
+                .err()
+                .map(IntoResponse::into_response);
+        assert!(refusal.is_some());
+        let refused = match refusal {
+            Some(res) => plain_text_refusal(res, &head("/api/v1/history")).await,
+            None => Ok(StatusCode::OK.into_response()),
+        };
+        let Err(Rejection::Malformed(Malformed::Other { status, detail })) = refused else {
+            unreachable!("not mapped: {refused:?}")
+        };
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(detail.contains("page"), "{detail}");
+        // A refusal on an address that does not decode names the address.
+        let refusal = (StatusCode::BAD_REQUEST, "Invalid URL").into_response();
+        assert!(matches!(
+            plain_text_refusal(refusal, &head("/admin/clients/%FF")).await,
+            Err(Rejection::Malformed(Malformed::Path))
+        ));
+        // A plain-text 500 (a missing extension) is an internal error, logged, not shown.
+        let refusal = (StatusCode::INTERNAL_SERVER_ERROR, "Missing extension").into_response();
+        assert!(matches!(
+            plain_text_refusal(refusal, &head("/admin")).await,
+            Err(Rejection::Error(AppError::Internal(_)))
+        ));
+        // Everything else passes untouched: pages, problems, successes.
+        for res in [
+            (StatusCode::OK, "fine").into_response(),
+            Problem::not_found().into_response(),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                [(CONTENT_TYPE, "text/html; charset=utf-8")],
+                "<p>page</p>",
+            )
+                .into_response(),
+        ] {
+            let status = res.status();
+            let kept = plain_text_refusal(res, &head("/admin/clients/%FF")).await;
+            assert_eq!(kept.map(|r| r.status()).ok(), Some(status));
+        }
     }
 }

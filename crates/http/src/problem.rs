@@ -3,6 +3,7 @@
 //! the one place an [`AppError`] becomes an HTTP status. A 5xx is logged here, once, and its
 //! internals never reach the caller.
 
+use crate::guard::Malformed;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bursar_app::AppError;
@@ -79,6 +80,52 @@ impl Problem {
         );
         p.function = Some(function.to_owned());
         p
+    }
+
+    /// 413 for a body larger than `limit` bytes, naming the limit.
+    pub fn payload_too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!(
+                "The request body is larger than {}, the most this endpoint accepts.",
+                size_text(limit)
+            ),
+        )
+    }
+
+    /// A request that could not be read as sent (see [`Malformed`]).
+    pub fn malformed(m: &Malformed) -> Self {
+        match m {
+            Malformed::Path => Self::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_path",
+                "A parameter of the address is not valid UTF-8 once percent-decoded.",
+            ),
+            Malformed::Form => Self::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_form",
+                "The form body is not valid UTF-8 once percent-decoded.",
+            ),
+            Malformed::Other { status, detail } => {
+                let code = match *status {
+                    StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+                    StatusCode::UNPROCESSABLE_ENTITY => "invalid_body",
+                    _ => "bad_request",
+                };
+                let status = if status.is_client_error() {
+                    *status
+                } else {
+                    StatusCode::BAD_REQUEST
+                };
+                Self::new(
+                    status,
+                    code,
+                    format!("The request could not be read: {detail}"),
+                )
+            }
+        }
     }
 
     pub fn csrf() -> Self {
@@ -174,5 +221,51 @@ impl IntoResponse for Problem {
     }
 }
 
+/// A size in bytes as people write it: `64 KB`, `1 MB`, `700 bytes` (binary multiples,
+/// rounded up so a limit is never understated).
+pub fn size_text(bytes: usize) -> String {
+    const KB: usize = 1024;
+    const MB: usize = 1024 * KB;
+    if bytes >= MB {
+        format!("{} MB", bytes.div_ceil(MB))
+    } else if bytes >= KB {
+        format!("{} KB", bytes.div_ceil(KB))
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
 /// Handlers return `Result<_, ApiError>` and use `?` on use-case results.
 pub type ApiResult<T> = Result<T, Problem>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_of_unreadable_requests_have_stable_codes() {
+        let p = Problem::payload_too_large(64 * 1024);
+        assert_eq!((p.status, p.code.as_str()), (413, "payload_too_large"));
+        assert!(p.detail.contains("64 KB"), "{}", p.detail);
+        assert!(
+            Problem::payload_too_large(1024 * 1024)
+                .detail
+                .contains("1 MB")
+        );
+        let p = Problem::malformed(&Malformed::Path);
+        assert_eq!((p.status, p.code.as_str()), (400, "invalid_path"));
+        let p = Problem::malformed(&Malformed::Form);
+        assert_eq!((p.status, p.code.as_str()), (400, "malformed_form"));
+        let other = |status| Malformed::Other {
+            status,
+            detail: "Failed to deserialize query string".into(),
+        };
+        let p = Problem::malformed(&other(StatusCode::BAD_REQUEST));
+        assert_eq!((p.status, p.code.as_str()), (400, "bad_request"));
+        assert!(p.detail.contains("Failed to deserialize query string"));
+        let p = Problem::malformed(&other(StatusCode::UNSUPPORTED_MEDIA_TYPE));
+        assert_eq!((p.status, p.code.as_str()), (415, "unsupported_media_type"));
+        assert_eq!(size_text(700), "700 bytes");
+        assert_eq!(size_text(1536), "2 KB");
+    }
+}

@@ -20,8 +20,9 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-/// Largest request body accepted anywhere (JSON and forms).
-pub const BODY_LIMIT: usize = 64 * 1024;
+/// Largest request body accepted anywhere (JSON and forms). The guard's, so that it reads
+/// forms up to exactly what the handlers accept and refuses larger ones as too large.
+pub use bursar_http::guard::BODY_LIMIT;
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 pub struct Built {

@@ -171,6 +171,7 @@ staff-created-done = Done, back to staff
 ## Field errors of this area, by the use cases' code
 staff-error-avatar-too-large = The image is larger than the 64 KB limit.
 staff-error-avatar-wrong-type = Only PNG, JPEG or GIF images are accepted.
+staff-error-avatar-damaged = The image is cut short or damaged. Save it again and upload the whole file.
 staff-error-avatar-too-many-pixels = The image is larger than the 80×80 pixel limit.
 staff-error-invalid-phone = Enter an international number with the country code, e.g. +44 20 7946 0958.
 staff-error-unsupported-locale = Choose English or Russian.

@@ -171,6 +171,7 @@ staff-created-done = Готово, к списку сотрудников
 ## Field errors of this area, by the use cases' code
 staff-error-avatar-too-large = Изображение больше допустимых 64 КБ.
 staff-error-avatar-wrong-type = Принимаются только изображения PNG, JPEG или GIF.
+staff-error-avatar-damaged = Изображение обрезано или повреждено. Сохраните его заново и загрузите файл целиком.
 staff-error-avatar-too-many-pixels = Изображение больше допустимых 80×80 пикселей.
 staff-error-invalid-phone = Введите международный номер с кодом страны, например +7 495 123-45-67.
 staff-error-unsupported-locale = Выберите английский или русский.

@@ -2,8 +2,9 @@
 //! person in a browser wants to be sent to the sign-in page (and brought back afterwards),
 //! or to read a translated page saying what is missing.
 //!
-//! The guard stops a request before its handler runs, so the signed-in user is not known
-//! here: the pages use the language of the `bursar_lang` cookie or `Accept-Language`.
+//! The guard hands over the caller it resolved (the request's `Principal` extension), so a
+//! signed-in user is refused inside their own layout, in their language; a stranger reads
+//! the bare layout in the language of the `bursar_lang` cookie or `Accept-Language`.
 
 use crate::pages::error;
 use crate::panel::{Panel, local_path};
@@ -20,6 +21,8 @@ pub fn rejecter() -> Rejecter {
         Rejection::Unauthenticated => to_login(parts),
         Rejection::Forbidden(function) => error::forbidden(parts, function),
         Rejection::Csrf => error::form_expired(parts),
+        Rejection::TooLarge { limit } => error::too_large(parts, limit),
+        Rejection::Malformed(m) => error::malformed(parts, m),
         Rejection::Error(e) => error::bare(parts, e),
     })
 }

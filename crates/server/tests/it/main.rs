@@ -20,6 +20,7 @@ mod first_start;
 mod harness;
 mod history;
 mod mail;
+mod refusals;
 mod routes_guarded;
 mod schema;
 mod staff;

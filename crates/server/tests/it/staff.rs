@@ -486,7 +486,13 @@ fn png(width: u32, height: u32, pad_to: usize) -> Vec<u8> {
     b.extend(width.to_be_bytes());
     b.extend(height.to_be_bytes());
     b.extend([8, 6, 0, 0, 0, 0, 0, 0, 0]);
-    b.resize(pad_to.max(b.len()), 0);
+    b.resize(pad_to.max(b.len() + 12), 0);
+    // A complete file ends with the IEND chunk.
+    let end = b.len() - 12;
+    b.splice(
+        end..,
+        [0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xAE, 0x42, 0x60, 0x82],
+    );
     b
 }
 
@@ -526,6 +532,9 @@ async fn avatars_are_checked_by_content_size_and_pixels() {
         code(put(b"just text".to_vec()).await).await,
         "avatar_wrong_type"
     );
+    let mut cut = png(40, 40, 40);
+    cut.truncate(30);
+    assert_eq!(code(put(cut).await).await, "avatar_damaged");
     assert_eq!(
         problem_code(put(vec![0u8; 2 * 1024 * 1024]).await).await,
         (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large".into())

@@ -133,7 +133,13 @@ fn png(width: u32, height: u32, len: usize) -> Vec<u8> {
     b.extend(width.to_be_bytes());
     b.extend(height.to_be_bytes());
     b.extend([8, 6, 0, 0, 0, 0, 0, 0, 0]);
-    b.resize(len.max(b.len()), 0);
+    b.resize(len.max(b.len() + 12), 0);
+    // A complete file ends with the IEND chunk.
+    let end = b.len() - 12;
+    b.splice(
+        end..,
+        [0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xAE, 0x42, 0x60, 0x82],
+    );
     b
 }
 
