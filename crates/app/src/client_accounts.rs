@@ -413,7 +413,7 @@ impl App {
     ) -> Result<(), AppError> {
         in_scope(who, client, "client.users", "account.users")?;
         if id == who.user.id {
-            return Err(AppError::refused(
+            return Err(AppError::rule(
                 "cannot_delete_yourself",
                 "you cannot delete your own account",
             ));

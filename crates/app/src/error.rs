@@ -55,6 +55,16 @@ impl AppError {
         }
     }
 
+    /// A rule about the records' state refuses the change (409), e.g. "the last full-access
+    /// account stays"; unlike [`AppError::refused`], which is about the caller's authority.
+    pub fn rule(code: &'static str, message: impl Into<String>) -> Self {
+        AppError::Conflict {
+            code,
+            field: None,
+            message: message.into(),
+        }
+    }
+
     pub fn invalid(field: &str, code: &'static str, message: impl Into<String>) -> Self {
         AppError::Invalid(Invalid::field(field, code, message))
     }

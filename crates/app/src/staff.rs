@@ -446,7 +446,7 @@ impl App {
                 new.is_active = v;
             }
             if !new.is_active && old.is_active && old.id == who.user.id {
-                return Err(AppError::refused(
+                return Err(AppError::rule(
                     "cannot_disable_yourself",
                     "you cannot disable your own account",
                 ));
@@ -454,7 +454,7 @@ impl App {
             let loses_full_access =
                 (old.full_access && old.is_active) && !(new.full_access && new.is_active);
             if loses_full_access && !other_active_full_access(tx.as_mut(), &old).await? {
-                return Err(AppError::refused(
+                return Err(AppError::rule(
                     "last_full_access_account",
                     "this is the last active account with full access; it must stay so",
                 ));
@@ -548,7 +548,7 @@ impl App {
     pub async fn delete_staff(&self, who: &Principal, id: UserId) -> Result<(), AppError> {
         who.require("staff.delete")?;
         if id == who.user.id {
-            return Err(AppError::refused(
+            return Err(AppError::rule(
                 "cannot_delete_yourself",
                 "you cannot delete your own account",
             ));
@@ -561,7 +561,7 @@ impl App {
             if old.full_access {
                 require_full_access(who, "delete full-access accounts")?;
                 if !other_active_full_access(tx.as_mut(), &old).await? {
-                    return Err(AppError::refused(
+                    return Err(AppError::rule(
                         "last_full_access_account",
                         "the last active account with full access cannot be deleted",
                     ));

@@ -6,7 +6,10 @@ use crate::forwarded::{TrustedProxies, real_client};
 use axum::Extension;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, Request, StatusCode};
+use axum::http::header::{
+    CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+};
+use axum::http::{HeaderName, HeaderValue, Request, StatusCode};
 use axum::middleware::from_fn;
 use axum::response::IntoResponse;
 use bursar_app::App;
@@ -18,6 +21,7 @@ use bursar_web::WebConfig;
 use std::sync::Arc;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 /// Largest request body accepted anywhere (JSON and forms). The guard's, so that it reads
@@ -69,6 +73,12 @@ pub fn build(app: App, options: Options) -> Built {
             }),
         )
         .layer(from_fn(move |req, next| real_client(trusted_proxies.clone(), req, next)))
+        // No page may be framed by another site (clickjacking of the panels' confirm
+        // buttons), nor its type guessed; links to other sites get no path.
+        .layer(SetResponseHeaderLayer::if_not_present(X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(CONTENT_SECURITY_POLICY, HeaderValue::from_static("frame-ancestors 'none'")))
+        .layer(SetResponseHeaderLayer::if_not_present(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid));
     Built { router, decls }

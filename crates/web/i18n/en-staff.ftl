@@ -187,9 +187,9 @@ staff-error-not-a-staff-function = This function cannot be granted to staff.
 ## Refusals and conflicts of this area, by code
 refused-cannot-grant-unheld-function = You cannot grant or remove functions you do not hold yourself.
 refused-full-access-required = Only an employee with full access can grant full access or change a full-access account.
-refused-last-full-access-account = This is the last active account with full access; it must stay enabled and keep full access.
-refused-cannot-delete-yourself = You cannot delete your own account.
-refused-cannot-disable-yourself = You cannot disable your own account.
+conflict-last-full-access-account = This is the last active account with full access; it must stay enabled and keep full access.
+conflict-cannot-delete-yourself = You cannot delete your own account.
+conflict-cannot-disable-yourself = You cannot disable your own account.
 conflict-inherited-right = This right is inherited from a department and cannot be removed for one employee. Change the department’s permissions or the employee’s departments instead.
 conflict-department-name-taken = A department with this name already exists.
 conflict-full-access-has-every-function = This employee has full access, so individual rights do not apply.

@@ -187,9 +187,9 @@ staff-error-not-a-staff-function = Эту функцию нельзя дать �
 ## Refusals and conflicts of this area, by code
 refused-cannot-grant-unheld-function = Нельзя давать или отнимать функции, которых нет у вас самих.
 refused-full-access-required = Давать полный доступ и изменять учётные записи с полным доступом может только сотрудник с полным доступом.
-refused-last-full-access-account = Это последняя активная учётная запись с полным доступом; она должна остаться включённой и с полным доступом.
-refused-cannot-delete-yourself = Нельзя удалить свою учётную запись.
-refused-cannot-disable-yourself = Нельзя отключить свою учётную запись.
+conflict-last-full-access-account = Это последняя активная учётная запись с полным доступом; она должна остаться включённой и с полным доступом.
+conflict-cannot-delete-yourself = Нельзя удалить свою учётную запись.
+conflict-cannot-disable-yourself = Нельзя отключить свою учётную запись.
 conflict-inherited-right = Это право получено от отдела, и отнять его у одного сотрудника нельзя. Измените права отдела или отделы сотрудника.
 conflict-department-name-taken = Отдел с таким названием уже есть.
 conflict-full-access-has-every-function = У сотрудника полный доступ, личные права к нему не применяются.

@@ -60,6 +60,13 @@ async fn every_route_is_declared_guarded_and_refuses_the_wrong_caller() {
             d.method,
             d.path
         );
+        assert_eq!(
+            res.headers().get("x-frame-options").map(|v| v.as_bytes()),
+            Some(&b"DENY"[..]),
+            "{} {} may be framed",
+            d.method,
+            d.path
+        );
         if f.audience != Audience::Public {
             let s = res.status();
             assert!(

@@ -362,7 +362,7 @@ async fn the_last_full_access_account_stays_and_nobody_deletes_themself() {
         .await;
     assert_eq!(
         problem_code(res).await,
-        (StatusCode::FORBIDDEN, "cannot_delete_yourself".into())
+        (StatusCode::CONFLICT, "cannot_delete_yourself".into())
     );
     let res = admin
         .send(
@@ -373,7 +373,7 @@ async fn the_last_full_access_account_stays_and_nobody_deletes_themself() {
         .await;
     assert_eq!(
         problem_code(res).await,
-        (StatusCode::FORBIDDEN, "last_full_access_account".into())
+        (StatusCode::CONFLICT, "last_full_access_account".into())
     );
     let res = admin
         .send(
@@ -384,7 +384,7 @@ async fn the_last_full_access_account_stays_and_nobody_deletes_themself() {
         .await;
     assert_eq!(
         problem_code(res).await,
-        (StatusCode::FORBIDDEN, "cannot_disable_yourself".into())
+        (StatusCode::CONFLICT, "cannot_disable_yourself".into())
     );
     // With a second full-access account, the first may lose full access.
     let res = admin

@@ -244,8 +244,11 @@ pub async fn list(Signed { ctx, who }: Signed, params: Params) -> Response {
             ui = ui.with_flash(kind, id);
         }
     }
-    let refused = format!("refused-{}", params.get("refused").replace('_', "-"));
-    if params.flag("refused") && tr.has(&refused) {
+    let code = params.get("refused").replace('_', "-");
+    let refused = [format!("refused-{code}"), format!("conflict-{code}")]
+        .into_iter()
+        .find(|id| tr.has(id));
+    if let Some(refused) = refused.filter(|_| params.flag("refused")) {
         ui = ui.with_flash("error", &refused);
     }
     let results = StaffTable {
@@ -627,7 +630,9 @@ pub async fn update(Signed { ctx, who }: Signed, Path(id): Path<String>, form: F
 /// Where a list action that was refused sends the user back to, naming the refusal.
 fn back_to_list(e: AppError, ctx: &Ctx) -> Response {
     match e {
-        AppError::Refused { code, .. } => see_other(&with_query(LIST, &[("refused", code)])),
+        AppError::Refused { code, .. } | AppError::Conflict { code, .. } => {
+            see_other(&with_query(LIST, &[("refused", code)]))
+        }
         e => error::fail(ctx, e),
     }
 }

@@ -261,11 +261,11 @@ mod tests {
                     && r.errors.get("login") == Some(tr.t("conflict-login-taken").as_str())
                     && r.alert.is_none())
         );
-        let refused = AppError::refused("cannot_disable_yourself", "");
+        let refused = AppError::refused("cannot_grant_unheld_function", "");
         let shown = refusal(tr, refused).ok();
         assert_eq!(
             shown.and_then(|r| r.alert),
-            Some(tr.t("refused-cannot-disable-yourself"))
+            Some(tr.t("refused-cannot-grant-unheld-function"))
         );
         assert!(refusal(tr, AppError::NotFound { what: "employee" }).is_err());
     }
