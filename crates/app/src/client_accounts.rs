@@ -54,6 +54,22 @@ pub struct PayerInput {
     pub is_default: Option<bool>,
 }
 
+/// The client functions a client user holds: every one for the main user, the granted ones
+/// for the others.
+pub(crate) async fn functions_of(
+    tx: &mut dyn Tx,
+    user: &UserRecord,
+) -> Result<Vec<String>, AppError> {
+    if user.is_main {
+        return Ok(functions::FUNCTIONS
+            .iter()
+            .filter(|f| f.audience == Audience::Client)
+            .map(|f| f.key.to_owned())
+            .collect());
+    }
+    Ok(tx.user_grants(user.id).await?)
+}
+
 /// Checks the caller may act on `client` with the staff or the client-area function.
 pub(crate) fn in_scope(
     who: &Principal,
@@ -168,15 +184,7 @@ impl App {
         load_client(tx.as_mut(), client).await?;
         let mut out = Vec::new();
         for user in tx.client_users(client).await? {
-            let functions = if user.is_main {
-                functions::FUNCTIONS
-                    .iter()
-                    .filter(|f| f.audience == Audience::Client)
-                    .map(|f| f.key.to_owned())
-                    .collect()
-            } else {
-                tx.user_grants(user.id).await?
-            };
+            let functions = functions_of(tx.as_mut(), &user).await?;
             out.push(ClientUserView { user, functions });
         }
         tx.commit().await?;

@@ -83,6 +83,8 @@ pub struct ClientCard {
     pub client: ClientRecord,
     pub active: bool,
     pub users: Vec<UserRecord>,
+    /// The client functions each user holds.
+    pub functions: std::collections::BTreeMap<UserId, Vec<String>>,
     pub providers: Vec<ProviderRecord>,
     pub groups: Vec<ClientGroupRecord>,
     pub payers: Vec<PayerRecord>,
@@ -610,6 +612,11 @@ impl App {
         let client = load_client(tx.as_mut(), id).await?;
         let active = tx.client_is_active(id).await?;
         let users = tx.client_users(id).await?;
+        let mut functions = std::collections::BTreeMap::new();
+        for u in &users {
+            let held = crate::client_accounts::functions_of(tx.as_mut(), u).await?;
+            functions.insert(u.id, held);
+        }
         let mut providers = Vec::new();
         for p in tx.client_providers(id).await? {
             if let Some(p) = tx.provider(p).await? {
@@ -632,6 +639,7 @@ impl App {
             client,
             active,
             users,
+            functions,
             providers,
             groups,
             payers,

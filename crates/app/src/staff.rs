@@ -716,7 +716,10 @@ impl App {
                     ),
                 });
             }
-            for f in &resolved.enable {
+            // A function a department already gives is not granted again individually: the
+            // grant would be invisible (it shows as inherited) and outlive the department's.
+            let from_department = |f: &str| departments.iter().any(|(_, fs)| fs.contains(f));
+            for f in resolved.enable.iter().filter(|f| !from_department(f)) {
                 tx.set_user_grant(id, f, true, now).await?;
             }
             for f in &resolved.disable {

@@ -276,7 +276,10 @@ impl From<ClientCard> for ClientDto {
             users: card
                 .users
                 .into_iter()
-                .map(|u| ClientUserDto::new(u, Vec::new()))
+                .map(|u| {
+                    let held = card.functions.get(&u.id).cloned().unwrap_or_default();
+                    ClientUserDto::new(u, held)
+                })
                 .collect(),
             providers: card.providers.into_iter().map(Into::into).collect(),
             groups: card

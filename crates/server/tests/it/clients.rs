@@ -919,6 +919,11 @@ async fn visitors_register_themselves_with_their_address_recorded() {
         .unwrap();
     assert_eq!(card["registration_ip"], "127.0.0.1");
     assert_eq!(card["staff_id"], Value::Null);
+    let held = card["users"][0]["functions"].as_array().unwrap();
+    assert!(
+        held.iter().any(|f| f == "account.users"),
+        "the main user holds every client function: {held:?}"
+    );
     let _ = t.login("selfmade", PW).await;
     let res = t.browser().post(t.url("/api/v1/auth/register")).json(&json!({"provider": p, "email": "x@y.example", "name": "X", "password": PW, "password_confirmation": "nope"})).send().await.unwrap();
     assert_eq!(

@@ -837,3 +837,49 @@ async fn staff_search_takes_percent_and_underscore_literally() {
     assert_eq!(logins("n_l").await, ["ann_lee"]);
     assert_eq!(logins("a").await, ["admin", "ann_lee"]);
 }
+
+#[tokio::test]
+async fn granting_an_inherited_function_adds_nothing_that_outlives_the_department() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let sales = department(&admin, "Sales", &["staff.list"]).await;
+    let (id, _) = employee(&t, &admin, "seller", &[&sales], &[]).await;
+    let res = admin
+        .post(
+            &format!("/api/v1/staff/{id}/permissions"),
+            json!({"enable": ["staff.list"]}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let history: Value = admin
+        .get(&format!("/api/v1/history?object_kind=user&object_id={id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        history["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["action"] != "permissions"),
+        "nothing changed: {history}"
+    );
+    let res = admin
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/departments/{sales}"),
+            None,
+        )
+        .await;
+    assert!(res.status().is_success());
+    let why: Value = admin
+        .get(&format!(
+            "/api/v1/staff/{id}/permissions/explain?function=staff.list"
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(why["allowed"], false, "{why}");
+}
