@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod client_accounts;
 pub mod client_groups;
+pub mod client_holdings;
 pub mod clients;
 pub mod clock;
 pub mod demo;

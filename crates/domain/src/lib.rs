@@ -15,6 +15,7 @@ pub mod history;
 pub mod identity;
 pub mod ids;
 pub mod locale;
+pub mod money;
 pub mod permissions;
 pub mod staff;
 pub mod validation;

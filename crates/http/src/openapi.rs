@@ -1,19 +1,31 @@
 //! The OpenAPI 3.1 document, generated from the same [`RouteDecl`]s that build the router,
 //! so an operation cannot exist without being documented, and each operation names the
 //! function that guards it (`x-bursar-function`, also prefixed to its description).
+//!
+//! Error answers come from two places, so that every operation lists each status it can
+//! really give:
+//!
+//! * the common ones, derived here from the declaration: 401 and 403 for every non-public
+//!   operation (the guard's refusals), 404 and 400 for an address with `{parameters}`, 400
+//!   for a query string, and 400, 413, 415 and 422 for a JSON body (see [`crate::json`]);
+//! * the ones only the use case knows about, declared with [`Doc::refuses`] (or its
+//!   shorthands [`Doc::conflict`] and [`Doc::invalid`]): a 409 where a rule or a unique
+//!   name refuses the change, a 422 where a filter or a parameter is validated, a 429 where
+//!   attempts are limited.
 
 use crate::guard::RouteDecl;
 use crate::problem::{Problem, ProblemField};
 use axum::http::Method;
 use bursar_domain::functions;
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use utoipa::openapi::extensions::ExtensionsBuilder;
 use utoipa::openapi::path::{
     HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem,
 };
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::response::ResponseBuilder;
-use utoipa::openapi::schema::{ComponentsBuilder, Schema};
+use utoipa::openapi::schema::{ComponentsBuilder, ObjectBuilder, Schema, Type};
 use utoipa::openapi::security::{
     ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
 };
@@ -42,15 +54,29 @@ impl SchemaOf {
     }
 }
 
+/// A body that is not JSON (an uploaded image, an image answer): its media types and what
+/// it is.
+#[derive(Clone, Copy)]
+pub struct RawBody {
+    pub media_types: &'static [&'static str],
+    pub description: &'static str,
+}
+
 /// The description of one API operation.
 #[derive(Clone)]
 pub struct Doc {
     pub summary: &'static str,
     pub tag: &'static str,
     pub request: Option<SchemaOf>,
+    /// A raw (non-JSON) request body; exclusive with `request`.
+    pub raw_request: Option<RawBody>,
     pub response: Option<SchemaOf>,
+    /// A raw (non-JSON) success answer; exclusive with `response`.
+    pub raw_response: Option<RawBody>,
     pub success: u16,
     pub query: Option<fn() -> Vec<utoipa::openapi::path::Parameter>>,
+    /// Error answers the use case can give beyond the common ones (see the module docs).
+    pub errors: Vec<(u16, &'static str)>,
 }
 
 impl Doc {
@@ -59,10 +85,55 @@ impl Doc {
             summary,
             tag,
             request: None,
+            raw_request: None,
             response: None,
+            raw_response: None,
             success: 200,
             query: None,
+            errors: Vec::new(),
         }
+    }
+
+    /// The body is raw bytes of one of `media_types` (not JSON).
+    pub fn raw_body(mut self, media_types: &'static [&'static str], what: &'static str) -> Self {
+        self.raw_request = Some(RawBody {
+            media_types,
+            description: what,
+        });
+        self
+    }
+
+    /// The success answer is raw bytes of one of `media_types` (not JSON).
+    pub fn returns_raw(
+        mut self,
+        status: u16,
+        media_types: &'static [&'static str],
+        what: &'static str,
+    ) -> Self {
+        self.raw_response = Some(RawBody {
+            media_types,
+            description: what,
+        });
+        self.success = status;
+        self
+    }
+
+    /// The use case can also answer `status` (a problem+json), for the reason `why`. The
+    /// common answers (401, 403, 404, and those of a malformed address, query or JSON body)
+    /// are added by the builder and need not be declared.
+    pub fn refuses(mut self, status: u16, why: &'static str) -> Self {
+        self.errors.push((status, why));
+        self
+    }
+
+    /// 409: a rule about the records' state, or a unique name, refuses the change.
+    pub fn conflict(self, why: &'static str) -> Self {
+        self.refuses(409, why)
+    }
+
+    /// 422: a value outside the JSON body (a filter, a query parameter) is refused.
+    pub fn invalid(self, why: &'static str) -> Self {
+        self.refuses(422, why)
     }
 
     pub fn body<T: ToSchema>(mut self) -> Self {
@@ -99,6 +170,51 @@ fn method_of(m: &Method) -> HttpMethod {
 
 fn json_ref(name: &str) -> Content {
     Content::new(Some(Ref::from_schema_name(name)))
+}
+
+/// Raw bytes of one media type: in OpenAPI 3.1, a string schema naming the media type.
+fn raw_content(media_type: &str) -> Content {
+    Content::new(Some(
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .content_media_type(media_type)
+            .build(),
+    ))
+}
+
+/// The error answers every operation shaped like `decl` can give, whatever its use case:
+/// the guard's refusals, and those of reading its address, query string and JSON body.
+fn common_errors(decl: &RouteDecl, doc: &Doc, public: bool) -> Vec<(u16, &'static str)> {
+    let mut errors = Vec::new();
+    if !public {
+        errors.push((401, "Not signed in"));
+        errors.push((
+            403,
+            "The caller lacks the function, or may not do this act (the problem's `code` \
+             says which); with a session cookie, a state-changing request without a valid \
+             `X-CSRF-Token`",
+        ));
+    }
+    if decl.path.contains('{') {
+        errors.push((
+            400,
+            "A parameter of the address is not valid once percent-decoded",
+        ));
+        errors.push((404, "Not found, or not the caller's to see"));
+    }
+    if doc.query.is_some() {
+        errors.push((400, "The query string is invalid (`invalid_query`)"));
+    }
+    if doc.request.is_some() {
+        errors.push((400, "The body is not valid JSON (`malformed_json`)"));
+        errors.push((413, "The body is larger than 64 KB"));
+        errors.push((415, "The body is not sent as `application/json`"));
+        errors.push((
+            422,
+            "Invalid fields: the body has the wrong shape, or a field is refused",
+        ));
+    }
+    errors
 }
 
 /// Builds the whole document from the declared API routes.
@@ -163,38 +279,59 @@ pub fn document(decls: &[RouteDecl]) -> OpenApi {
                     .build(),
             ));
         }
-        let success = match doc.response {
-            Some(res) => {
+        if let Some(raw) = doc.raw_request {
+            let mut body = RequestBodyBuilder::new()
+                .description(Some(raw.description))
+                .required(Some(Required::True));
+            for media_type in raw.media_types {
+                body = body.content(*media_type, raw_content(media_type));
+            }
+            op = op.request_body(Some(body.build()));
+        }
+        let success = match (doc.response, doc.raw_response) {
+            (Some(res), _) => {
                 let name = add_schema(res, &mut schemas);
                 ResponseBuilder::new()
                     .description("Success")
                     .content("application/json", json_ref(&name))
                     .build()
             }
-            None => ResponseBuilder::new()
+            (None, Some(raw)) => {
+                let mut res = ResponseBuilder::new().description(raw.description);
+                for media_type in raw.media_types {
+                    res = res.content(*media_type, raw_content(media_type));
+                }
+                res.build()
+            }
+            (None, None) => ResponseBuilder::new()
                 .description("Success, no content")
                 .build(),
         };
         op = op.response(doc.success.to_string(), success);
-        let problem = |d: &str| {
-            ResponseBuilder::new()
-                .description(d)
-                .content("application/problem+json", json_ref("Problem"))
-                .build()
-        };
-        if decl.method != Method::GET {
-            op = op.response("400", problem("Malformed request"));
-            op = op.response("422", problem("Invalid fields"));
+        // Each status once, its reasons joined, in status order.
+        let mut errors: BTreeMap<u16, Vec<&str>> = BTreeMap::new();
+        for (status, why) in common_errors(decl, doc, public)
+            .into_iter()
+            .chain(doc.errors.iter().copied())
+        {
+            let reasons = errors.entry(status).or_default();
+            if !reasons.contains(&why) {
+                reasons.push(why);
+            }
+        }
+        for (status, reasons) in errors {
+            op = op.response(
+                status.to_string(),
+                ResponseBuilder::new()
+                    .description(reasons.join("; "))
+                    .content("application/problem+json", json_ref("Problem"))
+                    .build(),
+            );
         }
         if !public {
-            op = op.response("401", problem("Not signed in"));
-            op = op.response("403", problem("The caller lacks the function"));
             op = op
                 .security(SecurityRequirement::new("bearer", Vec::<String>::new()))
                 .security(SecurityRequirement::new("session", Vec::<String>::new()));
-        }
-        if decl.path.contains('{') {
-            op = op.response("404", problem("Not found"));
         }
         paths = paths.path(
             decl.path,

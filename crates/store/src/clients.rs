@@ -12,6 +12,7 @@ use bursar_domain::{ClientGroupId, ClientId, CompanyId, PayerId, ProviderId, Use
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
+use std::collections::BTreeMap;
 
 fn country(r: &AnyRow, col: &str) -> StoreResult<Country> {
     Country::parse(col, &text(r, col)?).map_err(|e| StoreError::Other(format!("column {col}: {e}")))
@@ -603,6 +604,65 @@ impl ClientCards for SqlTx {
             .await
             .map_err(map_err)?;
         Ok(())
+    }
+
+    async fn services_of(&mut self, client: ClientId) -> StoreResult<Vec<ServiceRecord>> {
+        let rows = sqlx::query(
+            "SELECT id, provider_id, status, created_at FROM services WHERE client_id = $1 \
+             ORDER BY created_at DESC, id DESC",
+        )
+        .bind(client.to_string())
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(map_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(ServiceRecord {
+                    id: text(r, "id")?,
+                    provider_id: parsed(r, "provider_id")?,
+                    status: text(r, "status")?,
+                    created_at: at(r, "created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn money_of(&mut self, client: ClientId) -> StoreResult<Vec<MoneyTotals>> {
+        // (provider, currency) → (paid, charged)
+        let mut sums: BTreeMap<(String, String), (i64, i64)> = BTreeMap::new();
+        for (table, paid) in [("payments", true), ("expenses", false)] {
+            // SUM of a BIGINT is NUMERIC on PostgreSQL; the cast keeps one decoding path.
+            let sql = format!(
+                "SELECT provider_id, currency_code, CAST(SUM(amount_minor) AS BIGINT) AS total \
+                 FROM {table} WHERE client_id = $1 GROUP BY provider_id, currency_code"
+            );
+            let rows = sqlx::query(AssertSqlSafe(sql))
+                .bind(client.to_string())
+                .fetch_all(&mut *self.tx)
+                .await
+                .map_err(map_err)?;
+            for r in &rows {
+                let key = (text(r, "provider_id")?, text(r, "currency_code")?);
+                let sum = sums.entry(key).or_default();
+                if paid {
+                    sum.0 = int(r, "total")?;
+                } else {
+                    sum.1 = int(r, "total")?;
+                }
+            }
+        }
+        sums.into_iter()
+            .map(|((provider, currency_code), (paid_minor, charged_minor))| {
+                Ok(MoneyTotals {
+                    provider_id: provider
+                        .parse()
+                        .map_err(|_| StoreError::Other(format!("provider id {provider}")))?,
+                    currency_code,
+                    paid_minor,
+                    charged_minor,
+                })
+            })
+            .collect()
     }
 
     async fn active_services_with(

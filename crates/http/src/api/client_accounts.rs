@@ -303,28 +303,43 @@ pub(super) fn routes(g: crate::Guarded) -> crate::Guarded {
     g.op(M::GET, "/api/v1/clients/{id}/users", "client.users",
         Doc::new("clients", "The client's users and their functions").returns::<ClientUserList>(200), users)
     .op(M::POST, "/api/v1/clients/{id}/users", "client.users",
-        Doc::new("clients", "Add a user to the client").body::<ClientUserBody>().returns::<CreatedId>(201), create_user)
+        Doc::new("clients", "Add a user to the client").body::<ClientUserBody>().returns::<CreatedId>(201)
+            .conflict("The client's data was cleared (`client_anonymized`), or the login or e-mail is already in use"),
+        create_user)
     .op(M::PATCH, "/api/v1/clients/{id}/users/{user_id}", "client.users",
-        Doc::new("clients", "Edit a client's user and its functions").body::<ClientUserBody>().no_content(), update_user)
+        Doc::new("clients", "Edit a client's user and its functions").body::<ClientUserBody>().no_content()
+            .conflict("The client's data was cleared (`client_anonymized`), the e-mail is already in use, or the \
+                       main user would be disabled or given a subset of functions (`main_user`)"),
+        update_user)
     .op(M::DELETE, "/api/v1/clients/{id}/users/{user_id}", "client.users",
-        Doc::new("clients", "Delete a client's user (not the main one)").no_content(), delete_user)
+        Doc::new("clients", "Delete a client's user (not the main one)").no_content()
+            .conflict("The client's data was cleared (`client_anonymized`), or the user is the main user (`main_user`)"),
+        delete_user)
     .op(M::GET, "/api/v1/clients/{id}/payers", "client.payers",
         Doc::new("clients", "The client's payers").returns::<PayerList>(200), payers)
     .op(M::POST, "/api/v1/clients/{id}/payers", "client.payers",
-        Doc::new("clients", "Add a payer (the first one is the default)").body::<PayerBody>().returns::<PayerDto>(201), create_payer)
+        Doc::new("clients", "Add a payer (the first one is the default)").body::<PayerBody>().returns::<PayerDto>(201)
+            .conflict("The client's data was cleared (`client_anonymized`)"), create_payer)
     .op(M::PATCH, "/api/v1/clients/{id}/payers/{payer_id}", "client.payers",
-        Doc::new("clients", "Edit a payer").body::<PayerBody>().returns::<PayerDto>(200), update_payer)
+        Doc::new("clients", "Edit a payer").body::<PayerBody>().returns::<PayerDto>(200)
+            .conflict("The client's data was cleared (`client_anonymized`)"), update_payer)
     .op(M::DELETE, "/api/v1/clients/{id}/payers/{payer_id}", "client.payers",
-        Doc::new("clients", "Delete a payer").no_content(), delete_payer)
+        Doc::new("clients", "Delete a payer").no_content()
+            .conflict("The client's data was cleared (`client_anonymized`)"), delete_payer)
     .op(M::GET, "/api/v1/account/users", "account.users",
         Doc::new("account", "Your client's users").returns::<ClientUserList>(200), my_users)
     .op(M::POST, "/api/v1/account/users", "account.users",
-        Doc::new("account", "Add a user with some of your client's functions").body::<ClientUserBody>().returns::<CreatedId>(201),
+        Doc::new("account", "Add a user with some of your client's functions").body::<ClientUserBody>().returns::<CreatedId>(201)
+            .conflict("The login or e-mail is already in use"),
         my_create_user)
     .op(M::PATCH, "/api/v1/account/users/{user_id}", "account.users",
-        Doc::new("account", "Edit one of your client's users").body::<ClientUserBody>().no_content(), my_update_user)
+        Doc::new("account", "Edit one of your client's users").body::<ClientUserBody>().no_content()
+            .conflict("The e-mail is already in use, or the main user would be disabled or given a subset of \
+                       functions (`main_user`)"),
+        my_update_user)
     .op(M::DELETE, "/api/v1/account/users/{user_id}", "account.users",
-        Doc::new("account", "Delete one of your client's users").no_content(), my_delete_user)
+        Doc::new("account", "Delete one of your client's users").no_content()
+            .conflict("The user is the main user (`main_user`)"), my_delete_user)
     .op(M::GET, "/api/v1/account/payers", "account.payers",
         Doc::new("account", "Your payers").returns::<PayerList>(200), my_payers)
     .op(M::POST, "/api/v1/account/payers", "account.payers",
@@ -334,5 +349,6 @@ pub(super) fn routes(g: crate::Guarded) -> crate::Guarded {
     .op(M::DELETE, "/api/v1/account/payers/{payer_id}", "account.payers",
         Doc::new("account", "Delete a payer").no_content(), my_delete_payer)
     .op(M::GET, "/api/v1/account/export", "account.users",
-        Doc::new("account", "Every personal datum held about your client (GDPR Art. 15)"), my_export)
+        Doc::new("account", "Every personal datum held about your client (GDPR Art. 15)")
+            .returns::<super::clients::ClientDataExport>(200), my_export)
 }

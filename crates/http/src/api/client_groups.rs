@@ -150,9 +150,11 @@ pub(super) fn routes(g: crate::Guarded) -> crate::Guarded {
     g.op(M::GET, "/api/v1/client-groups", "client_group.list",
         Doc::new("clients", "Client groups with their settings").returns::<GroupList>(200), list)
     .op(M::POST, "/api/v1/client-groups", "client_group.edit",
-        Doc::new("clients", "Add a client group").body::<GroupBody>().returns::<GroupDto>(201), create)
+        Doc::new("clients", "Add a client group").body::<GroupBody>().returns::<GroupDto>(201)
+            .conflict("A client group with this name exists (`name_taken`)"), create)
     .op(M::PATCH, "/api/v1/client-groups/{id}", "client_group.edit",
-        Doc::new("clients", "Edit a client group").body::<GroupBody>().returns::<GroupDto>(200), update)
+        Doc::new("clients", "Edit a client group").body::<GroupBody>().returns::<GroupDto>(200)
+            .conflict("A client group with this name exists (`name_taken`)"), update)
     .op(M::DELETE, "/api/v1/client-groups/{id}", "client_group.edit",
         Doc::new("clients", "Delete a client group").no_content(), delete)
 }

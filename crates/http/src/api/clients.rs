@@ -317,6 +317,41 @@ pub struct LoginAsAnswer {
     pub token: String,
 }
 
+/// Every personal datum Bursar holds about a client (GDPR Art. 15), as one JSON object.
+// The use case builds the JSON (`export_client_data`); this type only describes its
+// top-level keys for the API document, and a test keeps the two equal.
+#[derive(ToSchema)]
+pub struct ClientDataExport {
+    /// When the export was made (RFC 3339).
+    #[schema(value_type = String, format = DateTime)]
+    pub exported_at: String,
+    /// The client card: `id`, `name`, `email`, `locale`, `country`, `phone`,
+    /// `phone_verified`, `label`, `registration_ip`, `registered_at`, `characteristic`,
+    /// `anonymized_at`.
+    #[schema(value_type = Object)]
+    pub client: serde_json::Value,
+    /// The client's users, each with `id`, `login`, `name`, `email`, `locale`, `is_main`,
+    /// `is_active`, `created_at`.
+    #[schema(value_type = Vec<Object>)]
+    pub users: Vec<serde_json::Value>,
+    /// The client's payers, each with `id`, `kind`, `name`, `country`, `address`,
+    /// `tax_number`, `email`, `is_default`.
+    #[schema(value_type = Vec<Object>)]
+    pub payers: Vec<serde_json::Value>,
+    /// The names of the providers the client is connected to.
+    pub providers: Vec<String>,
+    /// The names of the client groups the client is in.
+    pub groups: Vec<String>,
+    /// The history of the client's records, newest first, each with `at`, `action`, `object`
+    /// (the kind of record), `ip` and `changes`.
+    #[schema(value_type = Vec<Object>)]
+    pub history: Vec<serde_json::Value>,
+    /// The e-mails sent or queued for the client, newest first, each with `created_at`,
+    /// `to_address`, `subject` and `status`.
+    #[schema(value_type = Vec<Object>)]
+    pub emails: Vec<serde_json::Value>,
+}
+
 pub(super) fn client_id(raw: &str) -> Result<ClientId, Problem> {
     raw.parse().map_err(|_| Problem::not_found())
 }
@@ -618,35 +653,48 @@ pub(super) fn routes(g: crate::Guarded) -> crate::Guarded {
     use crate::openapi::Doc;
     use axum::http::Method as M;
     g.op(M::GET, "/api/v1/clients", "client.list",
-        Doc::new("clients", "Clients, filtered, sorted and paginated").query::<ClientQuery>().returns::<ClientPage>(200), list)
+        Doc::new("clients", "Clients, filtered, sorted and paginated").query::<ClientQuery>().returns::<ClientPage>(200)
+            .invalid("A filter or sort value is not one of the accepted ones (`invalid_filter`, per parameter)"), list)
     .op(M::POST, "/api/v1/clients", "client.create",
-        Doc::new("clients", "Add a client with its main user").body::<NewClientBody>().returns::<CreatedClientDto>(201), create)
+        Doc::new("clients", "Add a client with its main user").body::<NewClientBody>().returns::<CreatedClientDto>(201)
+            .conflict("The login or e-mail is already in use (`login_taken`, `email_taken`)"), create)
     .op(M::GET, "/api/v1/clients/{id}", "client.list",
         Doc::new("clients", "The client card").returns::<ClientDto>(200), show)
     .op(M::PATCH, "/api/v1/clients/{id}", "client.edit",
-        Doc::new("clients", "Edit the client card").body::<ClientPatch>().returns::<ClientDto>(200), update)
+        Doc::new("clients", "Edit the client card").body::<ClientPatch>().returns::<ClientDto>(200)
+            .conflict("The client's data was cleared (`client_anonymized`), or the e-mail is already in use"), update)
     .op(M::DELETE, "/api/v1/clients/{id}", "client.delete",
-        Doc::new("clients", "Delete a client without payments, charges or active services").no_content(), delete)
+        Doc::new("clients", "Delete a client without payments, charges or active services").no_content()
+            .conflict("The client has payments, charges or active services"), delete)
     .op(M::POST, "/api/v1/clients/{id}/clear-data", "client.clear_data",
         Doc::new("clients", "Deactivate the client's users and erase its personal data (GDPR)").no_content(), clear_data)
     .op(M::GET, "/api/v1/clients/{id}/export", "client.export",
-        Doc::new("clients", "Every personal datum held about the client (GDPR Art. 15)"), export)
+        Doc::new("clients", "Every personal datum held about the client (GDPR Art. 15)")
+            .returns::<ClientDataExport>(200), export)
     .op(M::GET, "/api/v1/clients/{id}/history", "client.history",
         Doc::new("clients", "History of the client card, users, payers, groups and provider links")
             .query::<PageQuery>().returns::<HistoryPage>(200), history)
     .op(M::PUT, "/api/v1/clients/{id}/providers/{provider_id}", "client.providers",
-        Doc::new("clients", "Connect the client to a provider").no_content(), connect_provider)
+        Doc::new("clients", "Connect the client to a provider").no_content()
+            .refuses(404, "No such client or provider"), connect_provider)
     .op(M::DELETE, "/api/v1/clients/{id}/providers/{provider_id}", "client.providers",
-        Doc::new("clients", "Disconnect the client from a provider (refused while it has services there)").no_content(),
+        Doc::new("clients", "Disconnect the client from a provider (refused while it has services there)").no_content()
+            .refuses(404, "No such client or provider")
+            .conflict("The client has active services with the provider, or it is the client's only provider"),
         disconnect_provider)
     .op(M::PUT, "/api/v1/clients/{id}/groups", "client.groups",
         Doc::new("clients", "Put the client in exactly these groups").body::<GroupsBody>().no_content(), set_groups)
     .op(M::POST, "/api/v1/clients/{id}/messages", "client.message",
-        Doc::new("clients", "E-mail a message to the client").body::<MessageBody>().no_content(), message)
+        Doc::new("clients", "E-mail a message to the client").body::<MessageBody>().no_content()
+            .conflict("The client's data was cleared (`client_anonymized`)"), message)
     .op(M::POST, "/api/v1/clients/{id}/login-as", "client.login_as",
-        Doc::new("clients", "Open the client area as the client").returns::<LoginAsAnswer>(200), login_as)
+        Doc::new("clients", "Open the client area as the client").returns::<LoginAsAnswer>(200)
+            .conflict("The client has no active main user"), login_as)
     .op(M::POST, "/api/v1/auth/register", "client.register",
-        Doc::new("auth", "Register as a client").body::<RegisterBody>().returns::<CreatedClientDto>(201), register)
+        Doc::new("auth", "Register as a client").body::<RegisterBody>().returns::<CreatedClientDto>(201)
+            .conflict("The login or e-mail is already in use (`login_taken`, `email_taken`)")
+            .refuses(429, "Too many registrations from this address; `Retry-After` says when to retry"),
+        register)
     .op(M::GET, "/api/v1/registration/providers", "client.register",
         Doc::new("auth", "Providers a new client may register with").returns::<RegistrationProviders>(200), registration_providers)
 }

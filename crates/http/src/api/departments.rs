@@ -174,11 +174,13 @@ pub(super) fn routes(g: crate::Guarded) -> crate::Guarded {
         Doc::new("departments", "Departments with their member counts and functions").returns::<DepartmentList>(200), list)
     .op(M::POST, "/api/v1/departments", "department.create",
         Doc::new("departments", "Add a department (it grants no function until permissions are set)")
-            .body::<DepartmentBody>().returns::<DepartmentDto>(201), create)
+            .body::<DepartmentBody>().returns::<DepartmentDto>(201)
+            .conflict("A department with this name exists (`department_name_taken`)"), create)
     .op(M::GET, "/api/v1/departments/{id}", "department.list",
         Doc::new("departments", "One department").returns::<DepartmentDto>(200), show)
     .op(M::PATCH, "/api/v1/departments/{id}", "department.edit",
-        Doc::new("departments", "Edit a department").body::<DepartmentBody>().returns::<DepartmentDto>(200), update)
+        Doc::new("departments", "Edit a department").body::<DepartmentBody>().returns::<DepartmentDto>(200)
+            .conflict("A department with this name exists (`department_name_taken`)"), update)
     .op(M::DELETE, "/api/v1/departments/{id}", "department.delete",
         Doc::new("departments", "Delete a department").no_content(), delete)
     .op(M::GET, "/api/v1/departments/{id}/permissions", "department.permissions",

@@ -277,21 +277,29 @@ pub(super) fn routes(g: crate::Guarded) -> crate::Guarded {
     g.op(M::GET, "/api/v1/currencies", "currency.list",
         Doc::new("directory", "The ISO 4217 currency directory").returns::<CurrencyList>(200), currencies)
     .op(M::PATCH, "/api/v1/currencies/{code}", "currency.edit",
-        Doc::new("directory", "Enable or disable a currency").body::<CurrencyBody>().returns::<CurrencyDto>(200), set_currency)
+        Doc::new("directory", "Enable or disable a currency").body::<CurrencyBody>().returns::<CurrencyDto>(200)
+            .conflict("A provider bills in this currency (`currency_in_use`)"), set_currency)
     .op(M::GET, "/api/v1/providers", "provider.list",
         Doc::new("directory", "Providers, each with its currency").returns::<ProviderList>(200), providers)
     .op(M::POST, "/api/v1/providers", "provider.edit",
-        Doc::new("directory", "Add a provider").body::<ProviderBody>().returns::<ProviderDto>(201), create_provider)
+        Doc::new("directory", "Add a provider").body::<ProviderBody>().returns::<ProviderDto>(201)
+            .conflict("A provider with this name exists (`name_taken`)"), create_provider)
     .op(M::PATCH, "/api/v1/providers/{id}", "provider.edit",
-        Doc::new("directory", "Edit a provider").body::<ProviderBody>().returns::<ProviderDto>(200), update_provider)
+        Doc::new("directory", "Edit a provider").body::<ProviderBody>().returns::<ProviderDto>(200)
+            .conflict("A provider with this name exists (`name_taken`), or the currency cannot change while \
+                       clients, services or documents use the provider (`provider_currency_locked`)"),
+        update_provider)
     .op(M::DELETE, "/api/v1/providers/{id}", "provider.edit",
-        Doc::new("directory", "Delete an unused provider").no_content(), delete_provider)
+        Doc::new("directory", "Delete an unused provider").no_content()
+            .conflict("Clients, services or documents use the provider (`provider_in_use`)"), delete_provider)
     .op(M::GET, "/api/v1/companies", "company.list",
         Doc::new("directory", "Companies (legal entities on accounting documents)").returns::<CompanyList>(200), companies)
     .op(M::POST, "/api/v1/companies", "company.edit",
-        Doc::new("directory", "Add a company").body::<CompanyBody>().returns::<CompanyDto>(201), create_company)
+        Doc::new("directory", "Add a company").body::<CompanyBody>().returns::<CompanyDto>(201)
+            .conflict("A company with this name exists (`name_taken`)"), create_company)
     .op(M::PATCH, "/api/v1/companies/{id}", "company.edit",
-        Doc::new("directory", "Edit a company").body::<CompanyBody>().returns::<CompanyDto>(200), update_company)
+        Doc::new("directory", "Edit a company").body::<CompanyBody>().returns::<CompanyDto>(200)
+            .conflict("A company with this name exists (`name_taken`)"), update_company)
     .op(M::DELETE, "/api/v1/companies/{id}", "company.edit",
         Doc::new("directory", "Delete a company").no_content(), delete_company)
 }

@@ -4,6 +4,7 @@
 mod auth;
 pub mod client_accounts;
 pub mod client_groups;
+mod client_holdings;
 pub mod clients;
 pub mod departments;
 pub mod directory;
@@ -68,7 +69,14 @@ pub fn routes(app: App) -> Guarded {
             "auth.login",
             Doc::new("auth", "Sign in with login (or e-mail) and password")
                 .body::<LoginBody>()
-                .returns::<LoginAnswer>(200),
+                .returns::<LoginAnswer>(200)
+                .refuses(401, "Wrong login or password (`invalid_credentials`)")
+                .refuses(403, "The account is disabled (`account_disabled`)")
+                .refuses(
+                    429,
+                    "Too many failed sign-ins for this login or address (`rate_limited`); \
+                     `Retry-After` says when to retry",
+                ),
             auth::login,
         )
         .op(
@@ -156,7 +164,8 @@ pub fn routes(app: App) -> Guarded {
             "history.view",
             Doc::new("history", "History of all records, newest first")
                 .query::<HistoryQuery>()
-                .returns::<HistoryPage>(200),
+                .returns::<HistoryPage>(200)
+                .invalid("`client_id` or `actor_user_id` is not a valid id"),
             history::list,
         );
     let g = departments::routes(g);
@@ -164,5 +173,6 @@ pub fn routes(app: App) -> Guarded {
     let g = directory::routes(g);
     let g = clients::routes(g);
     let g = client_accounts::routes(g);
+    let g = client_holdings::routes(g);
     client_groups::routes(g)
 }

@@ -22,6 +22,9 @@ use utoipa::{IntoParams, ToSchema};
 /// answers with a 422 that names the 64 KB limit.
 pub const AVATAR_UPLOAD_LIMIT: usize = 1024 * 1024;
 
+/// The image types an avatar may be (judged from the bytes, whatever the `Content-Type`).
+const AVATAR_TYPES: &[&str] = &["image/png", "image/jpeg", "image/gif"];
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StaffBody {
@@ -320,28 +323,44 @@ pub(super) fn routes(g: crate::Guarded) -> crate::Guarded {
     use crate::openapi::Doc;
     use axum::http::Method as M;
     g.op(M::GET, "/api/v1/staff", "staff.list",
-        Doc::new("staff", "Employees, filtered and paginated").query::<StaffQuery>().returns::<StaffPage>(200), list)
+        Doc::new("staff", "Employees, filtered and paginated").query::<StaffQuery>().returns::<StaffPage>(200)
+            .invalid("`department` is not a valid id"), list)
     .op(M::POST, "/api/v1/staff", "staff.create",
         Doc::new("staff", "Add an employee (omit the password to have one generated)")
-            .body::<StaffBody>().returns::<CreatedStaff>(201), create)
+            .body::<StaffBody>().returns::<CreatedStaff>(201)
+            .conflict("The login or e-mail is already in use (`login_taken`, `email_taken`)"), create)
     .op(M::GET, "/api/v1/staff/{id}", "staff.list",
         Doc::new("staff", "One employee").returns::<StaffDto>(200), show)
     .op(M::PATCH, "/api/v1/staff/{id}", "staff.edit",
-        Doc::new("staff", "Edit, disable or enable an employee").body::<StaffBody>().returns::<StaffDto>(200), update)
+        Doc::new("staff", "Edit, disable or enable an employee").body::<StaffBody>().returns::<StaffDto>(200)
+            .conflict("The e-mail is already in use, you would disable yourself, or the last active \
+                       full-access account would lose full access"), update)
     .op(M::DELETE, "/api/v1/staff/{id}", "staff.delete",
-        Doc::new("staff", "Delete an employee").no_content(), delete)
+        Doc::new("staff", "Delete an employee").no_content()
+            .conflict("You cannot delete yourself, nor the last active full-access account"), delete)
     .op(M::PUT, "/api/v1/staff/{id}/avatar", "staff.edit",
-        Doc::new("staff", "Upload the avatar as the raw body: PNG, JPEG or GIF, at most 80×80 px and 64 KB").no_content(),
+        Doc::new("staff", "Upload the avatar as the raw body: PNG, JPEG or GIF, at most 80×80 px and 64 KB")
+            .raw_body(AVATAR_TYPES, "The image itself (PNG, JPEG or GIF, at most 80×80 px and 64 KB); \
+                                     its type is judged from the bytes")
+            .no_content()
+            .refuses(413, "The upload is larger than 1 MB")
+            .invalid("The image is refused: `avatar_wrong_type`, `avatar_damaged`, `avatar_too_large` \
+                      (over 64 KB) or `avatar_too_many_pixels` (over 80×80 px)"),
         put_avatar)
     .op(M::GET, "/api/v1/staff/{id}/avatar", "staff.list",
-        Doc::new("staff", "The avatar image"), get_avatar)
+        Doc::new("staff", "The avatar image")
+            .returns_raw(200, AVATAR_TYPES, "The avatar, in the type it was uploaded in")
+            .refuses(404, "The employee has no avatar"), get_avatar)
     .op(M::GET, "/api/v1/staff/{id}/permissions", "staff.permissions",
         Doc::new("staff", "The employee's permission tree: full access, inherited, individual or off")
             .returns::<PermissionTree>(200), permissions)
     .op(M::POST, "/api/v1/staff/{id}/permissions", "staff.permissions",
         Doc::new("staff", "Add or remove individual rights (inherited ones cannot be removed)")
-            .body::<GrantChangeBody>().returns::<PermissionTree>(200), change_permissions)
+            .body::<GrantChangeBody>().returns::<PermissionTree>(200)
+            .conflict("The employee has full access, or a right to remove is inherited from a department"),
+        change_permissions)
     .op(M::GET, "/api/v1/staff/{id}/permissions/explain", "staff.permissions",
-        Doc::new("staff", "May this employee use a function, and why").query::<ExplainQuery>().returns::<ExplanationDto>(200),
+        Doc::new("staff", "May this employee use a function, and why").query::<ExplainQuery>().returns::<ExplanationDto>(200)
+            .invalid("`function` is not a registered function"),
         explain)
 }

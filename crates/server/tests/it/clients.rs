@@ -1203,3 +1203,88 @@ async fn a_providers_currency_changes_only_until_clients_use_it() {
         "the same currency is no change"
     );
 }
+
+#[tokio::test]
+async fn the_card_shows_services_and_one_personal_account_per_provider() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let eur = provider(&admin, "Hosting", "EUR", false).await;
+    let usd = provider(&admin, "Domains", "USD", false).await;
+    let c = client(
+        &admin,
+        json!({"email": "money@x.example", "providers": [eur, usd], "name": "Money"}),
+    )
+    .await;
+    let id = c["id"].as_str().unwrap();
+    let accounts: Value = admin
+        .get(&format!("/api/v1/clients/{id}/accounts"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        accounts["items"].as_array().unwrap().len(),
+        2,
+        "one per provider, empty"
+    );
+    assert!(
+        accounts["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["balance_minor"] == 0)
+    );
+
+    insert_row(&t, "payments", id, &eur, "4200").await;
+    insert_row(&t, "payments", id, &eur, "1000").await;
+    insert_row(&t, "expenses", id, &eur, "501").await;
+    insert_row(&t, "services", id, &eur, "active").await;
+    insert_row(&t, "services", id, &usd, "suspended_by_admin").await;
+
+    let accounts: Value = admin
+        .get(&format!("/api/v1/clients/{id}/accounts"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let hosting = accounts["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["provider"] == "Hosting")
+        .unwrap();
+    assert_eq!(hosting["currency"], "EUR");
+    assert_eq!(hosting["paid_minor"], 5200);
+    assert_eq!(hosting["charged_minor"], 501);
+    assert_eq!(hosting["balance_minor"], 4699);
+    assert_eq!(hosting["balance"], "46.99");
+    let services: Value = admin
+        .get(&format!("/api/v1/clients/{id}/services"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let statuses: Vec<&str> = services["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses.len(), 2);
+    assert!(statuses.contains(&"active") && statuses.contains(&"suspended_by_admin"));
+
+    let html = admin
+        .get(&format!("/admin/clients/{id}/accounts"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("46.99") && html.contains("52.00") && html.contains("Domains"));
+    let html = admin
+        .get(&format!("/admin/clients/{id}/services"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Suspended by the administrator") && html.contains("Hosting"));
+}

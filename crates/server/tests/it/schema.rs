@@ -1,11 +1,12 @@
 //! Both dialects' migrations produce the same schema: tables, columns, nullability, primary
-//! keys, and indexes (name, uniqueness, columns). Types differ on purpose (BOOLEAN vs
-//! INTEGER), so they are not compared.
+//! keys, indexes (name, uniqueness, columns) and foreign keys (columns, referenced table and
+//! columns, ON DELETE and ON UPDATE actions). Types differ on purpose (BOOLEAN vs INTEGER),
+//! so they are not compared; neither are constraint names, which SQLite does not keep.
 
 use crate::harness::{fresh_store, on_postgres};
 use bursar_store::{Dialect, SqlStore};
 use sqlx::Row;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, PartialEq, Eq, Default)]
 struct Table {
@@ -14,6 +15,36 @@ struct Table {
     primary_key: Vec<String>,
     /// index name → (unique, columns)
     indexes: BTreeMap<String, (bool, Vec<String>)>,
+    foreign_keys: BTreeSet<ForeignKey>,
+}
+
+/// One foreign key, as both dialects can describe it.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Clone)]
+struct ForeignKey {
+    columns: Vec<String>,
+    references: String,
+    referenced_columns: Vec<String>,
+    /// `NO ACTION`, `RESTRICT`, `CASCADE`, `SET NULL` or `SET DEFAULT`.
+    on_delete: String,
+    on_update: String,
+}
+
+/// A comma-separated column list (the `Any` driver has no arrays).
+fn split_list(list: &str) -> Vec<String> {
+    list.split(',').map(str::to_owned).collect()
+}
+
+/// PostgreSQL's `pg_constraint.confdeltype` / `confupdtype` code, in SQLite's words.
+fn pg_action(code: &str) -> String {
+    match code {
+        "a" => "NO ACTION",
+        "r" => "RESTRICT",
+        "c" => "CASCADE",
+        "n" => "SET NULL",
+        "d" => "SET DEFAULT",
+        other => other,
+    }
+    .to_owned()
 }
 
 type Schema = BTreeMap<String, Table>;
@@ -70,6 +101,43 @@ async fn sqlite_schema(store: &SqlStore) -> Schema {
             .map(|r| r.get::<String, _>("name"))
             .collect();
             table.indexes.insert(idx, (unique != 0, cols));
+        }
+        let fks = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT id, \"table\" AS rt, \"from\" AS f, \"to\" AS rc, on_update, on_delete \
+             FROM pragma_foreign_key_list('{name}') ORDER BY id, seq"
+        )))
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        let mut by_id: BTreeMap<i64, ForeignKey> = BTreeMap::new();
+        for fk in fks {
+            let entry = by_id.entry(fk.get("id")).or_insert_with(|| ForeignKey {
+                columns: Vec::new(),
+                references: fk.get("rt"),
+                referenced_columns: Vec::new(),
+                on_delete: fk.get("on_delete"),
+                on_update: fk.get("on_update"),
+            });
+            entry.columns.push(fk.get("f"));
+            // `REFERENCES t` without columns means t's primary key: `to` is NULL then.
+            if let Some(rc) = fk.get::<Option<String>, _>("rc") {
+                entry.referenced_columns.push(rc);
+            }
+        }
+        for mut fk in by_id.into_values() {
+            if fk.referenced_columns.is_empty() {
+                fk.referenced_columns = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT name FROM pragma_table_info('{}') WHERE pk > 0 ORDER BY pk",
+                    fk.references
+                )))
+                .fetch_all(pool)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.get::<String, _>("name"))
+                .collect();
+            }
+            table.foreign_keys.insert(fk);
         }
         schema.insert(name, table);
     }
@@ -132,6 +200,36 @@ async fn postgres_schema(store: &SqlStore) -> Schema {
             .indexes
             .insert(i.get("i"), (def.starts_with("CREATE UNIQUE"), cols));
     }
+    let fks = sqlx::query(
+        "SELECT t.relname::text AS t, r.relname::text AS rt, \
+           array_to_string(ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY AS k(n, o) \
+                 JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o), ',') AS cols, \
+           array_to_string(ARRAY(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY AS k(n, o) \
+                 JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.o), ',') AS rcols, \
+           c.confdeltype::text AS del, c.confupdtype::text AS upd \
+         FROM pg_constraint c \
+         JOIN pg_class t ON t.oid = c.conrelid \
+         JOIN pg_class r ON r.oid = c.confrelid \
+         JOIN pg_namespace ns ON ns.oid = c.connamespace \
+         WHERE c.contype = 'f' AND ns.nspname = 'public'",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    for fk in fks {
+        let t: String = fk.get("t");
+        schema
+            .entry(t)
+            .or_default()
+            .foreign_keys
+            .insert(ForeignKey {
+                columns: split_list(&fk.get::<String, _>("cols")),
+                references: fk.get("rt"),
+                referenced_columns: split_list(&fk.get::<String, _>("rcols")),
+                on_delete: pg_action(&fk.get::<String, _>("del")),
+                on_update: pg_action(&fk.get::<String, _>("upd")),
+            });
+    }
     schema
 }
 
@@ -148,6 +246,18 @@ async fn both_dialects_produce_the_same_schema() {
     sqlite.migrate().await.unwrap();
     let lite = sqlite_schema(&sqlite).await;
     assert!(lite.contains_key("users") && lite["users"].indexes.contains_key("users_login_key"));
+    let staff_link = ForeignKey {
+        columns: vec!["staff_id".into()],
+        references: "users".into(),
+        referenced_columns: vec!["id".into()],
+        on_delete: "SET NULL".into(),
+        on_update: "NO ACTION".into(),
+    };
+    assert!(
+        lite["clients"].foreign_keys.contains(&staff_link),
+        "foreign keys were not read: {:?}",
+        lite["clients"].foreign_keys
+    );
     if !on_postgres() {
         assert_eq!(store.dialect(), Dialect::Sqlite);
         return;

@@ -30,6 +30,7 @@ use bursar_app::ports::Page;
 use bursar_app::{AppError, Principal};
 use bursar_domain::ClientId;
 use bursar_domain::clients::Characteristic;
+use bursar_domain::money::format_minor;
 
 const HISTORY_PER_PAGE: u32 = 25;
 
@@ -261,54 +262,99 @@ pub async fn show(Signed { ctx, who }: Signed, Path(id): Path<String>, params: P
     render::page(&ctx, StatusCode::OK, &page)
 }
 
-/// `GET /admin/clients/{id}/accounts`: personal accounts arrive with the money feature.
+/// `GET /admin/clients/{id}/accounts`: one personal account per provider, with what was
+/// paid in and charged (the money feature records them) and the balance.
 pub async fn accounts(Signed { ctx, who }: Signed, Path(id): Path<String>) -> Response {
-    empty_tab(
-        ctx,
-        who,
-        &id,
-        "/accounts",
-        "card-accounts-title",
-        "card-accounts-empty",
-    )
-    .await
-}
-
-/// `GET /admin/clients/{id}/services`: services arrive with the catalog.
-pub async fn services(Signed { ctx, who }: Signed, Path(id): Path<String>) -> Response {
-    empty_tab(
-        ctx,
-        who,
-        &id,
-        "/services",
-        "card-services-title",
-        "card-services-empty",
-    )
-    .await
-}
-
-async fn empty_tab(
-    ctx: Ctx,
-    who: Principal,
-    id: &str,
-    tab: &str,
-    title: &str,
-    empty: &str,
-) -> Response {
-    let card = match load(&ctx, &who, id).await {
+    let card = match load(&ctx, &who, &id).await {
         Ok(card) => card,
         Err(res) => return res,
     };
+    let lines = match ctx.app.client_personal_accounts(&who, card.client.id).await {
+        Ok(lines) => lines,
+        Err(e) => return error::fail(&ctx, e),
+    };
+    let tr = ctx.tr;
+    let mut table = Table::new(
+        tr,
+        &[
+            "provider-col-name",
+            "provider-col-currency",
+            "card-accounts-col-paid",
+            "card-accounts-col-charged",
+            "card-accounts-col-balance",
+        ],
+        "card-accounts-empty",
+    );
+    for a in &lines {
+        let money = |minor: i64| Cell::code(format_minor(minor, a.minor_units));
+        table.row(
+            vec![
+                Cell::text(a.provider.clone()),
+                Cell::code(a.currency_code.clone()),
+                money(a.paid_minor),
+                money(a.charged_minor),
+                money(a.balance_minor()),
+            ],
+            Vec::new(),
+        );
+    }
+    tab_page(&ctx, &who, &card, "/accounts", "card-accounts-title", table)
+}
+
+/// `GET /admin/clients/{id}/services`: the client's services, newest first.
+pub async fn services(Signed { ctx, who }: Signed, Path(id): Path<String>) -> Response {
+    let card = match load(&ctx, &who, &id).await {
+        Ok(card) => card,
+        Err(res) => return res,
+    };
+    let lines = match ctx.app.client_services(&who, card.client.id).await {
+        Ok(lines) => lines,
+        Err(e) => return error::fail(&ctx, e),
+    };
+    let tr = ctx.tr;
+    let mut table = Table::new(
+        tr,
+        &[
+            "card-services-col-id",
+            "provider-col-name",
+            "card-services-col-status",
+            "card-services-col-ordered",
+        ],
+        "card-services-empty",
+    );
+    for s in &lines {
+        let live = !matches!(s.status.as_str(), "deleted" | "ordered");
+        table.row(
+            vec![
+                Cell::code(s.id.clone()),
+                Cell::text(s.provider.clone()),
+                Cell::status(tr.or_raw("service-status", &s.status), live),
+                Cell::text(when(s.created_at)),
+            ],
+            Vec::new(),
+        );
+    }
+    tab_page(&ctx, &who, &card, "/services", "card-services-title", table)
+}
+
+fn tab_page(
+    ctx: &Ctx,
+    who: &Principal,
+    card: &ClientCard,
+    tab: &str,
+    title: &str,
+    table: Table,
+) -> Response {
     let page = ListPage {
-        ui: Ui::new(&ctx, "card-title"),
-        head: head(&ctx, &who, &card, tab),
+        ui: Ui::new(ctx, "card-title"),
+        head: head(ctx, who, card, tab),
         title: Some(ctx.tr.t(title)),
         add: None,
         intro: None,
         search: None,
-        table: Table::new(ctx.tr, &[], empty),
+        table,
     };
-    render::page(&ctx, StatusCode::OK, &page)
+    render::page(ctx, StatusCode::OK, &page)
 }
 
 /// `GET /admin/clients/{id}/history`.
