@@ -59,13 +59,19 @@ fn client_from(r: &AnyRow) -> StoreResult<ClientRecord> {
     })
 }
 
+/// The key the list sorts names by: lower-cased here, not by the database's LOWER (ASCII
+/// only on SQLite), so both databases order the same.
+fn sort_name(c: &ClientRecord) -> String {
+    c.name.as_str().to_lowercase()
+}
+
 #[async_trait]
 impl Clients for SqlTx {
     async fn insert_client(&mut self, c: &ClientRecord) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO clients (id, name, email, locale, country, phone, phone_verified, label, registration_ip, \
-             characteristic, staff_id, comment, anonymized_at, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, $13, $14)",
+             characteristic, staff_id, comment, anonymized_at, created_at, updated_at, sort_name) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, $13, $14, $15)",
         )
         .bind(c.id.to_string())
         .bind(c.name.as_str())
@@ -81,6 +87,7 @@ impl Clients for SqlTx {
         .bind(c.comment.clone())
         .bind(instant(c.created_at))
         .bind(instant(c.updated_at))
+        .bind(sort_name(c))
         .execute(&mut *self.tx)
         .await
         .map_err(map_err)?;
@@ -422,7 +429,7 @@ pub(crate) fn client_list_sql(f: &ClientFilter, page: Page) -> ClientListSql {
     let order = match f.sort {
         ClientSort::Newest => "c.created_at DESC, c.id DESC",
         ClientSort::Oldest => "c.created_at, c.id",
-        ClientSort::Name => "c.name, c.id",
+        ClientSort::Name => "c.sort_name, c.id",
         ClientSort::Email => "c.email, c.id",
     };
     ClientListSql {
@@ -444,7 +451,7 @@ impl ClientCards for SqlTx {
         sqlx::query(
             "UPDATE clients SET name = $1, email = $2, locale = $3, country = $4, phone = $5, phone_verified = $6, \
              label = $7, characteristic = $8, staff_id = $9, comment = $10, anonymized_at = $11, updated_at = $12, \
-             registration_ip = $13 WHERE id = $14",
+             registration_ip = $13, sort_name = $14 WHERE id = $15",
         )
         .bind(c.name.as_str())
         .bind(c.email.as_str())
@@ -459,6 +466,7 @@ impl ClientCards for SqlTx {
         .bind(c.anonymized_at.map(instant))
         .bind(instant(c.updated_at))
         .bind(c.registration_ip.clone())
+        .bind(sort_name(c))
         .bind(c.id.to_string())
         .execute(&mut *self.tx)
         .await

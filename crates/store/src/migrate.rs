@@ -32,6 +32,7 @@ static MIGRATIONS: &[Migration] = &[
     migration!(5, "0005_client_list_order"),
     migration!(6, "0006_registration_limit"),
     migration!(7, "0007_history_actor_login"),
+    migration!(8, "0008_client_sort_keys"),
 ];
 
 /// Applies pending migrations; returns the names of those applied now.

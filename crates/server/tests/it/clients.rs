@@ -1288,3 +1288,50 @@ async fn the_card_shows_services_and_one_personal_account_per_provider() {
         .unwrap();
     assert!(html.contains("Suspended by the administrator") && html.contains("Hosting"));
 }
+
+#[tokio::test]
+async fn sorting_by_name_or_e_mail_gives_one_order_on_both_databases() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let p = provider(&admin, "Hosting", "EUR", false).await;
+    for (name, email) in [
+        ("Émile", "ab@x.example"),
+        ("zoe", "a_c@x.example"),
+        ("Adam", "a.b@x.example"),
+        ("bob", "B2@x.example"),
+    ] {
+        client(
+            &admin,
+            json!({"email": email, "providers": [p], "name": name}),
+        )
+        .await;
+    }
+    let order = |sort: &'static str, field: &'static str| {
+        let admin = &admin;
+        async move {
+            let page: Value = admin
+                .get(&format!("/api/v1/clients?sort={sort}"))
+                .await
+                .json()
+                .await
+                .unwrap();
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c[field].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    // Case does not count; beyond that, code point order (so É after z), on both databases.
+    assert_eq!(order("name", "name").await, ["Adam", "bob", "zoe", "Émile"]);
+    assert_eq!(
+        order("email", "email").await,
+        [
+            "a.b@x.example",
+            "a_c@x.example",
+            "ab@x.example",
+            "b2@x.example"
+        ]
+    );
+}
