@@ -13,18 +13,31 @@ use crate::url::encode;
 use axum::http::Method;
 use axum::http::request::Parts;
 use axum::response::Response;
+use bursar_app::Principal;
 use bursar_http::guard::{Rejecter, Rejection};
 use std::sync::Arc;
 
 pub fn rejecter() -> Rejecter {
     Arc::new(|rejection, parts| match rejection {
         Rejection::Unauthenticated => to_login(parts),
-        Rejection::Forbidden(function) => error::forbidden(parts, function),
+        Rejection::Forbidden(function) => match own_home(parts) {
+            Some(home) => see_other(home),
+            None => error::forbidden(parts, function),
+        },
         Rejection::Csrf => error::form_expired(parts),
         Rejection::TooLarge { limit } => error::too_large(parts, limit),
         Rejection::Malformed(m) => error::malformed(parts, m),
         Rejection::Error(e) => error::bare(parts, e),
     })
+}
+
+/// Where to send someone who opened the other panel's home page (an employee following the
+/// login page's link to the client area, say): their own panel's dashboard.
+fn own_home(parts: &Parts) -> Option<&'static str> {
+    let path = parts.uri.path().trim_end_matches('/');
+    let asked = Panel::of_path(parts.uri.path()).filter(|p| p.base() == path)?;
+    let own = Panel::of_kind(parts.extensions.get::<Principal>()?.kind());
+    (parts.method == Method::GET && own != asked).then(|| own.base())
 }
 
 /// `303` to the sign-in page of the panel the address belongs to, with `next` set to the

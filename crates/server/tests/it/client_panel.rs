@@ -701,3 +701,21 @@ async fn a_direct_sign_out_post_while_working_as_a_client_restores_the_staff_ses
         "the employee's own session is back: {me}"
     );
 }
+
+#[tokio::test]
+async fn each_account_opening_the_other_panel_is_sent_to_its_own() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let client = t.client_user("walker").await;
+    let res = admin.get("/client").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/admin");
+    let res = client.get("/admin").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/client");
+    // Deeper pages still say what is missing.
+    assert_eq!(
+        client.get("/admin/staff").await.status(),
+        StatusCode::FORBIDDEN
+    );
+}
