@@ -274,28 +274,46 @@ impl App {
         input.send_notification = true;
         let key = ip.clone().unwrap_or_default();
         let now = self.now();
-        let since = now - self.policy.registration_window;
+        let window = self.policy.registration_window;
+        // Written down before counting, as sign-in attempts are, so parallel registrations
+        // from one address cannot all pass the limit; taken back unless a client results.
+        let reserved = retry(|| async {
+            let mut tx = self.store.write().await?;
+            let id = tx.record_registration(&key, now, now - window).await?;
+            tx.commit().await?;
+            Ok(id)
+        })
+        .await?;
         let (count, oldest) = {
             let mut tx = self.store.read().await?;
-            let found = tx.registrations_since(&key, since).await?;
+            let found = tx.registrations_since(&key, now - window).await?;
             tx.commit().await?;
             found
         };
-        crate::auth::within_limit(
-            count,
-            oldest,
-            self.policy.max_registrations_per_ip,
-            self.policy.registration_window,
-            now,
-        )?;
-        let actor = Actor {
-            user: None,
-            login: None,
-            as_client: None,
-            ip: ip.clone(),
+        let max = self.policy.max_registrations_per_ip;
+        let created = match crate::auth::within_limit(count - 1, oldest, max, window, now) {
+            Err(refusal) => Err(refusal),
+            Ok(()) => {
+                let actor = Actor {
+                    user: None,
+                    login: None,
+                    as_client: None,
+                    ip: ip.clone(),
+                };
+                self.insert_client(input, None, ip, actor, "client.register")
+                    .await
+            }
         };
-        self.insert_client(input, None, ip, actor, "client.register")
-            .await
+        if created.is_err() {
+            retry(|| async {
+                let mut tx = self.store.write().await?;
+                tx.forget_registration(&reserved).await?;
+                tx.commit().await?;
+                Ok(())
+            })
+            .await?;
+        }
+        created
     }
 
     async fn insert_client(
@@ -408,12 +426,6 @@ impl App {
                 updated_at: now,
             };
             tx.insert_client(&client).await?;
-            if function == "client.register" {
-                // Counted with the client it created: a failed registration costs nothing.
-                let forget_before = now - self.policy.registration_window;
-                tx.record_registration(ip.as_deref().unwrap_or_default(), now, forget_before)
-                    .await?;
-            }
             tx.insert_user(&user).await?;
             for p in &providers {
                 tx.connect_provider(client.id, p.id, now).await?;

@@ -456,20 +456,26 @@ impl LoginFailures for SqlTx {
         ip: &str,
         now: Timestamp,
         forget_before: Timestamp,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<String> {
         sqlx::query("DELETE FROM registrations WHERE at < $1")
             .bind(instant(forget_before))
             .execute(&mut *self.tx)
             .await
             .map_err(map_err)?;
+        let id = uuid::Uuid::now_v7().to_string();
         sqlx::query("INSERT INTO registrations (id, ip, at) VALUES ($1, $2, $3)")
-            .bind(uuid::Uuid::now_v7().to_string())
+            .bind(&id)
             .bind(ip)
             .bind(instant(now))
             .execute(&mut *self.tx)
             .await
             .map_err(map_err)?;
-        Ok(())
+        Ok(id)
+    }
+
+    async fn forget_registration(&mut self, id: &str) -> StoreResult<()> {
+        self.execute_with("DELETE FROM registrations WHERE id = $1", id.to_owned())
+            .await
     }
 
     async fn registrations_since(

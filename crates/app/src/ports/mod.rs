@@ -153,13 +153,16 @@ pub trait LoginFailures {
     ) -> StoreResult<String>;
     /// Removes the entries with these ids (an attempt that turned out not to be a failure).
     async fn forget_login_failures(&mut self, ids: &[String]) -> StoreResult<()>;
-    /// Notes a self-registration from `ip`, forgetting those from before `forget_before`.
+    /// Notes a self-registration from `ip`, forgetting those from before `forget_before`;
+    /// returns the note's id.
     async fn record_registration(
         &mut self,
         ip: &str,
         at: Timestamp,
         forget_before: Timestamp,
-    ) -> StoreResult<()>;
+    ) -> StoreResult<String>;
+    /// Takes back a registration note (the registration did not happen).
+    async fn forget_registration(&mut self, id: &str) -> StoreResult<()>;
     /// Self-registrations from `ip` since `since`: how many, and the oldest.
     async fn registrations_since(
         &mut self,

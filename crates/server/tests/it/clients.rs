@@ -1069,6 +1069,44 @@ async fn self_registration_is_limited_per_address() {
 }
 
 #[tokio::test]
+async fn a_burst_of_parallel_registrations_stays_within_the_limit() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let p = provider(&admin, "Hosting", "EUR", false).await;
+    let c = t.browser();
+    let register = |n: usize, email_ok: bool| {
+        let email = if email_ok {
+            format!("burst{n}@x.example")
+        } else {
+            "not-an-address".to_owned()
+        };
+        let body = json!({"provider": p, "email": email, "name": "Visitor", "password": PW, "password_confirmation": PW});
+        c.post(t.url("/api/v1/auth/register")).json(&body).send()
+    };
+    // A refused registration costs nothing.
+    assert_eq!(
+        register(0, false).await.unwrap().status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let burst = futures_util::future::join_all((1..=30).map(|n| register(n, true))).await;
+    let mut created = 0;
+    for res in burst {
+        match res.unwrap().status() {
+            StatusCode::CREATED => created += 1,
+            StatusCode::TOO_MANY_REQUESTS => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    let mut n = 100;
+    while register(n, true).await.unwrap().status() == StatusCode::CREATED {
+        created += 1;
+        n += 1;
+        assert!(created <= 10, "more than 10 registrations from one address");
+    }
+    assert_eq!(created, 10);
+}
+
+#[tokio::test]
 async fn e_mail_addresses_and_logins_are_one_namespace_without_case() {
     let t = spawn().await;
     let admin = t.admin().await;
