@@ -76,6 +76,7 @@ pub static FUNCTIONS: &[Function] = &[
     function!("system.cli", "system", System, "Operator command line", "Командная строка оператора"),
     function!("auth.login", "session", Public, "Sign in", "Вход"),
     function!("client.register", "session", Public, "Register as a client", "Регистрация клиента"),
+    function!("auth.password_reset", "session", Public, "Reset a forgotten password by e-mail", "Сброс забытого пароля по e-mail"),
     function!("auth.logout", "session", Anyone, "Sign out", "Выход"),
     function!("ui.language", "session", Public, "Switch the interface language", "Переключение языка интерфейса"),
     function!("ui.home", "session", Public, "Start page: send a visitor to their panel", "Стартовая страница: переход в свою панель"),

@@ -33,6 +33,7 @@ static MIGRATIONS: &[Migration] = &[
     migration!(6, "0006_registration_limit"),
     migration!(7, "0007_history_actor_login"),
     migration!(8, "0008_client_sort_keys"),
+    migration!(9, "0009_password_resets"),
 ];
 
 /// Applies pending migrations; returns the names of those applied now.

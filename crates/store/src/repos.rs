@@ -671,3 +671,71 @@ impl HistoryLog for SqlTx {
         Ok((items, total))
     }
 }
+
+#[async_trait]
+impl PasswordResets for SqlTx {
+    async fn insert_password_reset(&mut self, r: &PasswordResetRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO password_resets (id, user_id, token_hash, created_at, expires_at, used_at) \
+             VALUES ($1, $2, $3, $4, $5, NULL)",
+        )
+        .bind(&r.id)
+        .bind(r.user_id.to_string())
+        .bind(&r.token_hash)
+        .bind(instant(r.created_at))
+        .bind(instant(r.expires_at))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn password_reset_by_hash(
+        &mut self,
+        hash: &str,
+    ) -> StoreResult<Option<PasswordResetRecord>> {
+        let row = sqlx::query(
+            "SELECT id, user_id, token_hash, created_at, expires_at, used_at \
+             FROM password_resets WHERE token_hash = $1",
+        )
+        .bind(hash)
+        .fetch_optional(&mut *self.tx)
+        .await
+        .map_err(map_err)?;
+        row.map(|r| {
+            Ok(PasswordResetRecord {
+                id: text(&r, "id")?,
+                user_id: parsed(&r, "user_id")?,
+                token_hash: text(&r, "token_hash")?,
+                created_at: at(&r, "created_at")?,
+                expires_at: at(&r, "expires_at")?,
+                used_at: opt_at(&r, "used_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn close_password_resets(&mut self, user: UserId, now: Timestamp) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",
+        )
+        .bind(instant(now))
+        .bind(user.to_string())
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn password_resets_since(&mut self, user: UserId, since: Timestamp) -> StoreResult<i64> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM password_resets WHERE user_id = $1 AND created_at > $2",
+        )
+        .bind(user.to_string())
+        .bind(instant(since))
+        .fetch_one(&mut *self.tx)
+        .await
+        .map_err(map_err)?;
+        int(&row, "n")
+    }
+}

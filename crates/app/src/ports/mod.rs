@@ -63,6 +63,7 @@ pub trait Tx:
     + ClientCards
     + Payers
     + ClientGroups
+    + PasswordResets
     + Send
 {
     async fn commit(self: Box<Self>) -> StoreResult<()>;
@@ -131,6 +132,30 @@ pub trait Sessions {
     ) -> StoreResult<()>;
     /// Deletes every session of the user, with the addresses and browsers they recorded.
     async fn forget_user_sessions(&mut self, user: UserId) -> StoreResult<()>;
+}
+
+/// A "forgot your password?" link as stored: the token's digest, never the token.
+#[derive(Clone, Debug)]
+pub struct PasswordResetRecord {
+    pub id: String,
+    pub user_id: UserId,
+    pub token_hash: String,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub used_at: Option<Timestamp>,
+}
+
+#[async_trait]
+pub trait PasswordResets {
+    async fn insert_password_reset(&mut self, reset: &PasswordResetRecord) -> StoreResult<()>;
+    async fn password_reset_by_hash(
+        &mut self,
+        hash: &str,
+    ) -> StoreResult<Option<PasswordResetRecord>>;
+    /// Marks every open link of the user used (one was, or the password changed anyway).
+    async fn close_password_resets(&mut self, user: UserId, at: Timestamp) -> StoreResult<()>;
+    /// Links the user asked for since `since`, for the per-account limit.
+    async fn password_resets_since(&mut self, user: UserId, since: Timestamp) -> StoreResult<i64>;
 }
 
 #[async_trait]

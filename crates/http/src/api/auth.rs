@@ -1,4 +1,4 @@
-//! Sign in and out.
+//! Sign in and out, and reset a forgotten password.
 
 use super::{HttpConfig, LoginAnswer, LoginBody, MeDto};
 use crate::cookies;
@@ -12,6 +12,9 @@ use axum::http::header::{SET_COOKIE, USER_AGENT};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use bursar_app::auth::LoginInput;
+use bursar_app::password_reset::NewPasswordByLink;
+use serde::Deserialize;
+use utoipa::ToSchema;
 
 pub async fn login(
     Extension(app): AppExt,
@@ -47,4 +50,47 @@ pub async fn logout(
     app.logout(&who).await?;
     let cookie = cookies::set(cookies::SESSION, "", Some(0), cfg.secure_cookies);
     Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie)]).into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetBody {
+    /// Login or e-mail of the account.
+    pub login: String,
+}
+
+/// Asks for a reset link. The answer is the same whether or not the account exists.
+pub async fn request_password_reset(
+    Extension(app): AppExt,
+    parts: Parts,
+    ApiJson(body): ApiJson<PasswordResetBody>,
+) -> ApiResult<StatusCode> {
+    app.request_password_reset(&body.login, client_ip(&parts))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPasswordBody {
+    /// The `token` of the link sent by e-mail.
+    pub token: String,
+    pub password: String,
+    pub password_confirmation: String,
+}
+
+/// Sets a new password with a link's token; every session of the account ends.
+pub async fn reset_password(
+    Extension(app): AppExt,
+    parts: Parts,
+    ApiJson(body): ApiJson<NewPasswordBody>,
+) -> ApiResult<StatusCode> {
+    let input = NewPasswordByLink {
+        token: body.token,
+        password: body.password,
+        confirmation: body.password_confirmation,
+        ip: client_ip(&parts),
+    };
+    app.reset_password_by_link(input).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -81,6 +81,31 @@ pub fn routes(app: App) -> Guarded {
         )
         .op(
             M::POST,
+            "/api/v1/auth/password-reset",
+            "auth.password_reset",
+            Doc::new(
+                "auth",
+                "Send a link to choose a new password to the account's e-mail (the answer is \
+                 the same whether or not the account exists)",
+            )
+            .body::<auth::PasswordResetBody>()
+            .no_content(),
+            auth::request_password_reset,
+        )
+        .op(
+            M::POST,
+            "/api/v1/auth/password-reset/confirm",
+            "auth.password_reset",
+            Doc::new(
+                "auth",
+                "Set a new password with the link's token; every session of the account ends",
+            )
+            .body::<auth::NewPasswordBody>()
+            .no_content(),
+            auth::reset_password,
+        )
+        .op(
+            M::POST,
             "/api/v1/auth/logout",
             "auth.logout",
             Doc::new("auth", "End the current session").no_content(),

@@ -1,0 +1,181 @@
+//! "Forgot your password?": a one-time link by e-mail, as users of any mature panel expect.
+//! The request answers the same whether or not the account exists, so it cannot be used to
+//! find logins; the link holds a random token of which only the digest is stored, expires
+//! after 30 minutes, works once, and using it ends every session of the account.
+
+use crate::App;
+use crate::error::AppError;
+use crate::history::{Event, record};
+use crate::mail::{self, MailTemplate, OutgoingMail};
+use crate::ports::PasswordResetRecord;
+use crate::profile::user_ref;
+use crate::retry::retry;
+use crate::secrets::{digest, random_token};
+use bursar_domain::Invalid;
+use bursar_domain::access::AccountKind;
+use bursar_domain::history::{Actor, Changes};
+use bursar_domain::identity::NewPassword;
+use jiff::SignedDuration;
+
+/// How long a link works.
+pub const VALID_MINUTES: i64 = 30;
+/// Links one account may be sent per hour, so the form cannot flood a mailbox.
+const PER_HOUR: i64 = 3;
+
+pub struct NewPasswordByLink {
+    pub token: String,
+    pub password: String,
+    pub confirmation: String,
+    pub ip: Option<String>,
+}
+
+impl App {
+    /// Sends a reset link to the account's address when the login or e-mail names an active
+    /// account that has one (and it was not sent three already this hour). Answers `Ok` in
+    /// every case but an empty form.
+    pub async fn request_password_reset(
+        &self,
+        ident: &str,
+        ip: Option<String>,
+    ) -> Result<(), AppError> {
+        let ident = ident.trim().to_lowercase();
+        if ident.is_empty() {
+            return Err(AppError::invalid("login", "required", "is required"));
+        }
+        let now = self.now();
+        retry(|| async {
+            let mut tx = self.store.write().await?;
+            let Some(user) = tx.user_by_login_or_email(&ident).await? else {
+                return Ok(());
+            };
+            let Some(email) = user.email.clone().filter(|_| user.is_active) else {
+                return Ok(());
+            };
+            let hour_ago = now - SignedDuration::from_hours(1);
+            if tx.password_resets_since(user.id, hour_ago).await? >= PER_HOUR {
+                return Ok(());
+            }
+            let token = random_token();
+            tx.insert_password_reset(&PasswordResetRecord {
+                id: uuid::Uuid::now_v7().to_string(),
+                user_id: user.id,
+                token_hash: digest(&token),
+                created_at: now,
+                expires_at: now + SignedDuration::from_mins(VALID_MINUTES),
+                used_at: None,
+            })
+            .await?;
+            let panel = match user.kind {
+                AccountKind::Staff => "/admin",
+                AccountKind::Client => "/client",
+            };
+            let link = format!("{panel}/reset-password?token={token}");
+            let template = MailTemplate::PasswordReset {
+                login: user.login.clone(),
+                reset_url: self.public_link(&link),
+                valid_minutes: VALID_MINUTES,
+            };
+            let mut mail =
+                OutgoingMail::new(email, user.locale, template).to_name(user.name.clone());
+            if let Some(client) = user.client_id {
+                mail = mail.for_client(client);
+            }
+            mail::enqueue(tx.as_mut(), now, mail).await?;
+            let actor = Actor {
+                ip: ip.clone(),
+                ..Actor::default()
+            };
+            let event = Event {
+                object: user_ref(&user),
+                action: "request_password_reset",
+                function: "auth.password_reset",
+                changes: Changes::default(),
+            };
+            record(tx.as_mut(), &actor, now, event).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Sets a new password with a link's token; the link and every other open link of the
+    /// account stop working, and so do its sessions. An unknown, used or expired token is
+    /// a 422 on the `token` field, so the page can offer to send a new link.
+    pub async fn reset_password_by_link(&self, input: NewPasswordByLink) -> Result<(), AppError> {
+        let now = self.now();
+        let reset = {
+            let mut tx = self.store.read().await?;
+            let reset = tx
+                .password_reset_by_hash(&digest(input.token.trim()))
+                .await?;
+            let user = match &reset {
+                Some(r) => tx.user_by_id(r.user_id).await?,
+                None => None,
+            };
+            tx.commit().await?;
+            reset.zip(user)
+        };
+        let usable =
+            reset.filter(|(r, u)| r.used_at.is_none() && r.expires_at > now && u.is_active);
+        let Some((reset, user)) = usable else {
+            return Err(AppError::invalid(
+                "token",
+                "reset_link_invalid",
+                "this link is unknown, used or expired; ask for a new one",
+            ));
+        };
+        let mut invalid = Invalid::default();
+        let new = invalid.check(NewPassword::parse(
+            "password",
+            &input.password,
+            Some(user.login.as_str()),
+        ));
+        if input.password != input.confirmation {
+            invalid.push(
+                "password_confirmation",
+                "mismatch",
+                "does not match the password",
+            );
+        }
+        invalid.into_result()?;
+        let Some(new) = new else {
+            return Err(AppError::Internal("password parsed without value".into()));
+        };
+        let hash = self.passwords.hash(new.expose()).await?;
+        retry(|| async {
+            let mut tx = self.store.write().await?;
+            // Used in the same transaction as the change, so a link works exactly once.
+            match tx.password_reset_by_hash(&reset.token_hash).await? {
+                Some(r) if r.used_at.is_none() => {}
+                _ => {
+                    return Err(AppError::invalid(
+                        "token",
+                        "reset_link_invalid",
+                        "this link was used already; ask for a new one",
+                    ));
+                }
+            }
+            tx.update_user_password(user.id, &hash, now).await?;
+            tx.close_password_resets(user.id, now).await?;
+            tx.revoke_user_sessions(user.id, None, now).await?;
+            tx.clear_login_failures("login", user.login.as_str())
+                .await?;
+            let actor = Actor {
+                user: Some(user.id),
+                login: Some(user.login.as_str().to_owned()),
+                as_client: None,
+                ip: input.ip.clone(),
+            };
+            let event = Event {
+                object: user_ref(&user),
+                action: "reset_password",
+                function: "auth.password_reset",
+                changes: Changes::default().secret("password"),
+            };
+            record(tx.as_mut(), &actor, now, event).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+}
