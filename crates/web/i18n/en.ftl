@@ -203,3 +203,19 @@ error-bad-request-title = The request cannot be read
 error-bad-request-text = Your browser sent a request this page cannot read, so nothing was done. Go back and try again.
 size-kb = { $n } KB
 size-mb = { $n } MB
+
+## Forgotten password
+pwreset-link = Forgot your password?
+pwreset-title = Reset your password
+pwreset-intro = Enter your login or e-mail. If an account matches and has an e-mail address, we send it a link to choose a new password. The link works for 30 minutes.
+pwreset-submit = Send the link
+pwreset-sent = If an account matches, a link to choose a new password is on its way. Check your mailbox, and the spam folder too.
+pwreset-back = Back to sign-in
+pwreset-new-title = Choose a new password
+pwreset-new-intro = At least 10 characters, with a letter and a digit. Every session of the account will be signed out.
+pwreset-field-password = New password
+pwreset-field-confirmation = Repeat the new password
+pwreset-new-submit = Set the password
+pwreset-ask-again = Ask for a new link
+pwreset-done = Your password has been changed. Sign in with the new one.
+error-reset-link-invalid = This link is unknown, used or expired. Ask for a new one.

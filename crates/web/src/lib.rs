@@ -26,7 +26,7 @@ use axum::http::Method;
 use bursar_app::App;
 use bursar_http::Guarded;
 use bursar_http::guard::Surface;
-use pages::{dashboard, error, history, home, language, login, profile, tokens};
+use pages::{dashboard, error, history, home, language, login, password_reset, profile, tokens};
 
 /// Settings the panels need from the server's configuration.
 #[derive(Clone, Debug, Default)]
@@ -94,6 +94,26 @@ pub fn routes(app: App, cfg: WebConfig) -> Guarded {
         .get("/admin/login", "auth.login", login::show)
         .post("/admin/login", "auth.login", login::submit)
         .post("/admin/logout", "auth.logout", login::logout)
+        .get(
+            "/admin/forgot-password",
+            "auth.password_reset",
+            password_reset::forgot,
+        )
+        .post(
+            "/admin/forgot-password",
+            "auth.password_reset",
+            password_reset::request_link,
+        )
+        .get(
+            "/admin/reset-password",
+            "auth.password_reset",
+            password_reset::choose,
+        )
+        .post(
+            "/admin/reset-password",
+            "auth.password_reset",
+            password_reset::set_password,
+        )
         .get("/admin", "dashboard.staff", dashboard::show)
         .get("/admin/history", "history.view", history::list)
         .get("/admin/profile", "profile.view", profile::show)
@@ -124,6 +144,26 @@ pub fn routes(app: App, cfg: WebConfig) -> Guarded {
         .get("/client/login", "auth.login", login::show)
         .post("/client/login", "auth.login", login::submit)
         .post("/client/logout", "auth.logout", login::logout)
+        .get(
+            "/client/forgot-password",
+            "auth.password_reset",
+            password_reset::forgot,
+        )
+        .post(
+            "/client/forgot-password",
+            "auth.password_reset",
+            password_reset::request_link,
+        )
+        .get(
+            "/client/reset-password",
+            "auth.password_reset",
+            password_reset::choose,
+        )
+        .post(
+            "/client/reset-password",
+            "auth.password_reset",
+            password_reset::set_password,
+        )
         .get("/client", "dashboard.client", dashboard::show)
         .get("/client/profile", "profile.view", profile::show)
         .post(

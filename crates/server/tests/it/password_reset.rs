@@ -147,3 +147,91 @@ async fn links_expire_and_an_account_gets_three_an_hour() {
     let mails = reset_mails(&t, "olga@corp.example").await;
     assert_eq!(link_in(&mails[0].1).1, "/admin");
 }
+
+/// The value of the first `_csrf` field of a page.
+fn csrf_of(html: &str) -> String {
+    let marker = "name=\"_csrf\" value=\"";
+    let start = html.find(marker).expect("the page has a form") + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn the_panels_lead_from_the_sign_in_page_to_a_new_password() {
+    let t = spawn().await;
+    t.client_user("paneluser").await;
+    let browser = t.browser();
+    let get = |path: String| {
+        let browser = browser.clone();
+        let url = t.url(&path);
+        async move {
+            let res = browser.get(url).send().await.unwrap();
+            (res.status(), res.text().await.unwrap())
+        }
+    };
+    let (_, login_page) = get("/client/login".into()).await;
+    assert!(login_page.contains("href=\"/client/forgot-password\""));
+
+    let (status, form) = get("/client/forgot-password".into()).await;
+    assert_eq!(status, StatusCode::OK);
+    let res = browser
+        .post(t.url("/client/forgot-password"))
+        .form(&[("_csrf", csrf_of(&form).as_str()), ("login", "paneluser")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().contains("is on its way"));
+
+    let mails = reset_mails(&t, "paneluser@example.com").await;
+    let (token, panel) = link_in(&mails[0].1);
+    let (status, form) = get(format!("{panel}/reset-password?token={token}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let csrf = csrf_of(&form);
+    // Refused input comes back next to its field.
+    let res = browser
+        .post(t.url("/client/reset-password"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("token", token.as_str()),
+            ("password", "short"),
+            ("password_confirmation", "short"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("id=\"password-error\""));
+    let res = browser
+        .post(t.url("/client/reset-password"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("token", token.as_str()),
+            ("password", NEW_PASSWORD),
+            ("password_confirmation", NEW_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/client/login?reset=1");
+    let (_, done) = get("/client/login?reset=1".into()).await;
+    assert!(done.contains("Your password has been changed"));
+    let _ = t.login("paneluser", NEW_PASSWORD).await;
+
+    // The spent link now offers a new one instead of the form.
+    let (_, spent) = get(format!("/client/reset-password?token={token}")).await;
+    let res = browser
+        .post(t.url("/client/reset-password"))
+        .form(&[
+            ("_csrf", csrf_of(&spent).as_str()),
+            ("token", token.as_str()),
+            ("password", "another-secret-99"),
+            ("password_confirmation", "another-secret-99"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("unknown, used or expired") && html.contains("/client/forgot-password"));
+}

@@ -34,6 +34,7 @@ pub struct LoginPage {
     other_text: String,
     other_href: &'static str,
     other_link: String,
+    forgot_href: String,
 }
 
 fn render(
@@ -72,6 +73,7 @@ fn render(
         other_text: ctx.tr.t(other_text),
         other_href: other.login(),
         other_link: ctx.tr.t(other_link),
+        forgot_href: format!("{}/forgot-password", ctx.panel.base()),
     };
     render::page(ctx, status, &page)
 }
@@ -82,7 +84,11 @@ pub async fn show(ctx: Ctx, params: Params) -> Response {
     match &ctx.principal {
         Some(who) => see_other(&landing(who, Some(next))),
         None => {
-            let notice = params.flag("registered").then(|| ctx.tr.t("register-done"));
+            let notice = if params.flag("reset") {
+                Some(ctx.tr.t("pwreset-done"))
+            } else {
+                params.flag("registered").then(|| ctx.tr.t("register-done"))
+            };
             render(&ctx, StatusCode::OK, "", next, None, notice)
         }
     }

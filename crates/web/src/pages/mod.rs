@@ -8,6 +8,7 @@ pub mod history;
 pub mod home;
 pub mod language;
 pub mod login;
+pub mod password_reset;
 pub mod profile;
 pub mod staff;
 pub mod tokens;
