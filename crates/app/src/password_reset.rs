@@ -7,7 +7,7 @@ use crate::App;
 use crate::error::AppError;
 use crate::history::{Event, record};
 use crate::mail::{self, MailTemplate, OutgoingMail};
-use crate::ports::PasswordResetRecord;
+use crate::ports::{PasswordResetRecord, UserRecord};
 use crate::profile::user_ref;
 use crate::retry::retry;
 use crate::secrets::{digest, random_token};
@@ -30,6 +30,31 @@ pub struct NewPasswordByLink {
 }
 
 impl App {
+    /// Whether a link's token can still set a password (for the page the link opens, which
+    /// should say at once when it cannot).
+    pub async fn reset_link_is_usable(&self, token: &str) -> Result<bool, AppError> {
+        Ok(self.usable_reset(token).await?.is_some())
+    }
+
+    /// The link and its account, when the link is known, unused and unexpired and the
+    /// account active.
+    async fn usable_reset(
+        &self,
+        token: &str,
+    ) -> Result<Option<(PasswordResetRecord, UserRecord)>, AppError> {
+        let now = self.now();
+        let mut tx = self.store.read().await?;
+        let reset = tx.password_reset_by_hash(&digest(token.trim())).await?;
+        let user = match &reset {
+            Some(r) => tx.user_by_id(r.user_id).await?,
+            None => None,
+        };
+        tx.commit().await?;
+        Ok(reset
+            .zip(user)
+            .filter(|(r, u)| r.used_at.is_none() && r.expires_at > now && u.is_active))
+    }
+
     /// Sends a reset link to the account's address when the login or e-mail names an active
     /// account that has one (and it was not sent three already this hour). Answers `Ok` in
     /// every case but an empty form.
@@ -103,21 +128,7 @@ impl App {
     /// a 422 on the `token` field, so the page can offer to send a new link.
     pub async fn reset_password_by_link(&self, input: NewPasswordByLink) -> Result<(), AppError> {
         let now = self.now();
-        let reset = {
-            let mut tx = self.store.read().await?;
-            let reset = tx
-                .password_reset_by_hash(&digest(input.token.trim()))
-                .await?;
-            let user = match &reset {
-                Some(r) => tx.user_by_id(r.user_id).await?,
-                None => None,
-            };
-            tx.commit().await?;
-            reset.zip(user)
-        };
-        let usable =
-            reset.filter(|(r, u)| r.used_at.is_none() && r.expires_at > now && u.is_active);
-        let Some((reset, user)) = usable else {
+        let Some((reset, user)) = self.usable_reset(&input.token).await? else {
             return Err(AppError::invalid(
                 "token",
                 "reset_link_invalid",

@@ -218,8 +218,9 @@ async fn the_panels_lead_from_the_sign_in_page_to_a_new_password() {
     assert!(done.contains("Your password has been changed"));
     let _ = t.login("paneluser", NEW_PASSWORD).await;
 
-    // The spent link now offers a new one instead of the form.
+    // The spent link now offers a new one instead of the form, at once and on a late post.
     let (_, spent) = get(format!("/client/reset-password?token={token}")).await;
+    assert!(spent.contains("unknown, used or expired") && !spent.contains("id=\"password\""));
     let res = browser
         .post(t.url("/client/reset-password"))
         .form(&[

@@ -93,7 +93,16 @@ pub async fn request_link(ctx: Ctx, form: Fields) -> Response {
 
 /// `GET …/reset-password?token=…`: the page the mailed link opens.
 pub async fn choose(ctx: Ctx, params: Params) -> Response {
-    reset_page(&ctx, StatusCode::OK, params.get("token"), Errors::default())
+    let token = params.get("token");
+    match ctx.app.reset_link_is_usable(token).await {
+        Ok(true) => reset_page(&ctx, StatusCode::OK, token, Errors::default()),
+        Ok(false) => {
+            let mut errors = Errors::default();
+            errors.push("token", ctx.tr.t("error-reset-link-invalid"));
+            reset_page(&ctx, StatusCode::OK, token, errors)
+        }
+        Err(e) => error::fail(&ctx, e),
+    }
 }
 
 /// `POST …/reset-password`: sets the password, then sends to the sign-in page.
