@@ -133,8 +133,9 @@ fn check_within_own_rights(who: &Principal, functions: &[String]) -> Result<(), 
     }
 }
 
-/// Setting another person's password while working as a client would leave the employee a
-/// way in that outlives the session and that history would not attribute to them.
+/// Setting another person's password (or the e-mail reset links go to) while working as a
+/// client would leave the employee a way in that outlives the session and that history
+/// would not attribute to them.
 fn refuse_while_impersonating(who: &Principal) -> Result<(), AppError> {
     if who.impersonator.is_some() {
         Err(AppError::refused(
@@ -363,6 +364,10 @@ impl App {
                 new.is_active = a;
             }
             invalid.into_result()?;
+            if new.email != old.email {
+                // Where password-reset links go: as good as setting the password.
+                refuse_while_impersonating(who)?;
+            }
             let mut changes = Changes::default()
                 .diff("name", &old.name, &new.name)
                 .diff(

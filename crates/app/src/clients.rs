@@ -100,7 +100,7 @@ pub struct CreatedClient {
 
 /// The client's e-mail is its main user's: a new address moves the main user's e-mail, and
 /// its login too when the e-mail was the login. A clash with another account's login or
-/// e-mail refuses the whole change (409).
+/// e-mail refuses the whole change (409); so does an editor without `client.users` (403).
 async fn follow_email(
     tx: &mut dyn Tx,
     who: &Principal,
@@ -129,6 +129,9 @@ async fn follow_email(
     if changes.is_empty() {
         return Ok(());
     }
+    // The address password-reset links go to: moving it is as good as setting the main
+    // user's password, so it takes the right to manage the client's users too.
+    who.require("client.users")?;
     moved.updated_at = now;
     tx.update_user(&moved).await?;
     let event = Event {
@@ -276,7 +279,7 @@ impl App {
         let now = self.now();
         let window = self.policy.registration_window;
         // Written down before counting, as sign-in attempts are, so parallel registrations
-        // from one address cannot all pass the limit; taken back unless a client results.
+        // from one address cannot all pass the limit.
         let reserved = retry(|| async {
             let mut tx = self.store.write().await?;
             let id = tx.record_registration(&key, now, now - window).await?;
@@ -304,7 +307,10 @@ impl App {
                     .await
             }
         };
-        if created.is_err() {
+        // A form refused for its values costs nothing; one refused because the login or
+        // e-mail is taken still counts, or the form would answer "is X registered?" for free.
+        let taken = matches!(created, Err(AppError::Conflict { .. }));
+        if created.is_err() && !taken {
             retry(|| async {
                 let mut tx = self.store.write().await?;
                 tx.forget_registration(&reserved).await?;

@@ -113,7 +113,7 @@ impl App {
             client_id: Some(id),
             ..HistoryFilter::default()
         };
-        let (history, _) = tx
+        let (mut history, _) = tx
             .list_history(
                 &filter,
                 Page {
@@ -124,6 +124,10 @@ impl App {
             .await?;
         let mails = tx.client_mails(id).await?;
         tx.commit().await?;
+        if who.kind() == bursar_domain::access::AccountKind::Client {
+            // The client's own copy, like its own history, does not name the staff.
+            self.hide_staff(who, &mut history).await?;
+        }
         // Who looked at a client's personal data is itself worth knowing.
         let now = self.now();
         retry(|| async {

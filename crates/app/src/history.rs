@@ -83,7 +83,11 @@ impl App {
 
     /// A client sees that the provider's staff changed something, not which employee or
     /// from which address; nor the addresses of their own colleagues.
-    async fn hide_staff(&self, who: &Principal, items: &mut [HistoryView]) -> Result<(), AppError> {
+    pub(crate) async fn hide_staff(
+        &self,
+        who: &Principal,
+        items: &mut [HistoryView],
+    ) -> Result<(), AppError> {
         let mut tx = self.store.read().await?;
         let mut staff: BTreeMap<UserId, bool> = BTreeMap::new();
         for item in items.iter_mut() {

@@ -156,21 +156,27 @@ impl App {
         retry(|| async {
             let mut tx = self.store.write().await?;
             // Used in the same transaction as the change, so a link works exactly once.
-            match tx.password_reset_by_hash(&reset.token_hash).await? {
-                Some(r) if r.used_at.is_none() => {}
-                _ => {
-                    return Err(AppError::invalid(
-                        "token",
-                        "reset_link_invalid",
-                        "this link was used already; ask for a new one",
-                    ));
-                }
+            if !tx.use_password_reset(&reset.token_hash, now).await? {
+                return Err(AppError::invalid(
+                    "token",
+                    "reset_link_invalid",
+                    "this link was used already; ask for a new one",
+                ));
             }
             tx.update_user_password(user.id, &hash, now).await?;
-            tx.close_password_resets(user.id, now).await?;
+            // Whoever had the account before the owner took it back keeps nothing: no
+            // session, no API token.
             tx.revoke_user_sessions(user.id, None, now).await?;
+            for token in tx.tokens_of_user(user.id).await? {
+                if token.revoked_at.is_none() {
+                    tx.revoke_token(token.id, now).await?;
+                }
+            }
             tx.clear_login_failures("login", user.login.as_str())
                 .await?;
+            if let Some(email) = &user.email {
+                tx.clear_login_failures("login", email.as_str()).await?;
+            }
             let actor = Actor {
                 user: Some(user.id),
                 login: Some(user.login.as_str().to_owned()),

@@ -46,6 +46,8 @@ impl TrustedProxies {
 
     /// The client's address for a request that arrived from `peer` with `headers`.
     pub fn client_of(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+        // A dual-stack listener sees IPv4 callers as `::ffff:a.b.c.d`.
+        let peer = peer.to_canonical();
         if !self.trusts(peer) {
             return peer;
         }
@@ -59,8 +61,8 @@ impl TrustedProxies {
             .collect::<Vec<_>>();
         let mut client = peer;
         for hop in hops.iter().rev() {
-            match IpAddr::from_str(hop) {
-                Ok(ip) => {
+            match parse_hop(hop) {
+                Some(ip) => {
                     client = ip;
                     if !self.trusts(ip) {
                         break;
@@ -68,11 +70,22 @@ impl TrustedProxies {
                 }
                 // A garbled entry: the last proxy that wrote a readable one is as far as
                 // the chain can be followed.
-                Err(_) => break,
+                None => break,
             }
         }
         client
     }
+}
+
+/// One `X-Forwarded-For` entry: an address, possibly with a port (`1.2.3.4:5678`,
+/// `[2001:db8::1]:443`), made canonical.
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    if let Ok(ip) = IpAddr::from_str(hop) {
+        return Some(ip.to_canonical());
+    }
+    SocketAddr::from_str(hop)
+        .ok()
+        .map(|s| s.ip().to_canonical())
 }
 
 /// Middleware: replaces the peer address every handler sees (`ConnectInfo`) with the
@@ -81,6 +94,7 @@ pub async fn real_client(proxies: TrustedProxies, mut req: Request, next: Next) 
     if let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
         let ip = proxies.client_of(peer.ip(), req.headers());
         if ip != peer.ip() {
+            // Also when only made canonical: one caller, one address, one budget.
             req.extensions_mut()
                 .insert(ConnectInfo(SocketAddr::new(ip, peer.port())));
         }
@@ -143,6 +157,29 @@ mod tests {
         assert_eq!(
             proxies.client_of(ip("127.0.0.1"), &HeaderMap::new()),
             ip("127.0.0.1")
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn mapped_addresses_and_ports_are_read_as_plain_addresses() -> Result<(), String> {
+        let proxies = TrustedProxies::parse("127.0.0.1")?;
+        let chain = forwarded(&["203.0.113.9:5678"]);
+        assert_eq!(
+            proxies.client_of(ip("::ffff:127.0.0.1"), &chain),
+            ip("203.0.113.9")
+        );
+        let v6 = forwarded(&["[2001:db8::1]:443"]);
+        assert_eq!(proxies.client_of(ip("127.0.0.1"), &v6), ip("2001:db8::1"));
+        let mapped = forwarded(&["::ffff:198.51.100.7"]);
+        assert_eq!(
+            proxies.client_of(ip("127.0.0.1"), &mapped),
+            ip("198.51.100.7")
+        );
+        let direct = TrustedProxies::default();
+        assert_eq!(
+            direct.client_of(ip("::ffff:198.51.100.7"), &HeaderMap::new()),
+            ip("198.51.100.7")
         );
         Ok(())
     }

@@ -723,6 +723,12 @@ impl ClientCards for SqlTx {
         .execute(&mut *self.tx)
         .await
         .map_err(map_err)?;
+        // Addresses go from every entry about the client, with changes or without.
+        sqlx::query("UPDATE history SET ip = NULL WHERE client_id = $1")
+            .bind(client.to_string())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
         for u in users {
             sqlx::query(
                 "UPDATE history SET ip = NULL, actor_login = NULL WHERE actor_user_id = $1",
@@ -788,7 +794,7 @@ impl ClientCards for SqlTx {
             .execute(&mut *self.tx)
             .await
             .map_err(map_err)?;
-        Ok(())
+        self.close_password_resets(user, now).await
     }
 }
 

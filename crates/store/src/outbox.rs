@@ -45,6 +45,13 @@ fn mail_from(r: &AnyRow) -> StoreResult<MailRecord> {
     })
 }
 
+/// Once a mail is sent or given up, a one-time secret in it (the password reset link) is not
+/// kept: only the mail's recipient may hold it, and the token's digest alone stays in the
+/// database, so reading the database (a backup, a replica) gives no way into an account.
+const FORGET_SECRETS: &str = "body = CASE WHEN template = 'password_reset' \
+     THEN '(a one-time link, not kept once sent)' ELSE body END, \
+     params = CASE WHEN template = 'password_reset' THEN '{}' ELSE params END";
+
 impl SqlTx {
     /// Runs an outcome update guarded by the lease; `true` when the lease was still held.
     async fn update_leased(
@@ -147,13 +154,10 @@ impl Outbox for SqlTx {
         lease: Timestamp,
         at: Timestamp,
     ) -> StoreResult<bool> {
-        self.update_leased(
-            "status = 'sent', attempts = attempts + 1, sent_at = $1",
-            id,
-            lease,
-            &[Some(instant(at))],
-        )
-        .await
+        let set =
+            format!("status = 'sent', attempts = attempts + 1, sent_at = $1, {FORGET_SECRETS}");
+        self.update_leased(&set, id, lease, &[Some(instant(at))])
+            .await
     }
 
     async fn mark_mail_failed_retry(
@@ -178,13 +182,11 @@ impl Outbox for SqlTx {
         lease: Timestamp,
         error: &str,
     ) -> StoreResult<bool> {
-        self.update_leased(
-            "status = 'failed', attempts = attempts + 1, last_error = $1",
-            id,
-            lease,
-            &[Some(error.to_owned())],
-        )
-        .await
+        let set = format!(
+            "status = 'failed', attempts = attempts + 1, last_error = $1, {FORGET_SECRETS}"
+        );
+        self.update_leased(&set, id, lease, &[Some(error.to_owned())])
+            .await
     }
 
     async fn release_mail(&mut self, id: MailId, lease: Timestamp) -> StoreResult<bool> {

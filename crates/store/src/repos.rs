@@ -181,7 +181,7 @@ impl Users for SqlTx {
             .execute(&mut *self.tx)
             .await
             .map_err(map_err)?;
-        Ok(())
+        self.close_password_resets(id, now).await
     }
 
     async fn update_user_locale(
@@ -675,6 +675,12 @@ impl HistoryLog for SqlTx {
 #[async_trait]
 impl PasswordResets for SqlTx {
     async fn insert_password_reset(&mut self, r: &PasswordResetRecord) -> StoreResult<()> {
+        // Links long dead are of no use to anyone.
+        sqlx::query("DELETE FROM password_resets WHERE expires_at < $1")
+            .bind(instant(r.created_at - jiff::SignedDuration::from_hours(24)))
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
         sqlx::query(
             "INSERT INTO password_resets (id, user_id, token_hash, created_at, expires_at, used_at) \
              VALUES ($1, $2, $3, $4, $5, NULL)",
@@ -713,6 +719,19 @@ impl PasswordResets for SqlTx {
             })
         })
         .transpose()
+    }
+
+    async fn use_password_reset(&mut self, hash: &str, now: Timestamp) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE password_resets SET used_at = $1 \
+             WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
+        )
+        .bind(instant(now))
+        .bind(hash)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map_err)?;
+        Ok(done.rows_affected() == 1)
     }
 
     async fn close_password_resets(&mut self, user: UserId, now: Timestamp) -> StoreResult<()> {

@@ -5,7 +5,8 @@ use crate::repos::{SqlTx, USER_COLUMNS, user_from};
 use crate::rows::{at, flag, instant, int, parsed, text};
 use async_trait::async_trait;
 use bursar_app::ports::{
-    DepartmentRecord, Departments, Page, Staff, StaffFilter, StoreError, StoreResult, UserRecord,
+    DepartmentRecord, Departments, Page, PasswordResets, Staff, StaffFilter, StoreError,
+    StoreResult, UserRecord,
 };
 use bursar_domain::{DepartmentId, UserId};
 use jiff::Timestamp;
@@ -239,7 +240,9 @@ impl Staff for SqlTx {
         .execute(&mut *self.tx)
         .await
         .map_err(map_err)?;
-        Ok(())
+        // A changed address, state or anything else about the account: links already sent
+        // (perhaps to the old address) stop working.
+        self.close_password_resets(u.id, u.updated_at).await
     }
 
     async fn delete_user(&mut self, id: UserId) -> StoreResult<()> {

@@ -152,7 +152,10 @@ pub trait PasswordResets {
         &mut self,
         hash: &str,
     ) -> StoreResult<Option<PasswordResetRecord>>;
-    /// Marks every open link of the user used (one was, or the password changed anyway).
+    /// Uses the link: `true` when it was unused and unexpired (and is now used), in one
+    /// statement, so two parallel uses cannot both succeed.
+    async fn use_password_reset(&mut self, hash: &str, now: Timestamp) -> StoreResult<bool>;
+    /// Marks every open link of the user used (one was, or the account changed anyway).
     async fn close_password_resets(&mut self, user: UserId, at: Timestamp) -> StoreResult<()>;
     /// Links the user asked for since `since`, for the per-account limit.
     async fn password_resets_since(&mut self, user: UserId, since: Timestamp) -> StoreResult<i64>;

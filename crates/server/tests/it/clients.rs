@@ -1083,7 +1083,7 @@ async fn a_burst_of_parallel_registrations_stays_within_the_limit() {
         let body = json!({"provider": p, "email": email, "name": "Visitor", "password": PW, "password_confirmation": PW});
         c.post(t.url("/api/v1/auth/register")).json(&body).send()
     };
-    // A refused registration costs nothing.
+    // A form refused for its values costs nothing...
     assert_eq!(
         register(0, false).await.unwrap().status(),
         StatusCode::UNPROCESSABLE_ENTITY
@@ -1104,6 +1104,33 @@ async fn a_burst_of_parallel_registrations_stays_within_the_limit() {
         assert!(created <= 10, "more than 10 registrations from one address");
     }
     assert_eq!(created, 10);
+}
+
+#[tokio::test]
+async fn asking_whether_addresses_are_registered_counts_against_the_limit() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let p = provider(&admin, "Hosting", "EUR", false).await;
+    client(
+        &admin,
+        json!({"email": "taken@x.example", "providers": [p], "name": "Taken"}),
+    )
+    .await;
+    let c = t.browser();
+    let register = |email: &str| {
+        let body = json!({"provider": p, "email": email, "name": "Visitor", "password": PW, "password_confirmation": PW});
+        c.post(t.url("/api/v1/auth/register")).json(&body).send()
+    };
+    for _ in 0..10 {
+        assert_eq!(
+            register("taken@x.example").await.unwrap().status(),
+            StatusCode::CONFLICT
+        );
+    }
+    assert_eq!(
+        register("fresh@x.example").await.unwrap().status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
 }
 
 #[tokio::test]

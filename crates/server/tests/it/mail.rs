@@ -661,3 +661,31 @@ async fn a_stopping_worker_hands_back_what_it_has_not_sent() {
         3
     );
 }
+
+#[tokio::test]
+async fn a_reset_link_leaves_the_outbox_once_sent() {
+    let Some(python) = smtp_python() else { return };
+    let t = env().await;
+    let port = free_port();
+    let sink = Sink::start(&python, port).await;
+    let reset_url = "https://billing.example/client/reset-password?token=s3cr3t-token";
+    let id = queued(
+        t.queue(OutgoingMail::new(
+            email("jane@example.com"),
+            Locale::En,
+            MailTemplate::PasswordReset {
+                login: Login::parse("login", "jane").unwrap(),
+                reset_url: reset_url.to_owned(),
+                valid_minutes: 30,
+            },
+        ))
+        .await,
+    );
+    let report = t.worker_to(port).run_once().await.unwrap();
+    assert_eq!(report.sent, 1, "{report:?}");
+    let got = sink.messages();
+    assert!(got[0]["body"].as_str().unwrap().contains(reset_url));
+    let row = t.mail(id).await.unwrap();
+    assert_eq!(row.status, MailStatus::Sent);
+    assert!(!row.body.contains("s3cr3t-token") && !row.params.to_string().contains("s3cr3t-token"));
+}

@@ -61,6 +61,13 @@ async fn confirm(t: &TestApp, token: &str, password: &str, again: &str) -> reqwe
 async fn a_forgotten_password_is_reset_once_by_the_mailed_link() {
     let t = spawn().await;
     let old_session = t.client_user("forgetful").await;
+    let token: serde_json::Value = old_session
+        .post("/api/v1/me/tokens", json!({"name": "script"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let bearer = token["secret"].as_str().unwrap().to_owned();
 
     // The answer never tells whether an account exists.
     assert_eq!(request(&t, "nobody-here").await, StatusCode::NO_CONTENT);
@@ -96,6 +103,14 @@ async fn a_forgotten_password_is_reset_once_by_the_mailed_link() {
         old_session.get("/api/v1/me").await.status(),
         StatusCode::UNAUTHORIZED
     );
+    let res = t
+        .browser()
+        .get(t.url("/api/v1/me"))
+        .bearer_auth(&bearer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "API tokens end too");
     let res = confirm(&t, &token, "yet-another-secret-8", "yet-another-secret-8").await;
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["errors"][0]["field"], "token");
@@ -235,4 +250,25 @@ async fn the_panels_lead_from_the_sign_in_page_to_a_new_password() {
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text().await.unwrap();
     assert!(html.contains("unknown, used or expired") && html.contains("/client/forgot-password"));
+}
+
+#[tokio::test]
+async fn a_new_address_closes_the_links_sent_to_the_old_one() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let user = t.client_user("mover").await;
+    assert_eq!(request(&t, "mover").await, StatusCode::NO_CONTENT);
+    let (token, _) = link_in(&reset_mails(&t, "mover@example.com").await[0].1);
+    let client_id = user.me["client_id"].as_str().unwrap();
+    let res = admin
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/clients/{client_id}"),
+            Some(json!({"email": "moved@example.com"})),
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.status());
+    let res = confirm(&t, &token, NEW_PASSWORD, NEW_PASSWORD).await;
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["errors"][0]["code"], "reset_link_invalid");
 }

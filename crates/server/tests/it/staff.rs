@@ -883,3 +883,52 @@ async fn granting_an_inherited_function_adds_nothing_that_outlives_the_departmen
         .unwrap();
     assert_eq!(why["allowed"], false, "{why}");
 }
+
+#[tokio::test]
+async fn moving_a_clients_sign_in_address_needs_the_right_to_manage_its_users() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let provider = admin
+        .post(
+            "/api/v1/providers",
+            json!({"name": "Hosting", "currency": "EUR"}),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .clone();
+    let client = admin
+        .post(
+            "/api/v1/clients",
+            json!({"email": "owner@acme.example", "providers": [provider], "name": "Acme"}),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, editor) = employee(&t, &admin, "editor", &[], &["client.list", "client.edit"]).await;
+    let res = editor
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/clients/{client}"),
+            Some(json!({"email": "attacker@evil.example"})),
+        )
+        .await;
+    assert_eq!(
+        problem_code(res).await,
+        (StatusCode::FORBIDDEN, "forbidden".to_owned()),
+        "the address reset links go to is the account"
+    );
+    let res = editor
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/clients/{client}"),
+            Some(json!({"comment": "a fine client"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK, "other edits stay possible");
+}
