@@ -110,7 +110,8 @@ pub fn parse_label(field: &str, raw: &str) -> Result<Option<String>, Invalid> {
         && v.chars()
             .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
     if ok {
-        Ok(Some(v.to_owned()))
+        // One tag whatever the case it was typed in: `VIP` and `vip` filter alike.
+        Ok(Some(v.to_lowercase()))
     } else {
         Err(Invalid::field(
             field,
@@ -167,7 +168,7 @@ mod tests {
     fn labels_are_one_tag() {
         assert_eq!(
             parse_label("label", " Referral "),
-            Ok(Some("Referral".to_owned()))
+            Ok(Some("referral".to_owned()))
         );
         assert_eq!(parse_label("label", ""), Ok(None));
         assert!(parse_label("label", "two tags").is_err());

@@ -7,11 +7,12 @@ use axum::Extension;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::header::{
-    CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
+    X_FRAME_OPTIONS,
 };
-use axum::http::{HeaderName, HeaderValue, Request, StatusCode};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Request, StatusCode, Uri};
 use axum::middleware::from_fn;
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use bursar_app::App;
 use bursar_http::api::HttpConfig;
 use bursar_http::docs::OpenApiJson;
@@ -79,6 +80,9 @@ pub fn build(app: App, options: Options) -> Built {
         .layer(SetResponseHeaderLayer::if_not_present(CONTENT_SECURITY_POLICY, HeaderValue::from_static("frame-ancestors 'none'")))
         .layer(SetResponseHeaderLayer::if_not_present(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        // Answers carry session tokens and personal data: no cache keeps them, unless a
+        // handler says otherwise (the static assets do).
+        .layer(SetResponseHeaderLayer::if_not_present(CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid));
     Built { router, decls }
@@ -88,10 +92,19 @@ async fn not_found() -> impl IntoResponse {
     Problem::not_found()
 }
 
-async fn method_not_allowed() -> impl IntoResponse {
+/// A page for the panels (a POST-only address opened in a browser), problem+json elsewhere.
+async fn method_not_allowed(uri: Uri, headers: HeaderMap) -> Response {
+    let path = uri.path();
+    let panel = ["/admin", "/client"]
+        .iter()
+        .any(|base| path == *base || path.starts_with(&format!("{base}/")));
+    if panel || path == "/language" {
+        return bursar_web::method_not_allowed_page(&headers, path);
+    }
     Problem::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",
         "This address does not accept this method.",
     )
+    .into_response()
 }

@@ -79,6 +79,10 @@ impl Routes {
 }
 
 /// Every panel route.
+/// The panels' page for an address asked with a method it does not take (the router's
+/// fallback calls it for panel paths).
+pub use pages::error::method_not_allowed as method_not_allowed_page;
+
 pub fn routes(app: App, cfg: WebConfig) -> Guarded {
     let r = Routes {
         guarded: Guarded::new(app, Surface::Panel, reject::rejecter()),

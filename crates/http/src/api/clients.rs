@@ -385,11 +385,12 @@ impl ClientFilterParams<'_> {
         let mut invalid = Invalid::default();
         let filter = ClientFilter {
             words: Vec::new(),
+            // Labels are stored lower-case (`parse_label`), so `VIP` finds `vip`.
             label: self
                 .label
                 .map(str::trim)
                 .filter(|l| !l.is_empty())
-                .map(str::to_owned),
+                .map(str::to_lowercase),
             status: parse_opt(&mut invalid, "status", self.status, |v| match v {
                 "active" => Some(ClientStatus::Active),
                 "inactive" => Some(ClientStatus::Inactive),

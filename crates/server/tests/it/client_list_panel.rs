@@ -373,6 +373,20 @@ async fn the_pages_keep_the_filters_and_say_where_they_are() {
     assert!(fragment.starts_with("<div id=\"client-results\""));
     assert!(!fragment.contains("<form"));
     assert_eq!(names(&fragment), ["Bulk 26", "Bulk 27"]);
+
+    // A refused value reaches htmx as a fragment it swaps in (200), showing the refusal.
+    let res = admin
+        .client
+        .get(t.url("/admin/clients?sort=sideways"))
+        .header("hx-request", "true")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let fragment = res.text().await.unwrap();
+    assert!(
+        fragment.starts_with("<div id=\"client-results\"") && fragment.contains("role=\"alert\"")
+    );
 }
 
 #[tokio::test]

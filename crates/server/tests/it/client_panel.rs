@@ -719,3 +719,47 @@ async fn each_account_opening_the_other_panel_is_sent_to_its_own() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn a_button_address_opened_in_the_browser_gets_a_page_and_the_api_a_problem() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let res = admin.get("/admin/logout").await;
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(res.text().await.unwrap().contains("Not this way"));
+    let res = admin.get("/api/v1/auth/logout").await;
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+}
+
+#[tokio::test]
+async fn labels_are_one_tag_whatever_their_case() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let p = provider(&admin, "Hosting", "EUR", false).await;
+    let id = api_client(&admin, &p, "tagged@example.com", "Tagged").await;
+    let res = admin
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/clients/{id}"),
+            Some(json!({"label": "VIP"})),
+        )
+        .await;
+    assert!(res.status().is_success());
+    for q in ["VIP", "vip", "Vip"] {
+        let page: Value = admin
+            .get(&format!("/api/v1/clients?label={q}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(page["total"], 1, "{q}");
+        assert_eq!(page["items"][0]["label"], "vip");
+    }
+}

@@ -746,28 +746,7 @@ async fn an_employee_cannot_take_over_a_colleague_with_more_rights() {
 async fn putting_clients_in_groups_needs_only_that_right_not_the_group_directory() {
     let t = spawn().await;
     let admin = t.admin().await;
-    let provider = admin
-        .post(
-            "/api/v1/providers",
-            json!({"name": "Hosting", "currency": "EUR"}),
-        )
-        .await
-        .json::<Value>()
-        .await
-        .unwrap()["id"]
-        .clone();
-    let client = admin
-        .post(
-            "/api/v1/clients",
-            json!({"email": "ops@acme.example", "providers": [provider], "name": "Acme"}),
-        )
-        .await
-        .json::<Value>()
-        .await
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let client = acme(&admin, "ops@acme.example").await;
     admin
         .post("/api/v1/client-groups", json!({"name": "Resellers"}))
         .await;
@@ -888,28 +867,7 @@ async fn granting_an_inherited_function_adds_nothing_that_outlives_the_departmen
 async fn moving_a_clients_sign_in_address_needs_the_right_to_manage_its_users() {
     let t = spawn().await;
     let admin = t.admin().await;
-    let provider = admin
-        .post(
-            "/api/v1/providers",
-            json!({"name": "Hosting", "currency": "EUR"}),
-        )
-        .await
-        .json::<Value>()
-        .await
-        .unwrap()["id"]
-        .clone();
-    let client = admin
-        .post(
-            "/api/v1/clients",
-            json!({"email": "owner@acme.example", "providers": [provider], "name": "Acme"}),
-        )
-        .await
-        .json::<Value>()
-        .await
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let client = acme(&admin, "owner@acme.example").await;
     let (_, editor) = employee(&t, &admin, "editor", &[], &["client.list", "client.edit"]).await;
     let res = editor
         .send(
@@ -931,4 +889,28 @@ async fn moving_a_clients_sign_in_address_needs_the_right_to_manage_its_users() 
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK, "other edits stay possible");
+}
+
+/// A provider and a client "Acme" with the given address; the client's id.
+async fn acme(admin: &Session, email: &str) -> String {
+    let provider = admin
+        .post(
+            "/api/v1/providers",
+            json!({"name": "Hosting", "currency": "EUR"}),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .clone();
+    let client = admin
+        .post(
+            "/api/v1/clients",
+            json!({"email": email, "providers": [provider], "name": "Acme"}),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    client["id"].as_str().unwrap().to_owned()
 }

@@ -347,6 +347,21 @@ pub async fn not_found(ctx: Ctx) -> Response {
     fail(&ctx, AppError::NotFound { what: "page" })
 }
 
+/// 405 for a panel address asked with a method it does not take: typically a POST-only
+/// address (sign-out, language) opened in the browser. It runs outside the guard, so the
+/// way on is the start page, which knows where the visitor belongs.
+pub fn method_not_allowed(headers: &HeaderMap, path: &str) -> Response {
+    let tr = Tr::new(locale_for(None, headers));
+    let panel = Panel::of_path(path).unwrap_or(Panel::Client);
+    let explained = Explained {
+        status: StatusCode::METHOD_NOT_ALLOWED,
+        title: "error-method-title",
+        message: tr.t("error-method-text"),
+    };
+    let ui = Ui::bare(tr, panel, explained.title);
+    respond(ui, explained, start_links(tr, true, panel), None)
+}
+
 fn start_links(tr: Tr, signed_in: bool, panel: Panel) -> Vec<Link> {
     if signed_in {
         vec![Link {

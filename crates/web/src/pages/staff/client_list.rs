@@ -331,7 +331,9 @@ pub async fn clients(Signed { ctx, who }: Signed, params: Params) -> Response {
     let results = table(tr, &who, &query, sort, paged.as_ref(), refused);
     let ui = Done::flash(Ui::new(&ctx, "clientlist-title"), &params);
     if ctx.htmx {
-        return render::page(&ctx, status, &ClientResults { ui, results });
+        // htmx swaps only successful answers: a refused filter is shown by the fragment's
+        // alert, with status 200 (a plain request gets the 422 page).
+        return render::page(&ctx, StatusCode::OK, &ClientResults { ui, results });
     }
     let mut hidden = Vec::new();
     if provider_options.is_none() && !query.provider.is_empty() {
