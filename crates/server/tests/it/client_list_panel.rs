@@ -4,7 +4,7 @@
 //! readable 422, and an employee without the provider or group list simply has no such
 //! control.
 
-use crate::harness::{Session, TestApp, spawn};
+use crate::harness::{Session, TestApp, new_client, new_provider, spawn};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -61,33 +61,12 @@ fn selected(html: &str, id: &str) -> Option<String> {
 }
 
 async fn provider(admin: &Session, name: &str) -> String {
-    let res = admin
-        .post(
-            "/api/v1/providers",
-            json!({"name": name, "currency": "EUR", "login_at_registration": false}),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    res.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    new_provider(admin, name, "EUR", false).await
 }
 
 async fn client(admin: &Session, name: &str, email: &str, providers: &[&str]) -> String {
-    let res = admin
-        .post(
-            "/api/v1/clients",
-            json!({"email": email, "name": name, "providers": providers}),
-        )
-        .await;
-    assert_eq!(
-        res.status(),
-        StatusCode::CREATED,
-        "{}",
-        res.text().await.unwrap()
-    );
-    res.json::<Value>().await.unwrap()["id"]
+    let body = json!({"email": email, "name": name, "providers": providers});
+    new_client(admin, body).await["id"]
         .as_str()
         .unwrap()
         .to_owned()

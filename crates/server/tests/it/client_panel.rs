@@ -3,7 +3,7 @@
 //! "log in as client" and the way back, registration, and one client's payer hidden from
 //! another client's users.
 
-use crate::harness::{Session, TestApp, spawn};
+use crate::harness::{Session, TestApp, new_client, new_provider as provider, spawn};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 
@@ -39,35 +39,10 @@ async fn page(c: &Client, url: String) -> (StatusCode, String) {
     (res.status(), res.text().await.unwrap())
 }
 
-async fn provider(admin: &Session, name: &str, currency: &str, login: bool) -> String {
-    let res = admin
-        .post(
-            "/api/v1/providers",
-            json!({"name": name, "currency": currency, "login_at_registration": login}),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    res.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 async fn api_client(admin: &Session, provider: &str, email: &str, name: &str) -> String {
-    let res = admin
-        .post(
-            "/api/v1/clients",
-            json!({"email": email, "name": name, "providers": [provider],
-                   "password": "client-password-7", "password_confirmation": "client-password-7"}),
-        )
-        .await;
-    assert_eq!(
-        res.status(),
-        StatusCode::CREATED,
-        "{}",
-        res.text().await.unwrap()
-    );
-    res.json::<Value>().await.unwrap()["id"]
+    let body = json!({"email": email, "name": name, "providers": [provider],
+                      "password": "client-password-7", "password_confirmation": "client-password-7"});
+    new_client(admin, body).await["id"]
         .as_str()
         .unwrap()
         .to_owned()

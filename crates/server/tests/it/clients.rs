@@ -1,40 +1,12 @@
 //! Providers, companies, clients, users, payers and client groups (seeds 002 and 004).
 
-use crate::harness::{Session, TestApp, problem_code, spawn};
+use crate::harness::{
+    Session, TestApp, new_client as client, new_provider as provider, problem_code, spawn,
+};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 const PW: &str = "client-password-9";
-
-async fn provider(admin: &Session, name: &str, currency: &str, login: bool) -> String {
-    let res = admin
-        .post(
-            "/api/v1/providers",
-            json!({"name": name, "currency": currency, "login_at_registration": login}),
-        )
-        .await;
-    assert_eq!(
-        res.status(),
-        StatusCode::CREATED,
-        "{}",
-        res.text().await.unwrap()
-    );
-    res.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
-async fn client(admin: &Session, body: Value) -> Value {
-    let res = admin.post("/api/v1/clients", body).await;
-    assert_eq!(
-        res.status(),
-        StatusCode::CREATED,
-        "{}",
-        res.text().await.unwrap()
-    );
-    res.json().await.unwrap()
-}
 
 /// Inserts a row the services or money features will write, for the checks that read them.
 async fn insert_row(

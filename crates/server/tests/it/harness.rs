@@ -304,3 +304,35 @@ pub async fn problem_code(res: Response) -> (StatusCode, String) {
     );
     (status, body["code"].as_str().unwrap_or_default().to_owned())
 }
+
+/// Creates a provider through the API as `admin`; its id.
+pub async fn new_provider(admin: &Session, name: &str, currency: &str, login: bool) -> String {
+    let res = admin
+        .post(
+            "/api/v1/providers",
+            json!({"name": name, "currency": currency, "login_at_registration": login}),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "{}",
+        res.text().await.unwrap()
+    );
+    res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Creates a client through the API as `admin` from `body`; the answer.
+pub async fn new_client(admin: &Session, body: Value) -> Value {
+    let res = admin.post("/api/v1/clients", body).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "{}",
+        res.text().await.unwrap()
+    );
+    res.json().await.unwrap()
+}

@@ -1,6 +1,6 @@
 //! Staff, departments and permissions (seed 001; seed 000's order functions).
 
-use crate::harness::{Session, TestApp, problem_code, spawn};
+use crate::harness::{Session, TestApp, new_client, new_provider, problem_code, spawn};
 use bursar::router;
 use bursar_domain::Audience;
 use bursar_domain::functions::{self, FUNCTIONS};
@@ -893,24 +893,10 @@ async fn moving_a_clients_sign_in_address_needs_the_right_to_manage_its_users() 
 
 /// A provider and a client "Acme" with the given address; the client's id.
 async fn acme(admin: &Session, email: &str) -> String {
-    let provider = admin
-        .post(
-            "/api/v1/providers",
-            json!({"name": "Hosting", "currency": "EUR"}),
-        )
-        .await
-        .json::<Value>()
-        .await
-        .unwrap()["id"]
-        .clone();
-    let client = admin
-        .post(
-            "/api/v1/clients",
-            json!({"email": email, "providers": [provider], "name": "Acme"}),
-        )
-        .await
-        .json::<Value>()
-        .await
-        .unwrap();
-    client["id"].as_str().unwrap().to_owned()
+    let provider = new_provider(admin, "Hosting", "EUR", false).await;
+    let body = json!({"email": email, "providers": [provider], "name": "Acme"});
+    new_client(admin, body).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
