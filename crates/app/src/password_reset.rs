@@ -4,6 +4,7 @@
 //! after 30 minutes, works once, and using it ends every session of the account.
 
 use crate::App;
+use crate::auth::within_limit;
 use crate::error::AppError;
 use crate::history::{Event, record};
 use crate::mail::{self, MailTemplate, OutgoingMail};
@@ -15,12 +16,14 @@ use bursar_domain::Invalid;
 use bursar_domain::access::AccountKind;
 use bursar_domain::history::{Actor, Changes};
 use bursar_domain::identity::NewPassword;
-use jiff::SignedDuration;
+use jiff::{SignedDuration, Timestamp};
 
 /// How long a link works.
 pub const VALID_MINUTES: i64 = 30;
 /// Links one account may be sent per hour, so the form cannot flood a mailbox.
 const PER_HOUR: i64 = 3;
+/// Requests one address may make in the sign-in window (15 minutes).
+const PER_ADDRESS: i64 = 10;
 
 pub struct NewPasswordByLink {
     pub token: String,
@@ -34,6 +37,24 @@ impl App {
     /// should say at once when it cannot).
     pub async fn reset_link_is_usable(&self, token: &str) -> Result<bool, AppError> {
         Ok(self.usable_reset(token).await?.is_some())
+    }
+
+    /// Counts a reset request against its address (written down first, as sign-in attempts
+    /// are), so one visitor cannot send links to every account they know of; 429 beyond
+    /// [`PER_ADDRESS`] in the sign-in window.
+    async fn within_reset_budget(&self, ip: &str, now: Timestamp) -> Result<(), AppError> {
+        let window = self.policy.login_window;
+        let (count, oldest) = retry(|| async {
+            let mut tx = self.store.write().await?;
+            tx.record_login_failure("reset_ip", ip, now).await?;
+            let found = tx
+                .login_failures_since("reset_ip", ip, now - window)
+                .await?;
+            tx.commit().await?;
+            Ok(found)
+        })
+        .await?;
+        within_limit(count - 1, oldest, PER_ADDRESS, window, now)
     }
 
     /// The link and its account, when the link is known, unused and unexpired and the
@@ -68,6 +89,8 @@ impl App {
             return Err(AppError::invalid("login", "required", "is required"));
         }
         let now = self.now();
+        self.within_reset_budget(ip.as_deref().unwrap_or_default(), now)
+            .await?;
         retry(|| async {
             let mut tx = self.store.write().await?;
             let Some(user) = tx.user_by_login_or_email(&ident).await? else {

@@ -34,6 +34,7 @@ static MIGRATIONS: &[Migration] = &[
     migration!(7, "0007_history_actor_login"),
     migration!(8, "0008_client_sort_keys"),
     migration!(9, "0009_password_resets"),
+    migration!(10, "0010_reset_request_limit"),
 ];
 
 /// Applies pending migrations; returns the names of those applied now.

@@ -89,7 +89,12 @@ pub fn routes(app: App) -> Guarded {
                  the same whether or not the account exists)",
             )
             .body::<auth::PasswordResetBody>()
-            .no_content(),
+            .no_content()
+            .refuses(
+                429,
+                "Too many requests from this address (`rate_limited`); `Retry-After` says \
+                 when to retry",
+            ),
             auth::request_password_reset,
         )
         .op(

@@ -272,3 +272,20 @@ async fn a_new_address_closes_the_links_sent_to_the_old_one() {
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["errors"][0]["code"], "reset_link_invalid");
 }
+
+#[tokio::test]
+async fn one_address_cannot_ask_for_links_without_limit() {
+    let t = spawn().await;
+    for n in 0..10 {
+        assert_eq!(
+            request(&t, &format!("someone{n}")).await,
+            StatusCode::NO_CONTENT
+        );
+    }
+    assert_eq!(
+        request(&t, "someone-else").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    t.clock.advance(jiff::SignedDuration::from_mins(16));
+    assert_eq!(request(&t, "someone-else").await, StatusCode::NO_CONTENT);
+}

@@ -560,6 +560,10 @@ fn pager(tr: Tr, query: &ListQuery, paged: &Paged<ClientListItem>) -> Option<Pag
     let pages = u32::try_from((paged.total + per_page - 1) / per_page)
         .unwrap_or(u32::MAX)
         .max(1);
+    if paged.page > pages {
+        // Past the end: the empty state says so and leads back; "page 3 of 2" would not.
+        return None;
+    }
     let first = (i64::from(paged.page) - 1) * per_page + 1;
     let last = (first + per_page - 1).min(paged.total);
     let summary = tr.ta(
