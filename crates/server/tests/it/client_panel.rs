@@ -738,3 +738,29 @@ async fn labels_are_one_tag_whatever_their_case() {
         assert_eq!(page["items"][0]["label"], "vip");
     }
 }
+
+#[tokio::test]
+async fn currency_names_follow_the_interface_language() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let (_, en) = page(&admin.client, t.url("/admin/currencies?q=eur")).await;
+    assert!(en.contains("Euro"));
+    let res = admin
+        .send(
+            reqwest::Method::PATCH,
+            "/api/v1/me",
+            Some(json!({"locale": "ru"})),
+        )
+        .await;
+    assert!(res.status().is_success());
+    let (_, ru) = page(&admin.client, t.url("/admin/currencies?q=евро")).await;
+    assert!(
+        ru.contains("Евро") && ru.contains("EUR"),
+        "found by its Russian name"
+    );
+    let (_, form) = page(&admin.client, t.url("/admin/providers/new")).await;
+    assert!(
+        form.contains("RUB · Российский рубль"),
+        "the provider form too"
+    );
+}

@@ -5,12 +5,13 @@
 
 use super::card::ConfirmPage;
 use super::view::{
-    Cell, Field, FormView, Head, Link, Opt, Shown, Table, country_label, country_options, refusal,
-    yes_no,
+    Cell, Field, FormView, Head, Link, Opt, Shown, Table, country_label, country_options,
+    currency_name, refusal, yes_no,
 };
 use super::{Done, FormPage, ListPage, Search, with_error};
 use crate::ctx::{Ctx, Signed};
 use crate::form::{Fields, Params};
+use crate::i18n::Tr;
 use crate::layout::Ui;
 use crate::pages::error;
 use crate::render::{self, see_other};
@@ -144,7 +145,7 @@ async fn render_provider(
         .map(|c| {
             Opt::new(
                 c.code.clone(),
-                format!("{} · {}", c.code, c.name),
+                format!("{} · {}", c.code, currency_name(tr, &c.code, &c.name)),
                 c.code == chosen,
             )
         })
@@ -627,9 +628,14 @@ pub async fn currencies(Signed { ctx, who }: Signed, params: Params) -> Response
     currencies_page(&ctx, &who, StatusCode::OK, &q, Done::read(&params), None).await
 }
 
-fn matches(c: &CurrencyRecord, q: &str) -> bool {
+/// The search matches the code, the directory's name or the name shown to the user.
+fn matches(tr: Tr, c: &CurrencyRecord, q: &str) -> bool {
     let q = q.to_lowercase();
-    q.is_empty() || c.code.to_lowercase().contains(&q) || c.name.to_lowercase().contains(&q)
+    let shown = currency_name(tr, &c.code, &c.name).to_lowercase();
+    q.is_empty()
+        || c.code.to_lowercase().contains(&q)
+        || c.name.to_lowercase().contains(&q)
+        || shown.contains(&q)
 }
 
 async fn currencies_page(
@@ -657,7 +663,7 @@ async fn currencies_page(
         ],
         "currency-empty",
     );
-    for c in list.iter().filter(|c| matches(c, q)) {
+    for c in list.iter().filter(|c| matches(tr, c, q)) {
         let actions = if editable {
             let (label, value, style) = if c.is_active {
                 ("currency-disable", "0", "btn-danger")
@@ -682,7 +688,7 @@ async fn currencies_page(
         );
         let cells = vec![
             Cell::code(c.code.clone()),
-            Cell::text(c.name.clone()),
+            Cell::text(currency_name(tr, &c.code, &c.name)),
             Cell::text(c.minor_units.to_string()),
             state,
         ];

@@ -467,6 +467,17 @@ pub fn country_name(tr: Tr, c: Country) -> String {
     }
 }
 
+/// A currency's name in the user's language when the catalogue has it, else the
+/// directory's (English) name.
+pub fn currency_name(tr: Tr, code: &str, stored: &str) -> String {
+    let id = format!("currency-name-{}", code.to_ascii_lowercase());
+    if tr.has(&id) {
+        tr.t(&id)
+    } else {
+        stored.to_owned()
+    }
+}
+
 /// `DE · Germany`, or "not set".
 pub fn country_label(tr: Tr, c: Option<Country>) -> String {
     c.map_or_else(
