@@ -166,11 +166,10 @@ pub(crate) async fn load_writable_client(
 ) -> Result<ClientRecord, AppError> {
     let client = load_client(tx, id).await?;
     if client.anonymized_at.is_some() {
-        return Err(AppError::Conflict {
-            code: "client_anonymized",
-            field: None,
-            message: "this client's data was cleared; it can no longer be changed".into(),
-        });
+        return Err(AppError::rule(
+            "client_anonymized",
+            "this client's data was cleared; it can no longer be changed",
+        ));
     }
     Ok(client)
 }
@@ -761,11 +760,10 @@ impl App {
                 }
                 if providers.len() == 1 {
                     // A client belongs to at least one provider, as when it was created.
-                    return Err(AppError::Conflict {
-                        code: "last_provider",
-                        field: None,
-                        message: format!("{} is the client's only provider; connect another first", p.name),
-                    });
+                    return Err(AppError::rule(
+                        "last_provider",
+                        format!("{} is the client's only provider; connect another first", p.name),
+                    ));
                 }
                 tx.disconnect_provider(id, provider).await?;
             }
