@@ -12,10 +12,11 @@ use crate::App;
 use crate::error::AppError;
 use crate::ports::{SessionRecord, Tx, UserRecord};
 use crate::principal::{Principal, Via};
-use crate::retry::retry;
 use crate::secrets::{digest, random_token};
 use bursar_domain::SessionId;
 use bursar_domain::access::{AccountKind, Rights};
+use bursar_domain::functions::f;
+use bursar_domain::history::Actor;
 use jiff::{SignedDuration, Timestamp};
 use std::collections::BTreeSet;
 
@@ -48,7 +49,7 @@ impl App {
         }
         let now = self.now();
         let ip_key = input.ip.clone().unwrap_or_default();
-        let attempt = retry(|| self.reserve_attempt(&ident, &ip_key, now)).await?;
+        let attempt = self.reserve_attempt(&ident, &ip_key, now).await?;
         let user = {
             let mut tx = self.store.read().await?;
             let over = self.over_limit(tx.as_mut(), &ident, &ip_key, now).await;
@@ -56,7 +57,7 @@ impl App {
             tx.commit().await?;
             if let Err(refusal) = over {
                 // A refused attempt is not a guess: it does not extend the lockout.
-                retry(|| self.take_back(&attempt)).await?;
+                self.take_back(&attempt).await?;
                 return Err(refusal);
             }
             user
@@ -74,10 +75,11 @@ impl App {
             _ => return Err(AppError::BadCredentials),
         };
         if !user.is_active {
-            retry(|| self.take_back(&attempt)).await?;
+            self.take_back(&attempt).await?;
             return Err(AppError::AccountDisabled);
         }
-        retry(|| self.open_session(&user, &ident, &attempt, &input, now)).await
+        self.open_session(&user, &ident, &attempt, &input, now)
+            .await
     }
 
     /// Writes the attempt down as a failure of the login and of the address, committed
@@ -88,20 +90,26 @@ impl App {
         ip: &str,
         now: Timestamp,
     ) -> Result<[String; 2], AppError> {
-        let mut tx = self.store.write().await?;
-        let by_login = tx.record_login_failure("login", ident, now).await?;
-        let by_ip = tx.record_login_failure("ip", ip, now).await?;
-        tx.prune_login_failures(now - self.policy.login_window)
-            .await?;
-        tx.commit().await?;
-        Ok([by_login, by_ip])
+        let forget_before = now - self.policy.login_window;
+        self.write_relaxed(f::AUTH_LOGIN, |w| {
+            Box::pin(async move {
+                let by_login = w.tx().record_login_failure("login", ident, now).await?;
+                let by_ip = w.tx().record_login_failure("ip", ip, now).await?;
+                w.tx().prune_login_failures(forget_before).await?;
+                Ok([by_login, by_ip])
+            })
+        })
+        .await
     }
 
     async fn take_back(&self, attempt: &[String; 2]) -> Result<(), AppError> {
-        let mut tx = self.store.write().await?;
-        tx.forget_login_failures(attempt).await?;
-        tx.commit().await?;
-        Ok(())
+        self.write_relaxed(f::AUTH_LOGIN, |w| {
+            Box::pin(async move {
+                w.tx().forget_login_failures(attempt).await?;
+                Ok(())
+            })
+        })
+        .await
     }
 
     /// Refuses the attempt when the failures before it, counting those written down by
@@ -137,61 +145,72 @@ impl App {
         input: &LoginInput,
         now: Timestamp,
     ) -> Result<LoginOutcome, AppError> {
-        let mut tx = self.store.write().await?;
-        tx.clear_login_failures("login", ident).await?;
-        tx.forget_login_failures(attempt).await?;
-        tx.prune_user_sessions(user.id, now - self.policy.session_max)
-            .await?;
-        if let Some(old) = &input.replaces
-            && let Some(old) = tx.session_by_token_hash(&digest(old)).await?
-        {
-            tx.revoke_session(old.id, now).await?;
-        }
-        let secret = random_token();
-        let session = SessionRecord {
-            id: SessionId::new(),
-            user_id: user.id,
-            token_hash: digest(&secret),
-            csrf_token: random_token(),
+        let session_max = self.policy.session_max;
+        let actor = Actor {
+            user: Some(user.id),
+            login: Some(user.login.as_str().to_owned()),
+            as_client: None,
             ip: input.ip.clone(),
-            user_agent: input
-                .user_agent
-                .clone()
-                .map(|ua| ua.chars().take(300).collect()),
-            created_at: now,
-            last_seen_at: now,
-            revoked_at: None,
-            impersonator: None,
         };
-        tx.insert_session(&session).await?;
-        let rights = rights_of(tx.as_mut(), user).await?;
-        tx.commit().await?;
-        let principal = Principal {
-            user: user.clone(),
-            rights,
-            via: Via::Session {
-                id: session.id,
-                csrf: session.csrf_token,
-            },
-            ip: input.ip.clone(),
-            impersonator: None,
-        };
-        Ok(LoginOutcome { secret, principal })
+        self.write_as(actor, f::AUTH_LOGIN, |w| {
+            Box::pin(async move {
+                w.tx().clear_login_failures("login", ident).await?;
+                w.tx().forget_login_failures(attempt).await?;
+                w.tx()
+                    .prune_user_sessions(user.id, now - session_max)
+                    .await?;
+                if let Some(old) = &input.replaces
+                    && let Some(old) = w.tx().session_by_token_hash(&digest(old)).await?
+                {
+                    w.tx().revoke_session(old.id, now).await?;
+                }
+                let secret = random_token();
+                let session = SessionRecord {
+                    id: SessionId::new(),
+                    user_id: user.id,
+                    token_hash: digest(&secret),
+                    csrf_token: random_token(),
+                    ip: input.ip.clone(),
+                    user_agent: input
+                        .user_agent
+                        .clone()
+                        .map(|ua| ua.chars().take(300).collect()),
+                    created_at: now,
+                    last_seen_at: now,
+                    revoked_at: None,
+                    impersonator: None,
+                };
+                w.tx().insert_session(&session).await?;
+                let rights = rights_of(w.tx(), user).await?;
+                let principal = Principal {
+                    user: user.clone(),
+                    rights,
+                    via: Via::Session {
+                        id: session.id,
+                        csrf: session.csrf_token,
+                    },
+                    ip: input.ip.clone(),
+                    impersonator: None,
+                };
+                Ok(LoginOutcome { secret, principal })
+            })
+        })
+        .await
     }
 
     /// Ends the caller's session (a token is not a session: revoke it instead).
     pub async fn logout(&self, who: &Principal) -> Result<(), AppError> {
         if let Via::Session { id, .. } = &who.via {
-            let now = self.now();
-            retry(|| async {
-                let mut tx = self.store.write().await?;
-                tx.revoke_session(*id, now).await?;
-                // An employee who signs out also leaves the clients they were working as.
-                if who.kind() == AccountKind::Staff {
-                    tx.revoke_impersonations_by(who.user.id, now).await?;
-                }
-                tx.commit().await?;
-                Ok(())
+            self.write_as(who.actor(), f::AUTH_LOGOUT, |w| {
+                Box::pin(async move {
+                    let now = w.now();
+                    w.tx().revoke_session(*id, now).await?;
+                    // An employee who signs out also leaves the clients they were working as.
+                    if who.kind() == AccountKind::Staff {
+                        w.tx().revoke_impersonations_by(who.user.id, now).await?;
+                    }
+                    Ok(())
+                })
             })
             .await?;
         }
@@ -226,9 +245,13 @@ impl App {
         };
         tx.commit().await?;
         if idle > TOUCH_EVERY {
-            let mut tx = self.store.write().await?;
-            tx.touch_session(session.id, now).await?;
-            tx.commit().await?;
+            // Bookkeeping of the sign-in, not a change anyone makes: parallel requests of one
+            // session may all touch it, and the last write is as good as any.
+            let id = session.id;
+            self.write_relaxed(f::AUTH_LOGIN, |w| {
+                Box::pin(async move { Ok(w.tx().touch_session(id, now).await?) })
+            })
+            .await?;
         }
         Ok(Principal {
             user,
@@ -269,9 +292,11 @@ impl App {
             .last_used_at
             .is_none_or(|t| now.duration_since(t) > TOUCH_EVERY);
         if stale {
-            let mut tx = self.store.write().await?;
-            tx.touch_token(token.id, now).await?;
-            tx.commit().await?;
+            let id = token.id;
+            self.write_relaxed(f::AUTH_LOGIN, |w| {
+                Box::pin(async move { Ok(w.tx().touch_token(id, now).await?) })
+            })
+            .await?;
         }
         Ok(Principal {
             user,
@@ -306,7 +331,7 @@ pub(crate) fn within_limit(
 async fn impersonator(tx: &mut dyn Tx, id: bursar_domain::UserId) -> Result<UserRecord, AppError> {
     let staff = live_user(tx, id).await?;
     let rights = rights_of(tx, &staff).await?;
-    match bursar_domain::functions::find("client.login_as") {
+    match Some(f::CLIENT_LOGIN_AS) {
         Some(f) if rights.allows(f) => Ok(staff),
         _ => Err(AppError::Unauthenticated),
     }

@@ -8,15 +8,14 @@
 
 use crate::clients::{load_client, load_writable_client, reindex};
 use crate::error::AppError;
-use crate::history::{Event, record};
 use crate::ports::*;
 use crate::profile::user_ref;
-use crate::retry::retry;
 use crate::{App, Principal};
 use bursar_domain::access::{AccountKind, Audience};
 use bursar_domain::clients::PayerKind;
 use bursar_domain::directory::Country;
 use bursar_domain::functions;
+use bursar_domain::functions::{Function, f};
 use bursar_domain::history::{Changes, ObjectRef};
 use bursar_domain::identity::{DisplayName, Email, Login, NewPassword};
 use bursar_domain::validation::parse_text;
@@ -24,7 +23,7 @@ use bursar_domain::{ClientId, Invalid, PayerId, UserId};
 use std::collections::BTreeSet;
 
 /// Every client user may open the client area's dashboard.
-const ALWAYS: &str = "dashboard.client";
+const ALWAYS: &Function = f::DASHBOARD_CLIENT;
 
 #[derive(Clone, Debug, Default)]
 pub struct ClientUserInput {
@@ -74,8 +73,8 @@ pub(crate) async fn functions_of(
 pub(crate) fn in_scope(
     who: &Principal,
     client: ClientId,
-    staff_fn: &'static str,
-    client_fn: &'static str,
+    staff_fn: &'static Function,
+    client_fn: &'static Function,
 ) -> Result<(), AppError> {
     match who.kind() {
         AccountKind::Staff => who.require(staff_fn),
@@ -91,7 +90,7 @@ pub(crate) fn in_scope(
 }
 
 fn client_functions(raw: &[String]) -> Result<Vec<String>, AppError> {
-    let mut out: BTreeSet<String> = BTreeSet::from([ALWAYS.to_owned()]);
+    let mut out: BTreeSet<String> = BTreeSet::from([ALWAYS.key.to_owned()]);
     let mut bad = Vec::new();
     for key in raw {
         match functions::find(key) {
@@ -120,7 +119,7 @@ fn check_within_own_rights(who: &Principal, functions: &[String]) -> Result<(), 
     }
     let unheld: Vec<&str> = functions
         .iter()
-        .filter(|k| !who.may(k))
+        .filter(|k| !who.may_key(k))
         .map(String::as_str)
         .collect();
     if unheld.is_empty() {
@@ -180,7 +179,7 @@ impl App {
         who: &Principal,
         client: ClientId,
     ) -> Result<Vec<ClientUserView>, AppError> {
-        in_scope(who, client, "client.users", "account.users")?;
+        in_scope(who, client, f::CLIENT_USERS, f::ACCOUNT_USERS)?;
         let mut tx = self.store.read().await?;
         load_client(tx.as_mut(), client).await?;
         let mut out = Vec::new();
@@ -198,7 +197,7 @@ impl App {
         client: ClientId,
         input: ClientUserInput,
     ) -> Result<UserId, AppError> {
-        in_scope(who, client, "client.users", "account.users")?;
+        in_scope(who, client, f::CLIENT_USERS, f::ACCOUNT_USERS)?;
         let mut invalid = Invalid::default();
         let login = invalid.check(Login::parse(
             "login",
@@ -231,57 +230,51 @@ impl App {
         };
         check_within_own_rights(who, &granted)?;
         let hash = self.passwords.hash(&password).await?;
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            let c = load_writable_client(tx.as_mut(), client).await?;
-            let user = UserRecord {
-                id: UserId::new(),
-                kind: AccountKind::Client,
-                client_id: Some(client),
-                login: login.clone(),
-                email: email.clone(),
-                name: name.clone(),
-                name_ru: None,
-                phone: None,
-                locale: c.locale,
-                password_hash: hash.clone(),
-                full_access: false,
-                is_main: false,
-                is_active: input.is_active.unwrap_or(true),
-                created_at: now,
-                updated_at: now,
-            };
-            tx.insert_user(&user).await?;
-            tx.set_user_grants(user.id, &granted, now).await?;
-            reindex(tx.as_mut(), &c).await?;
-            let changes = Changes::default()
-                .set("login", &user.login)
-                .set("name", &user.name)
-                .set(
-                    "email",
-                    user.email
-                        .as_ref()
-                        .map(ToString::to_string)
-                        .unwrap_or_default(),
-                )
-                .set("is_active", user.is_active)
-                .set("functions", granted.join(", "))
-                .secret("password");
-            record(
-                tx.as_mut(),
-                &who.actor(),
-                now,
-                Event {
-                    object: user_ref(&user),
-                    action: "create",
-                    function: "client.users",
-                    changes,
-                },
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(user.id)
+        let email = &email;
+        let granted = &granted;
+        let hash = &hash;
+        let login = &login;
+        let name = &name;
+        self.write_as(who.actor(), f::CLIENT_USERS, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let c = load_writable_client(w.tx(), client).await?;
+                let user = UserRecord {
+                    id: UserId::new(),
+                    kind: AccountKind::Client,
+                    client_id: Some(client),
+                    login: login.clone(),
+                    email: email.clone(),
+                    name: name.clone(),
+                    name_ru: None,
+                    phone: None,
+                    locale: c.locale,
+                    password_hash: hash.clone(),
+                    full_access: false,
+                    is_main: false,
+                    is_active: input.is_active.unwrap_or(true),
+                    created_at: now,
+                    updated_at: now,
+                };
+                w.tx().insert_user(&user).await?;
+                w.tx().set_user_grants(user.id, granted, now).await?;
+                reindex(w.tx(), &c).await?;
+                let changes = Changes::default()
+                    .set("login", &user.login)
+                    .set("name", &user.name)
+                    .set(
+                        "email",
+                        user.email
+                            .as_ref()
+                            .map(ToString::to_string)
+                            .unwrap_or_default(),
+                    )
+                    .set("is_active", user.is_active)
+                    .set("functions", granted.join(", "))
+                    .secret("password");
+                w.record_as(f::CLIENT_USERS, user_ref(&user), "create", changes);
+                Ok(user.id)
+            })
         })
         .await
     }
@@ -293,7 +286,7 @@ impl App {
         id: UserId,
         input: ClientUserInput,
     ) -> Result<(), AppError> {
-        in_scope(who, client, "client.users", "account.users")?;
+        in_scope(who, client, f::CLIENT_USERS, f::ACCOUNT_USERS)?;
         if input.login.is_some() {
             return Err(AppError::invalid("login", "read_only", "cannot be changed"));
         }
@@ -317,103 +310,96 @@ impl App {
             .as_deref()
             .map(client_functions)
             .transpose()?;
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            let c = load_writable_client(tx.as_mut(), client).await?;
-            let old = load_user(tx.as_mut(), client, id).await?;
-            let caller_is_sub_user = who.kind() == AccountKind::Client && !who.user.is_main;
-            if old.is_main && caller_is_sub_user {
-                return Err(AppError::refused(
-                    "main_user_protected",
-                    "only the main user or the provider's staff can change the main user",
-                ));
-            }
-            if !old.is_main {
-                check_within_own_rights(who, &tx.user_grants(id).await?)?;
-            }
-            if let Some(granted) = &granted {
-                check_within_own_rights(who, granted)?;
-            }
-            if input.password.is_some() {
-                refuse_while_impersonating(who)?;
-            }
-            if old.is_main && (input.is_active == Some(false) || granted.is_some()) {
-                return Err(AppError::Conflict {
-                    code: "main_user",
-                    field: None,
-                    message: "the client's main user holds every function and cannot be disabled"
-                        .into(),
-                });
-            }
-            let mut new = old.clone();
-            let mut invalid = Invalid::default();
-            if let Some(n) = &input.name
-                && let Some(n) = invalid.check(DisplayName::parse("name", n))
-            {
-                new.name = n;
-            }
-            if let Some(e) = &input.email {
-                new.email = if e.trim().is_empty() {
-                    None
-                } else {
-                    invalid.check(Email::parse("email", e))
-                };
-            }
-            if let Some(a) = input.is_active {
-                new.is_active = a;
-            }
-            invalid.into_result()?;
-            if new.email != old.email {
-                // Where password-reset links go: as good as setting the password.
-                refuse_while_impersonating(who)?;
-            }
-            let mut changes = Changes::default()
-                .diff("name", &old.name, &new.name)
-                .diff(
-                    "email",
-                    &old.email
-                        .as_ref()
-                        .map(ToString::to_string)
-                        .unwrap_or_default(),
-                    &new.email
-                        .as_ref()
-                        .map(ToString::to_string)
-                        .unwrap_or_default(),
-                )
-                .diff("is_active", &old.is_active, &new.is_active);
-            if let Some(granted) = &granted {
-                let before = tx.user_grants(id).await?;
-                tx.set_user_grants(id, granted, now).await?;
-                changes = changes.diff("functions", &before.join(", "), &granted.join(", "));
-            }
-            if let Some(hash) = &new_hash {
-                tx.update_user_password(id, hash, now).await?;
-                tx.revoke_user_sessions(id, None, now).await?;
-                changes = changes.secret("password");
-            }
-            if !new.is_active && old.is_active {
-                tx.revoke_user_sessions(id, None, now).await?;
-            }
-            if !changes.is_empty() {
-                new.updated_at = now;
-                tx.update_user(&new).await?;
-                reindex(tx.as_mut(), &c).await?;
-                record(
-                    tx.as_mut(),
-                    &who.actor(),
-                    now,
-                    Event {
-                        object: user_ref(&new),
-                        action: "update",
-                        function: "client.users",
-                        changes,
-                    },
-                )
-                .await?;
-            }
-            tx.commit().await?;
-            Ok(())
+        let granted = &granted;
+        let input = &input;
+        let new_hash = &new_hash;
+        self.write_as(who.actor(), f::CLIENT_USERS, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let c = load_writable_client(w.tx(), client).await?;
+                let old = load_user(w.tx(), client, id).await?;
+                let caller_is_sub_user = who.kind() == AccountKind::Client && !who.user.is_main;
+                if old.is_main && caller_is_sub_user {
+                    return Err(AppError::refused(
+                        "main_user_protected",
+                        "only the main user or the provider's staff can change the main user",
+                    ));
+                }
+                if !old.is_main {
+                    check_within_own_rights(who, &w.tx().user_grants(id).await?)?;
+                }
+                if let Some(granted) = &granted {
+                    check_within_own_rights(who, granted)?;
+                }
+                if input.password.is_some() {
+                    refuse_while_impersonating(who)?;
+                }
+                if old.is_main && (input.is_active == Some(false) || granted.is_some()) {
+                    return Err(AppError::Conflict {
+                        code: "main_user",
+                        field: None,
+                        message:
+                            "the client's main user holds every function and cannot be disabled"
+                                .into(),
+                    });
+                }
+                let mut new = old.clone();
+                let mut invalid = Invalid::default();
+                if let Some(n) = &input.name
+                    && let Some(n) = invalid.check(DisplayName::parse("name", n))
+                {
+                    new.name = n;
+                }
+                if let Some(e) = &input.email {
+                    new.email = if e.trim().is_empty() {
+                        None
+                    } else {
+                        invalid.check(Email::parse("email", e))
+                    };
+                }
+                if let Some(a) = input.is_active {
+                    new.is_active = a;
+                }
+                invalid.into_result()?;
+                if new.email != old.email {
+                    // Where password-reset links go: as good as setting the password.
+                    refuse_while_impersonating(who)?;
+                }
+                let mut changes = Changes::default()
+                    .diff("name", &old.name, &new.name)
+                    .diff(
+                        "email",
+                        &old.email
+                            .as_ref()
+                            .map(ToString::to_string)
+                            .unwrap_or_default(),
+                        &new.email
+                            .as_ref()
+                            .map(ToString::to_string)
+                            .unwrap_or_default(),
+                    )
+                    .diff("is_active", &old.is_active, &new.is_active);
+                if let Some(granted) = &granted {
+                    let before = w.tx().user_grants(id).await?;
+                    w.tx().set_user_grants(id, granted, now).await?;
+                    changes = changes.diff("functions", &before.join(", "), &granted.join(", "));
+                }
+                if let Some(hash) = &new_hash {
+                    w.tx().update_user_password(id, hash, now).await?;
+                    w.tx().revoke_user_sessions(id, None, now).await?;
+                    changes = changes.secret("password");
+                }
+                if !new.is_active && old.is_active {
+                    w.tx().revoke_user_sessions(id, None, now).await?;
+                }
+                if !changes.is_empty() {
+                    new.updated_at = now;
+                    w.tx().update_user(&new).await?;
+                    reindex(w.tx(), &c).await?;
+                    w.record_as(f::CLIENT_USERS, user_ref(&new), "update", changes);
+                }
+                Ok(())
+            })
         })
         .await
     }
@@ -424,43 +410,32 @@ impl App {
         client: ClientId,
         id: UserId,
     ) -> Result<(), AppError> {
-        in_scope(who, client, "client.users", "account.users")?;
+        in_scope(who, client, f::CLIENT_USERS, f::ACCOUNT_USERS)?;
         if id == who.user.id {
             return Err(AppError::rule(
                 "cannot_delete_yourself",
                 "you cannot delete your own account",
             ));
         }
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            let c = load_writable_client(tx.as_mut(), client).await?;
-            let user = load_user(tx.as_mut(), client, id).await?;
-            check_within_own_rights(who, &tx.user_grants(id).await?)?;
-            if user.is_main {
-                return Err(AppError::Conflict {
-                    code: "main_user",
-                    field: None,
-                    message: "the client's main user cannot be deleted".into(),
-                });
-            }
-            tx.delete_user(id).await?;
-            reindex(tx.as_mut(), &c).await?;
-            let changes = Changes::default().diff("login", &user.login.to_string(), &String::new());
-            record(
-                tx.as_mut(),
-                &who.actor(),
-                now,
-                Event {
-                    object: user_ref(&user),
-                    action: "delete",
-                    function: "client.users",
-                    changes,
-                },
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(())
+        self.write_as(who.actor(), f::CLIENT_USERS, |w| {
+            Box::pin(async move {
+                let c = load_writable_client(w.tx(), client).await?;
+                let user = load_user(w.tx(), client, id).await?;
+                check_within_own_rights(who, &w.tx().user_grants(id).await?)?;
+                if user.is_main {
+                    return Err(AppError::Conflict {
+                        code: "main_user",
+                        field: None,
+                        message: "the client's main user cannot be deleted".into(),
+                    });
+                }
+                w.tx().delete_user(id).await?;
+                reindex(w.tx(), &c).await?;
+                let changes =
+                    Changes::default().diff("login", &user.login.to_string(), &String::new());
+                w.record_as(f::CLIENT_USERS, user_ref(&user), "delete", changes);
+                Ok(())
+            })
         })
         .await
     }
@@ -470,7 +445,7 @@ impl App {
         who: &Principal,
         client: ClientId,
     ) -> Result<Vec<PayerRecord>, AppError> {
-        in_scope(who, client, "client.payers", "account.payers")?;
+        in_scope(who, client, f::CLIENT_PAYERS, f::ACCOUNT_PAYERS)?;
         let mut tx = self.store.read().await?;
         load_client(tx.as_mut(), client).await?;
         let list = tx.payers_of(client).await?;
@@ -487,139 +462,130 @@ impl App {
         id: Option<PayerId>,
         input: PayerInput,
     ) -> Result<PayerRecord, AppError> {
-        in_scope(who, client, "client.payers", "account.payers")?;
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            load_writable_client(tx.as_mut(), client).await?;
-            let old = match id {
-                Some(id) => Some(load_payer(tx.as_mut(), client, id).await?),
-                None => None,
-            };
-            let existing = tx.payers_of(client).await?.len();
-            let mut invalid = Invalid::default();
-            let required = |field: &str, v: &Option<String>, have: bool, invalid: &mut Invalid| {
-                if v.is_none() && !have {
-                    invalid.push(field, "required", "is required");
+        in_scope(who, client, f::CLIENT_PAYERS, f::ACCOUNT_PAYERS)?;
+        let input = &input;
+        self.write_as(who.actor(), f::CLIENT_PAYERS, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                load_writable_client(w.tx(), client).await?;
+                let old = match id {
+                    Some(id) => Some(load_payer(w.tx(), client, id).await?),
+                    None => None,
+                };
+                let existing = w.tx().payers_of(client).await?.len();
+                let mut invalid = Invalid::default();
+                let required =
+                    |field: &str, v: &Option<String>, have: bool, invalid: &mut Invalid| {
+                        if v.is_none() && !have {
+                            invalid.push(field, "required", "is required");
+                        }
+                    };
+                required("kind", &input.kind, old.is_some(), &mut invalid);
+                required("name", &input.name, old.is_some(), &mut invalid);
+                required("country", &input.country, old.is_some(), &mut invalid);
+                let kind = input
+                    .kind
+                    .as_deref()
+                    .and_then(|k| invalid.check(PayerKind::parse("kind", k)));
+                let name = input
+                    .name
+                    .as_deref()
+                    .and_then(|n| invalid.check(DisplayName::parse("name", n)));
+                let country = input
+                    .country
+                    .as_deref()
+                    .and_then(|c| invalid.check(Country::parse("country", c)));
+                let address = input
+                    .address
+                    .as_deref()
+                    .map(|a| invalid.check(parse_text("address", a, 500)).flatten());
+                let tax = input
+                    .tax_number
+                    .as_deref()
+                    .map(|t| invalid.check(parse_text("tax_number", t, 50)).flatten());
+                let email = input.email.as_deref().map(|e| {
+                    if e.trim().is_empty() {
+                        None
+                    } else {
+                        invalid
+                            .check(Email::parse("email", e))
+                            .map(|e| e.to_string())
+                    }
+                });
+                invalid.into_result()?;
+                let mut new = old.clone().unwrap_or(PayerRecord {
+                    id: PayerId::new(),
+                    client_id: client,
+                    kind: PayerKind::Person,
+                    name: String::new(),
+                    country: Country::parse("country", "US")?,
+                    address: None,
+                    tax_number: None,
+                    email: None,
+                    is_default: existing == 0,
+                    created_at: now,
+                    updated_at: now,
+                });
+                if let Some(k) = kind {
+                    new.kind = k;
                 }
-            };
-            required("kind", &input.kind, old.is_some(), &mut invalid);
-            required("name", &input.name, old.is_some(), &mut invalid);
-            required("country", &input.country, old.is_some(), &mut invalid);
-            let kind = input
-                .kind
-                .as_deref()
-                .and_then(|k| invalid.check(PayerKind::parse("kind", k)));
-            let name = input
-                .name
-                .as_deref()
-                .and_then(|n| invalid.check(DisplayName::parse("name", n)));
-            let country = input
-                .country
-                .as_deref()
-                .and_then(|c| invalid.check(Country::parse("country", c)));
-            let address = input
-                .address
-                .as_deref()
-                .map(|a| invalid.check(parse_text("address", a, 500)).flatten());
-            let tax = input
-                .tax_number
-                .as_deref()
-                .map(|t| invalid.check(parse_text("tax_number", t, 50)).flatten());
-            let email = input.email.as_deref().map(|e| {
-                if e.trim().is_empty() {
-                    None
+                if let Some(n) = name {
+                    new.name = n.to_string();
+                }
+                if let Some(c) = country {
+                    new.country = c;
+                }
+                if let Some(a) = address {
+                    new.address = a;
+                }
+                if let Some(t) = tax {
+                    new.tax_number = t;
+                }
+                if let Some(e) = email {
+                    new.email = e;
+                }
+                new.updated_at = now;
+                let make_default = input.is_default == Some(true) && !new.is_default;
+                let blank = PayerRecord {
+                    name: String::new(),
+                    address: None,
+                    tax_number: None,
+                    email: None,
+                    ..new.clone()
+                };
+                let before = old.as_ref().unwrap_or(&blank);
+                let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+                let changes = Changes::default()
+                    .diff("kind", &before.kind.code(), &new.kind.code())
+                    .diff("name", &before.name, &new.name)
+                    .diff("country", &before.country.code(), &new.country.code())
+                    .diff("address", &opt(&before.address), &opt(&new.address))
+                    .diff(
+                        "tax_number",
+                        &opt(&before.tax_number),
+                        &opt(&new.tax_number),
+                    )
+                    .diff("email", &opt(&before.email), &opt(&new.email))
+                    .diff(
+                        "is_default",
+                        &(old.as_ref().is_some_and(|o| o.is_default)),
+                        &(new.is_default || make_default),
+                    );
+                if old.is_some() {
+                    w.tx().update_payer(&new).await?;
                 } else {
-                    invalid
-                        .check(Email::parse("email", e))
-                        .map(|e| e.to_string())
+                    w.tx().insert_payer(&new).await?;
                 }
-            });
-            invalid.into_result()?;
-            let mut new = old.clone().unwrap_or(PayerRecord {
-                id: PayerId::new(),
-                client_id: client,
-                kind: PayerKind::Person,
-                name: String::new(),
-                country: Country::parse("country", "US")?,
-                address: None,
-                tax_number: None,
-                email: None,
-                is_default: existing == 0,
-                created_at: now,
-                updated_at: now,
-            });
-            if let Some(k) = kind {
-                new.kind = k;
-            }
-            if let Some(n) = name {
-                new.name = n.to_string();
-            }
-            if let Some(c) = country {
-                new.country = c;
-            }
-            if let Some(a) = address {
-                new.address = a;
-            }
-            if let Some(t) = tax {
-                new.tax_number = t;
-            }
-            if let Some(e) = email {
-                new.email = e;
-            }
-            new.updated_at = now;
-            let make_default = input.is_default == Some(true) && !new.is_default;
-            let blank = PayerRecord {
-                name: String::new(),
-                address: None,
-                tax_number: None,
-                email: None,
-                ..new.clone()
-            };
-            let before = old.as_ref().unwrap_or(&blank);
-            let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-            let changes = Changes::default()
-                .diff("kind", &before.kind.code(), &new.kind.code())
-                .diff("name", &before.name, &new.name)
-                .diff("country", &before.country.code(), &new.country.code())
-                .diff("address", &opt(&before.address), &opt(&new.address))
-                .diff(
-                    "tax_number",
-                    &opt(&before.tax_number),
-                    &opt(&new.tax_number),
-                )
-                .diff("email", &opt(&before.email), &opt(&new.email))
-                .diff(
-                    "is_default",
-                    &(old.as_ref().is_some_and(|o| o.is_default)),
-                    &(new.is_default || make_default),
-                );
-            if old.is_some() {
-                tx.update_payer(&new).await?;
-            } else {
-                tx.insert_payer(&new).await?;
-            }
-            if make_default {
-                tx.set_default_payer(client, new.id).await?;
-                new.is_default = true;
-            }
-            let action = if old.is_some() { "update" } else { "create" };
-            if !changes.is_empty() {
-                record(
-                    tx.as_mut(),
-                    &who.actor(),
-                    now,
-                    Event {
-                        object: payer_ref(&new),
-                        action,
-                        function: "client.payers",
-                        changes,
-                    },
-                )
-                .await?;
-            }
-            tx.commit().await?;
-            Ok(new)
+                if make_default {
+                    w.tx().set_default_payer(client, new.id).await?;
+                    new.is_default = true;
+                }
+                let action = if old.is_some() { "update" } else { "create" };
+                if !changes.is_empty() {
+                    w.record_as(f::CLIENT_PAYERS, payer_ref(&new), action, changes);
+                }
+                Ok(new)
+            })
         })
         .await
     }
@@ -630,33 +596,21 @@ impl App {
         client: ClientId,
         id: PayerId,
     ) -> Result<(), AppError> {
-        in_scope(who, client, "client.payers", "account.payers")?;
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            load_writable_client(tx.as_mut(), client).await?;
-            let payer = load_payer(tx.as_mut(), client, id).await?;
-            tx.delete_payer(id).await?;
-            if payer.is_default
-                && let Some(next) = tx.payers_of(client).await?.first()
-            {
-                tx.set_default_payer(client, next.id).await?;
-            }
-            let changes = Changes::default().diff("name", &payer.name, &String::new());
-            record(
-                tx.as_mut(),
-                &who.actor(),
-                now,
-                Event {
-                    object: payer_ref(&payer),
-                    action: "delete",
-                    function: "client.payers",
-                    changes,
-                },
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(())
+        in_scope(who, client, f::CLIENT_PAYERS, f::ACCOUNT_PAYERS)?;
+        self.write_as(who.actor(), f::CLIENT_PAYERS, |w| {
+            Box::pin(async move {
+                load_writable_client(w.tx(), client).await?;
+                let payer = load_payer(w.tx(), client, id).await?;
+                w.tx().delete_payer(id).await?;
+                if payer.is_default
+                    && let Some(next) = w.tx().payers_of(client).await?.first()
+                {
+                    w.tx().set_default_payer(client, next.id).await?;
+                }
+                let changes = Changes::default().diff("name", &payer.name, &String::new());
+                w.record_as(f::CLIENT_PAYERS, payer_ref(&payer), "delete", changes);
+                Ok(())
+            })
         })
         .await
     }

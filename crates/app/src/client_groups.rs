@@ -6,10 +6,9 @@
 //! the catalog.)
 
 use crate::error::AppError;
-use crate::history::{Event, record};
 use crate::ports::ClientGroupRecord;
-use crate::retry::retry;
 use crate::{App, Principal};
+use bursar_domain::functions::f;
 use bursar_domain::history::{Changes, ObjectRef};
 use bursar_domain::validation::parse_text;
 use bursar_domain::{ClientGroupId, Invalid};
@@ -53,7 +52,7 @@ impl App {
         who: &Principal,
     ) -> Result<Vec<(ClientGroupRecord, i64)>, AppError> {
         // Whoever may put a client in groups must see which groups there are to choose from.
-        who.require_any(&["client_group.list", "client_group.edit", "client.groups"])?;
+        who.require_any(&[f::CLIENT_GROUP_LIST, f::CLIENT_GROUP_EDIT, f::CLIENT_GROUPS])?;
         let mut tx = self.store.read().await?;
         let list = tx.list_groups().await?;
         tx.commit().await?;
@@ -66,131 +65,120 @@ impl App {
         id: Option<ClientGroupId>,
         input: GroupInput,
     ) -> Result<ClientGroupRecord, AppError> {
-        who.require("client_group.edit")?;
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            let old = match id {
-                Some(id) => Some(tx.group(id).await?.ok_or(AppError::NotFound {
-                    what: "client group",
-                })?),
-                None => None,
-            };
-            let mut new = old.clone().unwrap_or(ClientGroupRecord {
-                id: ClientGroupId::new(),
-                name: String::new(),
-                allow_suspend: false,
-                allow_activate: false,
-                allow_delete: false,
-                unlimited_services: false,
-                forbid_contract_drafts: false,
-                mailing_segment: false,
-                forbidden_tariffs: Vec::new(),
-                restricted_payment_methods: Vec::new(),
-                created_at: now,
-                updated_at: now,
-            });
-            let mut invalid = Invalid::default();
-            match &input.name {
-                Some(n) => match invalid.check(parse_text("name", n, 100)) {
-                    Some(Some(n)) => new.name = n,
-                    Some(None) => invalid.push("name", "required", "is required"),
-                    None => {}
-                },
-                None if old.is_none() => invalid.push("name", "required", "is required"),
-                None => {}
-            }
-            if let Some(t) = &input.forbidden_tariffs
-                && let Some(t) = invalid.check(ids("forbidden_tariffs", t))
-            {
-                new.forbidden_tariffs = t;
-            }
-            if let Some(t) = &input.restricted_payment_methods
-                && let Some(t) = invalid.check(ids("restricted_payment_methods", t))
-            {
-                new.restricted_payment_methods = t;
-            }
-            invalid.into_result()?;
-            let flags = [
-                (&mut new.allow_suspend, input.allow_suspend),
-                (&mut new.allow_activate, input.allow_activate),
-                (&mut new.allow_delete, input.allow_delete),
-                (&mut new.unlimited_services, input.unlimited_services),
-                (
-                    &mut new.forbid_contract_drafts,
-                    input.forbid_contract_drafts,
-                ),
-                (&mut new.mailing_segment, input.mailing_segment),
-            ];
-            for (field, value) in flags {
-                if let Some(v) = value {
-                    *field = v;
-                }
-            }
-            let blank = ClientGroupRecord {
-                name: String::new(),
-                forbidden_tariffs: Vec::new(),
-                restricted_payment_methods: Vec::new(),
-                ..new.clone()
-            };
-            let before = old.as_ref().unwrap_or(&blank);
-            let changes = Changes::default()
-                .diff("name", &before.name, &new.name)
-                .diff("allow_suspend", &before.allow_suspend, &new.allow_suspend)
-                .diff(
-                    "allow_activate",
-                    &before.allow_activate,
-                    &new.allow_activate,
-                )
-                .diff("allow_delete", &before.allow_delete, &new.allow_delete)
-                .diff(
-                    "unlimited_services",
-                    &before.unlimited_services,
-                    &new.unlimited_services,
-                )
-                .diff(
-                    "forbid_contract_drafts",
-                    &before.forbid_contract_drafts,
-                    &new.forbid_contract_drafts,
-                )
-                .diff(
-                    "mailing_segment",
-                    &before.mailing_segment,
-                    &new.mailing_segment,
-                )
-                .diff(
-                    "forbidden_tariffs",
-                    &before.forbidden_tariffs.join(", "),
-                    &new.forbidden_tariffs.join(", "),
-                )
-                .diff(
-                    "restricted_payment_methods",
-                    &before.restricted_payment_methods.join(", "),
-                    &new.restricted_payment_methods.join(", "),
-                );
-            new.updated_at = now;
-            if old.is_some() {
-                tx.update_group(&new).await?;
-            } else {
-                tx.insert_group(&new).await?;
-            }
-            if !changes.is_empty() {
-                let action = if old.is_some() { "update" } else { "create" };
-                record(
-                    tx.as_mut(),
-                    &who.actor(),
-                    now,
-                    Event {
-                        object: group_ref(new.id),
-                        action,
-                        function: "client_group.edit",
-                        changes,
+        let input = &input;
+        self.write(who, f::CLIENT_GROUP_EDIT, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let old = match id {
+                    Some(id) => Some(w.tx().group(id).await?.ok_or(AppError::NotFound {
+                        what: "client group",
+                    })?),
+                    None => None,
+                };
+                let mut new = old.clone().unwrap_or(ClientGroupRecord {
+                    id: ClientGroupId::new(),
+                    name: String::new(),
+                    allow_suspend: false,
+                    allow_activate: false,
+                    allow_delete: false,
+                    unlimited_services: false,
+                    forbid_contract_drafts: false,
+                    mailing_segment: false,
+                    forbidden_tariffs: Vec::new(),
+                    restricted_payment_methods: Vec::new(),
+                    created_at: now,
+                    updated_at: now,
+                });
+                let mut invalid = Invalid::default();
+                match &input.name {
+                    Some(n) => match invalid.check(parse_text("name", n, 100)) {
+                        Some(Some(n)) => new.name = n,
+                        Some(None) => invalid.push("name", "required", "is required"),
+                        None => {}
                     },
-                )
-                .await?;
-            }
-            tx.commit().await?;
-            Ok(new)
+                    None if old.is_none() => invalid.push("name", "required", "is required"),
+                    None => {}
+                }
+                if let Some(t) = &input.forbidden_tariffs
+                    && let Some(t) = invalid.check(ids("forbidden_tariffs", t))
+                {
+                    new.forbidden_tariffs = t;
+                }
+                if let Some(t) = &input.restricted_payment_methods
+                    && let Some(t) = invalid.check(ids("restricted_payment_methods", t))
+                {
+                    new.restricted_payment_methods = t;
+                }
+                invalid.into_result()?;
+                let flags = [
+                    (&mut new.allow_suspend, input.allow_suspend),
+                    (&mut new.allow_activate, input.allow_activate),
+                    (&mut new.allow_delete, input.allow_delete),
+                    (&mut new.unlimited_services, input.unlimited_services),
+                    (
+                        &mut new.forbid_contract_drafts,
+                        input.forbid_contract_drafts,
+                    ),
+                    (&mut new.mailing_segment, input.mailing_segment),
+                ];
+                for (field, value) in flags {
+                    if let Some(v) = value {
+                        *field = v;
+                    }
+                }
+                let blank = ClientGroupRecord {
+                    name: String::new(),
+                    forbidden_tariffs: Vec::new(),
+                    restricted_payment_methods: Vec::new(),
+                    ..new.clone()
+                };
+                let before = old.as_ref().unwrap_or(&blank);
+                let changes = Changes::default()
+                    .diff("name", &before.name, &new.name)
+                    .diff("allow_suspend", &before.allow_suspend, &new.allow_suspend)
+                    .diff(
+                        "allow_activate",
+                        &before.allow_activate,
+                        &new.allow_activate,
+                    )
+                    .diff("allow_delete", &before.allow_delete, &new.allow_delete)
+                    .diff(
+                        "unlimited_services",
+                        &before.unlimited_services,
+                        &new.unlimited_services,
+                    )
+                    .diff(
+                        "forbid_contract_drafts",
+                        &before.forbid_contract_drafts,
+                        &new.forbid_contract_drafts,
+                    )
+                    .diff(
+                        "mailing_segment",
+                        &before.mailing_segment,
+                        &new.mailing_segment,
+                    )
+                    .diff(
+                        "forbidden_tariffs",
+                        &before.forbidden_tariffs.join(", "),
+                        &new.forbidden_tariffs.join(", "),
+                    )
+                    .diff(
+                        "restricted_payment_methods",
+                        &before.restricted_payment_methods.join(", "),
+                        &new.restricted_payment_methods.join(", "),
+                    );
+                new.updated_at = now;
+                if old.is_some() {
+                    w.tx().update_group(&new).await?;
+                } else {
+                    w.tx().insert_group(&new).await?;
+                }
+                if !changes.is_empty() {
+                    let action = if old.is_some() { "update" } else { "create" };
+                    w.record_as(f::CLIENT_GROUP_EDIT, group_ref(new.id), action, changes);
+                }
+                Ok(new)
+            })
         })
         .await
     }
@@ -200,29 +188,16 @@ impl App {
         who: &Principal,
         id: ClientGroupId,
     ) -> Result<(), AppError> {
-        who.require("client_group.edit")?;
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            let old = tx.group(id).await?.ok_or(AppError::NotFound {
-                what: "client group",
-            })?;
-            tx.delete_group(id).await?;
-            let changes = Changes::default().diff("name", &old.name, &String::new());
-            record(
-                tx.as_mut(),
-                &who.actor(),
-                now,
-                Event {
-                    object: group_ref(id),
-                    action: "delete",
-                    function: "client_group.edit",
-                    changes,
-                },
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(())
+        self.write(who, f::CLIENT_GROUP_EDIT, |w| {
+            Box::pin(async move {
+                let old = w.tx().group(id).await?.ok_or(AppError::NotFound {
+                    what: "client group",
+                })?;
+                w.tx().delete_group(id).await?;
+                let changes = Changes::default().diff("name", &old.name, &String::new());
+                w.record_as(f::CLIENT_GROUP_EDIT, group_ref(id), "delete", changes);
+                Ok(())
+            })
         })
         .await
     }

@@ -5,15 +5,16 @@
 //! with the login, or with the e-mail when the providers do not ask for a login.
 
 use crate::error::AppError;
-use crate::history::{Event, Paged, record};
+use crate::history::Paged;
 use crate::mail::{self, MailTemplate, OutgoingMail};
 use crate::ports::*;
-use crate::retry::retry;
 use crate::secrets::generate_password;
+use crate::use_case::Work;
 use crate::{App, Principal};
 use bursar_domain::access::AccountKind;
 use bursar_domain::clients::{Characteristic, parse_label, query_words, search_terms};
 use bursar_domain::directory::Country;
+use bursar_domain::functions::{Function, f};
 use bursar_domain::history::{Actor, Changes, ObjectRef};
 use bursar_domain::identity::{DisplayName, Email, Login, NewPassword};
 use bursar_domain::staff::Phone;
@@ -23,23 +24,23 @@ use bursar_domain::{ClientGroupId, ClientId, Invalid, Locale, ProviderId, UserId
 pub const COMMENT_MAX: usize = 2000;
 
 /// Functions whose holders may open a client's card: the list, and every action on a client.
-pub const CARD_READERS: &[&str] = &[
-    "client.list",
-    "client.edit",
-    "client.delete",
-    "client.clear_data",
-    "client.export",
-    "client.history",
-    "client.providers",
-    "client.groups",
-    "client.message",
-    "client.login_as",
-    "client.users",
-    "client.payers",
-    "client.order.history",
-    "client.order.details",
-    "client.order.create",
-    "client.order.print_invoice",
+pub const CARD_READERS: &[&Function] = &[
+    f::CLIENT_LIST,
+    f::CLIENT_EDIT,
+    f::CLIENT_DELETE,
+    f::CLIENT_CLEAR_DATA,
+    f::CLIENT_EXPORT,
+    f::CLIENT_HISTORY,
+    f::CLIENT_PROVIDERS,
+    f::CLIENT_GROUPS,
+    f::CLIENT_MESSAGE,
+    f::CLIENT_LOGIN_AS,
+    f::CLIENT_USERS,
+    f::CLIENT_PAYERS,
+    f::CLIENT_ORDER_HISTORY,
+    f::CLIENT_ORDER_DETAILS,
+    f::CLIENT_ORDER_CREATE,
+    f::CLIENT_ORDER_PRINT_INVOICE,
 ];
 
 /// The "Add client" form (seed 004) and the self-registration form.
@@ -102,13 +103,12 @@ pub struct CreatedClient {
 /// its login too when the e-mail was the login. A clash with another account's login or
 /// e-mail refuses the whole change (409); so does an editor without `client.users` (403).
 async fn follow_email(
-    tx: &mut dyn Tx,
+    w: &mut Work<'_>,
     who: &Principal,
     old: &ClientRecord,
     new: &ClientRecord,
-    now: jiff::Timestamp,
 ) -> Result<(), AppError> {
-    let users = tx.client_users(new.id).await?;
+    let users = w.tx().client_users(new.id).await?;
     let Some(main) = users.into_iter().find(|u| u.is_main) else {
         return Ok(());
     };
@@ -131,16 +131,10 @@ async fn follow_email(
     }
     // The address password-reset links go to: moving it is as good as setting the main
     // user's password, so it takes the right to manage the client's users too.
-    who.require("client.users")?;
-    moved.updated_at = now;
-    tx.update_user(&moved).await?;
-    let event = Event {
-        object: crate::profile::user_ref(&moved),
-        action: "update",
-        function: "client.edit",
-        changes,
-    };
-    record(tx, &who.actor(), now, event).await?;
+    who.require(f::CLIENT_USERS)?;
+    moved.updated_at = w.now();
+    w.tx().update_user(&moved).await?;
+    w.record(crate::profile::user_ref(&moved), "update", changes);
     Ok(())
 }
 
@@ -252,12 +246,12 @@ impl App {
         who: &Principal,
         input: NewClientInput,
     ) -> Result<CreatedClient, AppError> {
-        who.require("client.create")?;
+        who.require(f::CLIENT_CREATE)?;
         let staff = match &input.staff_id {
             Some(_) => None,
             None => Some(who.user.id),
         };
-        self.insert_client(input, staff, None, who.actor(), "client.create")
+        self.insert_client(input, staff, None, who.actor(), f::CLIENT_CREATE)
             .await
     }
 
@@ -275,20 +269,24 @@ impl App {
         input.comment = None;
         input.send_notification = true;
         let key = ip.clone().unwrap_or_default();
+        let visitor = Actor::anonymous(ip.clone());
         let now = self.now();
         let window = self.policy.registration_window;
         // Written down before counting, as sign-in attempts are, so parallel registrations
         // from one address cannot all pass the limit.
-        let reserved = retry(|| async {
-            let mut tx = self.store.write().await?;
-            let id = tx.record_registration(&key, now, now - window).await?;
-            tx.commit().await?;
-            Ok(id)
-        })
-        .await?;
+        let key = &key;
+        let reserved = self
+            .write_relaxed(f::CLIENT_REGISTER, |w| {
+                Box::pin(async move {
+                    let now = w.now();
+                    let id = w.tx().record_registration(key, now, now - window).await?;
+                    Ok(id)
+                })
+            })
+            .await?;
         let (count, oldest) = {
             let mut tx = self.store.read().await?;
-            let found = tx.registrations_since(&key, now - window).await?;
+            let found = tx.registrations_since(key, now - window).await?;
             tx.commit().await?;
             found
         };
@@ -296,13 +294,8 @@ impl App {
         let created = match crate::auth::within_limit(count - 1, oldest, max, window, now) {
             Err(refusal) => Err(refusal),
             Ok(()) => {
-                let actor = Actor {
-                    user: None,
-                    login: None,
-                    as_client: None,
-                    ip: ip.clone(),
-                };
-                self.insert_client(input, None, ip, actor, "client.register")
+                let actor = visitor;
+                self.insert_client(input, None, ip, actor, f::CLIENT_REGISTER)
                     .await
             }
         };
@@ -310,11 +303,12 @@ impl App {
         // e-mail is taken still counts, or the form would answer "is X registered?" for free.
         let taken = matches!(created, Err(AppError::Conflict { .. }));
         if created.is_err() && !taken {
-            retry(|| async {
-                let mut tx = self.store.write().await?;
-                tx.forget_registration(&reserved).await?;
-                tx.commit().await?;
-                Ok(())
+            let reserved = &reserved;
+            self.write_relaxed(f::CLIENT_REGISTER, |w| {
+                Box::pin(async move {
+                    w.tx().forget_registration(reserved).await?;
+                    Ok(())
+                })
             })
             .await?;
         }
@@ -327,7 +321,7 @@ impl App {
         default_staff: Option<UserId>,
         ip: Option<String>,
         actor: Actor,
-        function: &'static str,
+        function: &'static Function,
     ) -> Result<CreatedClient, AppError> {
         let mut invalid = Invalid::default();
         let email = invalid.check(Email::parse("email", &input.email));
@@ -369,11 +363,17 @@ impl App {
             return Err(AppError::Internal("validated fields missing".into()));
         };
         let hash = self.passwords.hash(&password).await?;
-        let now = self.now();
         let panel_url = self.public_link("/client");
-        let created = retry(|| async {
-            let mut tx = self.store.write().await?;
-            let providers = parse_providers(tx.as_mut(), "providers", &input.providers).await?;
+        let comment = &comment;
+        let email = &email;
+        let hash = &hash;
+        let input = &input;
+        let ip = &ip;
+        let name = &name;
+        let panel_url = &panel_url;
+        let created = self.write_as(actor.clone(), function, |w| Box::pin(async move {
+            let now = w.now();
+            let providers = parse_providers(w.tx(), "providers", &input.providers).await?;
             let login_allowed =
                 !providers.is_empty() && providers.iter().all(|p| p.login_at_registration);
             let login = match input
@@ -390,10 +390,10 @@ impl App {
                     ));
                 }
                 Some(l) => Login::parse("login", l)?,
-                None => Login::of_email(&email),
+                None => Login::of_email(email),
             };
             let staff_id = match &input.staff_id {
-                Some(raw) => parse_staff(tx.as_mut(), raw).await?,
+                Some(raw) => parse_staff(w.tx(), raw).await?,
                 None => default_staff,
             };
             let client = ClientRecord {
@@ -430,12 +430,12 @@ impl App {
                 created_at: now,
                 updated_at: now,
             };
-            tx.insert_client(&client).await?;
-            tx.insert_user(&user).await?;
+            w.tx().insert_client(&client).await?;
+            w.tx().insert_user(&user).await?;
             for p in &providers {
-                tx.connect_provider(client.id, p.id, now).await?;
+                w.tx().connect_provider(client.id, p.id, now).await?;
             }
-            reindex(tx.as_mut(), &client).await?;
+            reindex(w.tx(), &client).await?;
             let provider_names: Vec<&str> = providers.iter().map(|p| p.name.as_str()).collect();
             let changes = Changes::default()
                 .set("name", &client.name)
@@ -447,18 +447,7 @@ impl App {
                 .set("staff_id", opt_display(&client.staff_id))
                 .set("comment", client.comment.clone().unwrap_or_default())
                 .secret("password");
-            record(
-                tx.as_mut(),
-                &actor,
-                now,
-                Event {
-                    object: client_ref(client.id),
-                    action: "create",
-                    function,
-                    changes,
-                },
-            )
-            .await?;
+            w.record_as(function, client_ref(client.id), "create", changes);
             if input.send_notification {
                 let template = MailTemplate::Registration {
                     login: login.clone(),
@@ -468,15 +457,14 @@ impl App {
                     .to_name(name.clone())
                     .for_client(client.id)
                     .dedupe_key(format!("registration:{}", user.id));
-                mail::enqueue(tx.as_mut(), now, mail).await?;
+                mail::enqueue(w.tx(), now, mail).await?;
             }
-            tx.commit().await?;
             Ok(CreatedClient {
                 id: client.id,
                 main_user: user.id,
                 generated_password: None,
             })
-        })
+        }))
         .await?;
         Ok(CreatedClient {
             generated_password: generated.then_some(password),
@@ -490,111 +478,100 @@ impl App {
         id: ClientId,
         input: ClientChanges,
     ) -> Result<ClientRecord, AppError> {
-        who.require("client.edit")?;
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            let old = load_writable_client(tx.as_mut(), id).await?;
-            let mut new = old.clone();
-            let mut invalid = Invalid::default();
-            if let Some(v) = &input.name
-                && let Some(v) = invalid.check(DisplayName::parse("name", v))
-            {
-                new.name = v;
-            }
-            if let Some(v) = &input.email
-                && let Some(v) = invalid.check(Email::parse("email", v))
-            {
-                new.email = v;
-            }
-            new.locale = locale_of(&mut invalid, input.locale.as_deref(), old.locale);
-            if let Some(v) = &input.country {
-                new.country = if v.trim().is_empty() {
-                    None
-                } else {
-                    invalid.check(Country::parse("country", v))
-                };
-            }
-            if let Some(v) = &input.phone {
-                new.phone = if v.trim().is_empty() {
-                    None
-                } else {
-                    invalid.check(Phone::parse("phone", v))
-                };
-            }
-            if let Some(v) = input.phone_verified {
-                new.phone_verified = v && new.phone.is_some();
-            }
-            if new.phone != old.phone && input.phone_verified.is_none() {
-                // A new number is not verified until it is.
-                new.phone_verified = false;
-            }
-            if let Some(v) = &input.label {
-                new.label = invalid.check(parse_label("label", v)).flatten();
-            }
-            if let Some(v) = &input.characteristic
-                && let Some(v) = invalid.check(Characteristic::parse("characteristic", v))
-            {
-                new.characteristic = v;
-            }
-            if let Some(v) = &input.comment {
-                new.comment = invalid
-                    .check(parse_text("comment", v, COMMENT_MAX))
-                    .flatten();
-            }
-            invalid.into_result()?;
-            if let Some(raw) = &input.staff_id {
-                new.staff_id = parse_staff(tx.as_mut(), raw).await?;
-            }
-            let changes = Changes::default()
-                .diff("name", &old.name, &new.name)
-                .diff("email", &old.email, &new.email)
-                .diff("locale", &old.locale.code(), &new.locale.code())
-                .diff(
-                    "country",
-                    &opt_display(&old.country),
-                    &opt_display(&new.country),
-                )
-                .diff("phone", &opt_display(&old.phone), &opt_display(&new.phone))
-                .diff("phone_verified", &old.phone_verified, &new.phone_verified)
-                .diff("label", &opt_display(&old.label), &opt_display(&new.label))
-                .diff(
-                    "characteristic",
-                    &old.characteristic.code(),
-                    &new.characteristic.code(),
-                )
-                .diff(
-                    "staff_id",
-                    &opt_display(&old.staff_id),
-                    &opt_display(&new.staff_id),
-                )
-                .diff(
-                    "comment",
-                    &opt_display(&old.comment),
-                    &opt_display(&new.comment),
-                );
-            if !changes.is_empty() {
-                new.updated_at = now;
-                tx.update_client(&new).await?;
-                if new.email != old.email {
-                    follow_email(tx.as_mut(), who, &old, &new, now).await?;
+        let input = &input;
+        self.write(who, f::CLIENT_EDIT, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let old = load_writable_client(w.tx(), id).await?;
+                let mut new = old.clone();
+                let mut invalid = Invalid::default();
+                if let Some(v) = &input.name
+                    && let Some(v) = invalid.check(DisplayName::parse("name", v))
+                {
+                    new.name = v;
                 }
-                reindex(tx.as_mut(), &new).await?;
-                record(
-                    tx.as_mut(),
-                    &who.actor(),
-                    now,
-                    Event {
-                        object: client_ref(id),
-                        action: "update",
-                        function: "client.edit",
-                        changes,
-                    },
-                )
-                .await?;
-            }
-            tx.commit().await?;
-            Ok(new)
+                if let Some(v) = &input.email
+                    && let Some(v) = invalid.check(Email::parse("email", v))
+                {
+                    new.email = v;
+                }
+                new.locale = locale_of(&mut invalid, input.locale.as_deref(), old.locale);
+                if let Some(v) = &input.country {
+                    new.country = if v.trim().is_empty() {
+                        None
+                    } else {
+                        invalid.check(Country::parse("country", v))
+                    };
+                }
+                if let Some(v) = &input.phone {
+                    new.phone = if v.trim().is_empty() {
+                        None
+                    } else {
+                        invalid.check(Phone::parse("phone", v))
+                    };
+                }
+                if let Some(v) = input.phone_verified {
+                    new.phone_verified = v && new.phone.is_some();
+                }
+                if new.phone != old.phone && input.phone_verified.is_none() {
+                    // A new number is not verified until it is.
+                    new.phone_verified = false;
+                }
+                if let Some(v) = &input.label {
+                    new.label = invalid.check(parse_label("label", v)).flatten();
+                }
+                if let Some(v) = &input.characteristic
+                    && let Some(v) = invalid.check(Characteristic::parse("characteristic", v))
+                {
+                    new.characteristic = v;
+                }
+                if let Some(v) = &input.comment {
+                    new.comment = invalid
+                        .check(parse_text("comment", v, COMMENT_MAX))
+                        .flatten();
+                }
+                invalid.into_result()?;
+                if let Some(raw) = &input.staff_id {
+                    new.staff_id = parse_staff(w.tx(), raw).await?;
+                }
+                let changes = Changes::default()
+                    .diff("name", &old.name, &new.name)
+                    .diff("email", &old.email, &new.email)
+                    .diff("locale", &old.locale.code(), &new.locale.code())
+                    .diff(
+                        "country",
+                        &opt_display(&old.country),
+                        &opt_display(&new.country),
+                    )
+                    .diff("phone", &opt_display(&old.phone), &opt_display(&new.phone))
+                    .diff("phone_verified", &old.phone_verified, &new.phone_verified)
+                    .diff("label", &opt_display(&old.label), &opt_display(&new.label))
+                    .diff(
+                        "characteristic",
+                        &old.characteristic.code(),
+                        &new.characteristic.code(),
+                    )
+                    .diff(
+                        "staff_id",
+                        &opt_display(&old.staff_id),
+                        &opt_display(&new.staff_id),
+                    )
+                    .diff(
+                        "comment",
+                        &opt_display(&old.comment),
+                        &opt_display(&new.comment),
+                    );
+                if !changes.is_empty() {
+                    new.updated_at = now;
+                    w.tx().update_client(&new).await?;
+                    if new.email != old.email {
+                        follow_email(w, who, &old, &new).await?;
+                    }
+                    reindex(w.tx(), &new).await?;
+                    w.record(client_ref(id), "update", changes);
+                }
+                Ok(new)
+            })
         })
         .await
     }
@@ -606,7 +583,7 @@ impl App {
         mut filter: ClientFilter,
         page: Page,
     ) -> Result<Paged<ClientListItem>, AppError> {
-        who.require("client.list")?;
+        who.require(f::CLIENT_LIST)?;
         filter.words = text.map(query_words).unwrap_or_default();
         let mut tx = self.store.read().await?;
         let (items, total) = tx.list_clients(&filter, page).await?;
@@ -667,62 +644,50 @@ impl App {
     /// Deletes a client with its users and payers; refused, naming the reason, while it has
     /// payments, charges or active services.
     pub async fn delete_client(&self, who: &Principal, id: ClientId) -> Result<(), AppError> {
-        who.require("client.delete")?;
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            let client = load_client(tx.as_mut(), id).await?;
-            let f = tx.client_footprint(id).await?;
-            let refusal = if f.payments > 0 {
-                Some((
-                    "client_has_payments",
-                    format!(
-                        "the client has {} payment(s); clear the data instead",
-                        f.payments
-                    ),
-                ))
-            } else if f.expenses > 0 {
-                Some((
-                    "client_has_charges",
-                    format!(
-                        "the client has {} charge(s); clear the data instead",
-                        f.expenses
-                    ),
-                ))
-            } else if f.active_services > 0 {
-                Some((
-                    "client_has_active_services",
-                    format!(
-                        "the client has {} active service(s); delete them first",
-                        f.active_services
-                    ),
-                ))
-            } else {
-                None
-            };
-            if let Some((code, message)) = refusal {
-                return Err(AppError::Conflict {
-                    code,
-                    field: None,
-                    message,
-                });
-            }
-            tx.delete_client(id).await?;
-            let changes = Changes::default().diff("name", &client.name.to_string(), &String::new());
-            record(
-                tx.as_mut(),
-                &who.actor(),
-                now,
-                Event {
-                    object: client_ref(id),
-                    action: "delete",
-                    function: "client.delete",
-                    changes,
-                },
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(())
+        self.write(who, f::CLIENT_DELETE, |w| {
+            Box::pin(async move {
+                let client = load_client(w.tx(), id).await?;
+                let f = w.tx().client_footprint(id).await?;
+                let refusal = if f.payments > 0 {
+                    Some((
+                        "client_has_payments",
+                        format!(
+                            "the client has {} payment(s); clear the data instead",
+                            f.payments
+                        ),
+                    ))
+                } else if f.expenses > 0 {
+                    Some((
+                        "client_has_charges",
+                        format!(
+                            "the client has {} charge(s); clear the data instead",
+                            f.expenses
+                        ),
+                    ))
+                } else if f.active_services > 0 {
+                    Some((
+                        "client_has_active_services",
+                        format!(
+                            "the client has {} active service(s); delete them first",
+                            f.active_services
+                        ),
+                    ))
+                } else {
+                    None
+                };
+                if let Some((code, message)) = refusal {
+                    return Err(AppError::Conflict {
+                        code,
+                        field: None,
+                        message,
+                    });
+                }
+                w.tx().delete_client(id).await?;
+                let changes =
+                    Changes::default().diff("name", &client.name.to_string(), &String::new());
+                w.record_as(f::CLIENT_DELETE, client_ref(id), "delete", changes);
+                Ok(())
+            })
         })
         .await
     }
@@ -735,22 +700,20 @@ impl App {
         provider: ProviderId,
         on: bool,
     ) -> Result<(), AppError> {
-        who.require("client.providers")?;
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            load_client(tx.as_mut(), id).await?;
-            let p = tx.provider(provider).await?.ok_or(AppError::NotFound { what: "provider" })?;
-            let providers = tx.client_providers(id).await?;
+        self.write(who, f::CLIENT_PROVIDERS, |w| Box::pin(async move {
+            let now = w.now();
+            load_client(w.tx(), id).await?;
+            let p = w.tx().provider(provider).await?.ok_or(AppError::NotFound { what: "provider" })?;
+            let providers = w.tx().client_providers(id).await?;
             let connected = providers.contains(&provider);
             if connected == on {
                 return Ok(());
             }
 
             if on {
-                tx.connect_provider(id, provider, now).await?;
+                w.tx().connect_provider(id, provider, now).await?;
             } else {
-                let services = tx.active_services_with(id, provider).await?;
+                let services = w.tx().active_services_with(id, provider).await?;
                 if services > 0 {
                     return Err(AppError::Conflict {
                         code: "provider_has_active_services",
@@ -765,13 +728,12 @@ impl App {
                         format!("{} is the client's only provider; connect another first", p.name),
                     ));
                 }
-                tx.disconnect_provider(id, provider).await?;
+                w.tx().disconnect_provider(id, provider).await?;
             }
             let changes = Changes::default().diff(&format!("provider:{}", p.name), &if on { "off" } else { "on" }, &if on { "on" } else { "off" });
-            record(tx.as_mut(), &who.actor(), now, Event { object: client_ref(id), action: "providers", function: "client.providers", changes }).await?;
-            tx.commit().await?;
+            w.record_as(f::CLIENT_PROVIDERS, client_ref(id), "providers", changes);
             Ok(())
-        })
+        }))
         .await
     }
 
@@ -782,60 +744,49 @@ impl App {
         id: ClientId,
         groups: Vec<String>,
     ) -> Result<(), AppError> {
-        who.require("client.groups")?;
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            load_client(tx.as_mut(), id).await?;
-            let mut ids: Vec<ClientGroupId> = Vec::new();
-            let mut names = Vec::new();
-            let mut unknown = Vec::new();
-            for raw in &groups {
-                match raw.parse::<ClientGroupId>() {
-                    Ok(g) => match tx.group(g).await? {
-                        Some(rec) if !ids.contains(&g) => {
-                            ids.push(g);
-                            names.push(rec.name);
-                        }
-                        Some(_) => {}
-                        None => unknown.push(raw.as_str()),
-                    },
-                    Err(_) => unknown.push(raw.as_str()),
+        let groups = &groups;
+        self.write(who, f::CLIENT_GROUPS, |w| {
+            Box::pin(async move {
+                load_client(w.tx(), id).await?;
+                let mut ids: Vec<ClientGroupId> = Vec::new();
+                let mut names = Vec::new();
+                let mut unknown = Vec::new();
+                for raw in groups.iter() {
+                    match raw.parse::<ClientGroupId>() {
+                        Ok(g) => match w.tx().group(g).await? {
+                            Some(rec) if !ids.contains(&g) => {
+                                ids.push(g);
+                                names.push(rec.name);
+                            }
+                            Some(_) => {}
+                            None => unknown.push(raw.as_str()),
+                        },
+                        Err(_) => unknown.push(raw.as_str()),
+                    }
                 }
-            }
-            if !unknown.is_empty() {
-                return Err(AppError::invalid(
-                    "groups",
-                    "unknown_group",
-                    format!("unknown groups: {}", unknown.join(", ")),
-                ));
-            }
-            let mut before = Vec::new();
-            for g in tx.groups_of(id).await? {
-                if let Some(rec) = tx.group(g).await? {
-                    before.push(rec.name);
+                if !unknown.is_empty() {
+                    return Err(AppError::invalid(
+                        "groups",
+                        "unknown_group",
+                        format!("unknown groups: {}", unknown.join(", ")),
+                    ));
                 }
-            }
-            before.sort();
-            names.sort();
-            tx.set_client_groups(id, &ids).await?;
-            let changes = Changes::default().diff("groups", &before.join(", "), &names.join(", "));
-            if !changes.is_empty() {
-                record(
-                    tx.as_mut(),
-                    &who.actor(),
-                    now,
-                    Event {
-                        object: client_ref(id),
-                        action: "groups",
-                        function: "client.groups",
-                        changes,
-                    },
-                )
-                .await?;
-            }
-            tx.commit().await?;
-            Ok(())
+                let mut before = Vec::new();
+                for g in w.tx().groups_of(id).await? {
+                    if let Some(rec) = w.tx().group(g).await? {
+                        before.push(rec.name);
+                    }
+                }
+                before.sort();
+                names.sort();
+                w.tx().set_client_groups(id, &ids).await?;
+                let changes =
+                    Changes::default().diff("groups", &before.join(", "), &names.join(", "));
+                if !changes.is_empty() {
+                    w.record_as(f::CLIENT_GROUPS, client_ref(id), "groups", changes);
+                }
+                Ok(())
+            })
         })
         .await
     }
@@ -847,7 +798,7 @@ impl App {
         id: ClientId,
         page: Page,
     ) -> Result<Paged<HistoryView>, AppError> {
-        who.require("client.history")?;
+        who.require(f::CLIENT_HISTORY)?;
         let mut tx = self.store.read().await?;
         load_client(tx.as_mut(), id).await?;
         let filter = HistoryFilter {
@@ -872,36 +823,26 @@ impl App {
         subject: &str,
         message: &str,
     ) -> Result<(), AppError> {
-        who.require("client.message")?;
+        who.require(f::CLIENT_MESSAGE)?;
         let template = MailTemplate::client_message(
             who.user.name.clone(),
             subject,
             message,
             self.public_link("/client"),
         )?;
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            let client = load_writable_client(tx.as_mut(), id).await?;
-            let mail = OutgoingMail::new(client.email.clone(), client.locale, template.clone())
-                .to_name(client.name.clone())
-                .for_client(id);
-            mail::enqueue(tx.as_mut(), now, mail).await?;
-            let changes = Changes::default().set("subject", subject.trim());
-            record(
-                tx.as_mut(),
-                &who.actor(),
-                now,
-                Event {
-                    object: client_ref(id),
-                    action: "message",
-                    function: "client.message",
-                    changes,
-                },
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(())
+        let template = &template;
+        self.write(who, f::CLIENT_MESSAGE, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let client = load_writable_client(w.tx(), id).await?;
+                let mail = OutgoingMail::new(client.email.clone(), client.locale, template.clone())
+                    .to_name(client.name.clone())
+                    .for_client(id);
+                mail::enqueue(w.tx(), now, mail).await?;
+                let changes = Changes::default().set("subject", subject.trim());
+                w.record_as(f::CLIENT_MESSAGE, client_ref(id), "message", changes);
+                Ok(())
+            })
         })
         .await
     }

@@ -9,10 +9,10 @@ use crate::clients::reindex;
 use crate::error::AppError;
 use crate::history::{Event, record};
 use crate::ports::*;
-use crate::retry::retry;
 use bursar_domain::access::AccountKind;
 use bursar_domain::clients::Characteristic;
 use bursar_domain::directory::Country;
+use bursar_domain::functions::f;
 use bursar_domain::history::{Actor, Changes, ObjectRef};
 use bursar_domain::identity::{DisplayName, Email, Login};
 use bursar_domain::{ClientGroupId, ClientId, CompanyId, DepartmentId, Locale, ProviderId, UserId};
@@ -161,7 +161,7 @@ async fn insert_client(
         Event {
             object,
             action: "create",
-            function: "system.cli",
+            function: f::SYSTEM_CLI,
             changes,
         },
     )
@@ -172,35 +172,38 @@ impl App {
     pub async fn load_demo(&self, generated_clients: usize) -> Result<DemoReport, AppError> {
         let hash = self.passwords.hash(DEMO_PASSWORD).await?;
         let fixtures = self.demo_fixtures(&hash).await?;
-        let now = self.now();
         let mut created = Vec::new();
         for (name, email, login, locale, country, label) in CLIENTS {
-            let done = retry(|| async {
-                let mut tx = self.store.write().await?;
-                if tx.user_by_login_or_email(login).await?.is_some() {
-                    return Ok(false);
-                }
-                let client = client_record(
-                    ClientId::new(),
-                    name,
-                    email,
-                    *locale,
-                    country,
-                    *label,
-                    Characteristic::Common,
-                    now,
-                )?;
-                let user = main_user(&client, login, &hash, now)?;
-                let providers: Vec<ProviderId> = if *locale == Locale::Ru {
-                    fixtures.providers.clone()
-                } else {
-                    fixtures.providers.iter().skip(1).copied().collect()
-                };
-                insert_client(tx.as_mut(), &client, &user, &providers, now).await?;
-                tx.commit().await?;
-                Ok(true)
-            })
-            .await?;
+            let fixtures = &fixtures;
+            let hash = &hash;
+            let done = self
+                .write_as(Actor::system(), f::SYSTEM_CLI, |w| {
+                    Box::pin(async move {
+                        let now = w.now();
+                        if w.tx().user_by_login_or_email(login).await?.is_some() {
+                            return Ok(false);
+                        }
+                        let client = client_record(
+                            ClientId::new(),
+                            name,
+                            email,
+                            *locale,
+                            country,
+                            *label,
+                            Characteristic::Common,
+                            now,
+                        )?;
+                        let user = main_user(&client, login, hash, now)?;
+                        let providers: Vec<ProviderId> = if *locale == Locale::Ru {
+                            fixtures.providers.clone()
+                        } else {
+                            fixtures.providers.iter().skip(1).copied().collect()
+                        };
+                        insert_client(w.tx(), &client, &user, &providers, now).await?;
+                        Ok(true)
+                    })
+                })
+                .await?;
             if done {
                 created.push((*login).to_owned());
             }
@@ -213,111 +216,105 @@ impl App {
 
     /// Providers, a company, a support engineer and a client group, once.
     async fn demo_fixtures(&self, hash: &str) -> Result<Fixtures, AppError> {
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            let existing = tx.list_providers().await?;
-            if !existing.is_empty() {
-                tx.commit().await?;
-                return Ok(Fixtures {
-                    providers: existing.iter().map(|p| p.id).collect(),
-                });
-            }
-            let mut providers = Vec::new();
-            for (name, currency, login) in [
-                ("Northwind Cloud", "RUB", false),
-                ("Northwind Domains", "EUR", true),
-            ] {
-                let p = ProviderRecord {
-                    id: ProviderId::new(),
-                    name: name.to_owned(),
-                    currency_code: currency.to_owned(),
-                    login_at_registration: login,
-                    created_at: now,
-                    updated_at: now,
-                };
-                tx.insert_provider(&p).await?;
-                record(
-                    tx.as_mut(),
-                    &Actor::system(),
-                    now,
-                    Event {
-                        object: obj("provider", p.id),
-                        action: "create",
-                        function: "system.cli",
-                        changes: Changes::default().set("name", name),
-                    },
-                )
-                .await?;
-                providers.push(p.id);
-            }
-            let company = CompanyRecord {
-                id: CompanyId::new(),
-                name: "Northwind Networks Ltd".to_owned(),
-                country: Country::parse("country", "GB")?,
-                tax_number: Some("GB123456789".to_owned()),
-                address: "1 Data Centre Way, Slough SL1 4AX".to_owned(),
-                bank_details: Some("IBAN GB00 NWBK 0000 0000 0000 00".to_owned()),
-                providers: providers.clone(),
-                created_at: now,
-                updated_at: now,
-            };
-            tx.insert_company(&company).await?;
-            let group = ClientGroupRecord {
-                id: ClientGroupId::new(),
-                name: "Resellers".to_owned(),
-                allow_suspend: true,
-                allow_activate: true,
-                allow_delete: false,
-                unlimited_services: true,
-                forbid_contract_drafts: false,
-                mailing_segment: true,
-                forbidden_tariffs: Vec::new(),
-                restricted_payment_methods: Vec::new(),
-                created_at: now,
-                updated_at: now,
-            };
-            tx.insert_group(&group).await?;
-            let support: Option<DepartmentId> = tx
-                .list_departments()
-                .await?
-                .into_iter()
-                .find(|d| d.show_in_support)
-                .map(|d| d.id);
-            if let Some(dept) = support {
-                for f in [
-                    "dashboard.staff",
-                    "client.list",
-                    "client.history",
-                    "client.order.history",
-                    "client.order.details",
+        self.write_as(Actor::system(), f::SYSTEM_CLI, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let existing = w.tx().list_providers().await?;
+                if !existing.is_empty() {
+                    return Ok(Fixtures {
+                        providers: existing.iter().map(|p| p.id).collect(),
+                    });
+                }
+                let mut providers = Vec::new();
+                for (name, currency, login) in [
+                    ("Northwind Cloud", "RUB", false),
+                    ("Northwind Domains", "EUR", true),
                 ] {
-                    tx.set_department_grant(dept, f, true, now).await?;
+                    let p = ProviderRecord {
+                        id: ProviderId::new(),
+                        name: name.to_owned(),
+                        currency_code: currency.to_owned(),
+                        login_at_registration: login,
+                        created_at: now,
+                        updated_at: now,
+                    };
+                    w.tx().insert_provider(&p).await?;
+                    w.record_as(
+                        f::SYSTEM_CLI,
+                        obj("provider", p.id),
+                        "create",
+                        Changes::default().set("name", name),
+                    );
+                    providers.push(p.id);
                 }
-                let engineer = UserRecord {
-                    id: UserId::new(),
-                    kind: AccountKind::Staff,
-                    client_id: None,
-                    login: Login::parse("login", "support")?,
-                    email: Some(Email::parse("email", "support@northwind.example")?),
-                    name: DisplayName::parse("name", "Sam Support")?,
-                    name_ru: Some("Сэм Саппорт".to_owned()),
-                    phone: None,
-                    locale: Locale::En,
-                    password_hash: hash.to_owned(),
-                    full_access: false,
-                    is_main: false,
-                    is_active: true,
+                let company = CompanyRecord {
+                    id: CompanyId::new(),
+                    name: "Northwind Networks Ltd".to_owned(),
+                    country: Country::parse("country", "GB")?,
+                    tax_number: Some("GB123456789".to_owned()),
+                    address: "1 Data Centre Way, Slough SL1 4AX".to_owned(),
+                    bank_details: Some("IBAN GB00 NWBK 0000 0000 0000 00".to_owned()),
+                    providers: providers.clone(),
                     created_at: now,
                     updated_at: now,
                 };
-                if tx.user_by_login_or_email("support").await?.is_none() {
-                    tx.insert_user(&engineer).await?;
-                    tx.set_staff_departments(engineer.id, &[dept]).await?;
+                w.tx().insert_company(&company).await?;
+                let group = ClientGroupRecord {
+                    id: ClientGroupId::new(),
+                    name: "Resellers".to_owned(),
+                    allow_suspend: true,
+                    allow_activate: true,
+                    allow_delete: false,
+                    unlimited_services: true,
+                    forbid_contract_drafts: false,
+                    mailing_segment: true,
+                    forbidden_tariffs: Vec::new(),
+                    restricted_payment_methods: Vec::new(),
+                    created_at: now,
+                    updated_at: now,
+                };
+                w.tx().insert_group(&group).await?;
+                let support: Option<DepartmentId> = w
+                    .tx()
+                    .list_departments()
+                    .await?
+                    .into_iter()
+                    .find(|d| d.show_in_support)
+                    .map(|d| d.id);
+                if let Some(dept) = support {
+                    for f in [
+                        f::DASHBOARD_STAFF,
+                        f::CLIENT_LIST,
+                        f::CLIENT_HISTORY,
+                        f::CLIENT_ORDER_HISTORY,
+                        f::CLIENT_ORDER_DETAILS,
+                    ] {
+                        w.tx().set_department_grant(dept, f.key, true, now).await?;
+                    }
+                    let engineer = UserRecord {
+                        id: UserId::new(),
+                        kind: AccountKind::Staff,
+                        client_id: None,
+                        login: Login::parse("login", "support")?,
+                        email: Some(Email::parse("email", "support@northwind.example")?),
+                        name: DisplayName::parse("name", "Sam Support")?,
+                        name_ru: Some("Сэм Саппорт".to_owned()),
+                        phone: None,
+                        locale: Locale::En,
+                        password_hash: hash.to_owned(),
+                        full_access: false,
+                        is_main: false,
+                        is_active: true,
+                        created_at: now,
+                        updated_at: now,
+                    };
+                    if w.tx().user_by_login_or_email("support").await?.is_none() {
+                        w.tx().insert_user(&engineer).await?;
+                        w.tx().set_staff_departments(engineer.id, &[dept]).await?;
+                    }
                 }
-            }
-            tx.commit().await?;
-            Ok(Fixtures { providers })
+                Ok(Fixtures { providers })
+            })
         })
         .await
     }
@@ -339,51 +336,51 @@ impl App {
         let mut done = 0;
         while done < n {
             let size = BATCH.min(n - done);
-            let now = self.now();
-            retry(|| async {
-                let mut tx = self.store.write().await?;
-                for i in start + done..start + done + size {
-                    let (first, last) = (
-                        FIRST.get(i % FIRST.len()).copied().unwrap_or("Alex"),
-                        LAST.get((i / FIRST.len() + i) % LAST.len())
+            self.write_as(Actor::system(), f::SYSTEM_CLI, |w| {
+                Box::pin(async move {
+                    let now = w.now();
+                    for i in start + done..start + done + size {
+                        let (first, last) = (
+                            FIRST.get(i % FIRST.len()).copied().unwrap_or("Alex"),
+                            LAST.get((i / FIRST.len() + i) % LAST.len())
+                                .copied()
+                                .unwrap_or("Doe"),
+                        );
+                        let name = format!("{first} {last} {i}");
+                        let email = format!(
+                            "{}.{}.{i}@demo.example",
+                            first.to_lowercase(),
+                            last.to_lowercase()
+                        );
+                        let label = LABELS.get(i % LABELS.len()).copied().flatten();
+                        let characteristic = if i % 17 == 0 {
+                            Characteristic::Problematic
+                        } else if i % 5 == 0 {
+                            Characteristic::Good
+                        } else {
+                            Characteristic::Common
+                        };
+                        let client = client_record(
+                            ClientId::new(),
+                            &name,
+                            &email,
+                            if i % 3 == 0 { Locale::Ru } else { Locale::En },
+                            if i % 3 == 0 { "RU" } else { "DE" },
+                            label,
+                            characteristic,
+                            now,
+                        )?;
+                        let user = main_user(&client, &email, hash, now)?;
+                        let provider: Vec<ProviderId> = fixtures
+                            .providers
+                            .get(i % fixtures.providers.len().max(1))
                             .copied()
-                            .unwrap_or("Doe"),
-                    );
-                    let name = format!("{first} {last} {i}");
-                    let email = format!(
-                        "{}.{}.{i}@demo.example",
-                        first.to_lowercase(),
-                        last.to_lowercase()
-                    );
-                    let label = LABELS.get(i % LABELS.len()).copied().flatten();
-                    let characteristic = if i % 17 == 0 {
-                        Characteristic::Problematic
-                    } else if i % 5 == 0 {
-                        Characteristic::Good
-                    } else {
-                        Characteristic::Common
-                    };
-                    let client = client_record(
-                        ClientId::new(),
-                        &name,
-                        &email,
-                        if i % 3 == 0 { Locale::Ru } else { Locale::En },
-                        if i % 3 == 0 { "RU" } else { "DE" },
-                        label,
-                        characteristic,
-                        now,
-                    )?;
-                    let user = main_user(&client, &email, hash, now)?;
-                    let provider: Vec<ProviderId> = fixtures
-                        .providers
-                        .get(i % fixtures.providers.len().max(1))
-                        .copied()
-                        .into_iter()
-                        .collect();
-                    insert_client(tx.as_mut(), &client, &user, &provider, now).await?;
-                }
-                tx.commit().await?;
-                Ok(())
+                            .into_iter()
+                            .collect();
+                        insert_client(w.tx(), &client, &user, &provider, now).await?;
+                    }
+                    Ok(())
+                })
             })
             .await?;
             done += size;

@@ -5,12 +5,11 @@
 
 use crate::error::AppError;
 use crate::grants::{self, GrantChange};
-use crate::history::{Event, record};
 use crate::ports::{DepartmentRecord, Tx};
-use crate::retry::retry;
 use crate::{App, Principal};
 use bursar_domain::access::Audience;
 use bursar_domain::departments::BusinessHours;
+use bursar_domain::functions::f;
 use bursar_domain::history::{Actor, Changes, ObjectRef};
 use bursar_domain::permissions::{self, Node, Source};
 use bursar_domain::validation::required_text;
@@ -114,7 +113,7 @@ async fn load(tx: &mut dyn Tx, id: DepartmentId) -> Result<DepartmentRecord, App
 
 impl App {
     pub async fn list_departments(&self, who: &Principal) -> Result<Vec<DepartmentView>, AppError> {
-        who.require("department.list")?;
+        who.require(f::DEPARTMENT_LIST)?;
         let mut tx = self.store.read().await?;
         let mut out = Vec::new();
         for d in tx.list_departments().await? {
@@ -136,10 +135,10 @@ impl App {
         id: DepartmentId,
     ) -> Result<DepartmentView, AppError> {
         who.require_any(&[
-            "department.list",
-            "department.edit",
-            "department.delete",
-            "department.permissions",
+            f::DEPARTMENT_LIST,
+            f::DEPARTMENT_EDIT,
+            f::DEPARTMENT_DELETE,
+            f::DEPARTMENT_PERMISSIONS,
         ])?;
         let mut tx = self.store.read().await?;
         let department = load(tx.as_mut(), id).await?;
@@ -158,7 +157,7 @@ impl App {
         who: &Principal,
         input: DepartmentInput,
     ) -> Result<DepartmentRecord, AppError> {
-        who.require("department.create")?;
+        who.require(f::DEPARTMENT_CREATE)?;
         let mut invalid = Invalid::default();
         if input.name_en.is_none() {
             invalid.push("name_en", "required", "is required");
@@ -184,21 +183,23 @@ impl App {
             .set("name_ru", &d.name_ru)
             .set("show_in_support", d.show_in_support)
             .set("task_locale", d.task_locale);
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            tx.insert_department(&d).await?;
-            let event = Event {
-                object: dept_ref(d.id),
-                action: "create",
-                function: "department.create",
-                changes: changes.clone(),
-            };
-            record(tx.as_mut(), &who.actor(), now, event).await?;
-            tx.commit().await?;
-            Ok(())
+        let changes = &changes;
+        let d = &d;
+        self.write(who, f::DEPARTMENT_CREATE, |w| {
+            Box::pin(async move {
+                w.tx().insert_department(d).await?;
+
+                w.record_as(
+                    f::DEPARTMENT_CREATE,
+                    dept_ref(d.id),
+                    "create",
+                    changes.clone(),
+                );
+                Ok(())
+            })
         })
         .await?;
-        Ok(d)
+        Ok(d.clone())
     }
 
     pub async fn update_department(
@@ -207,27 +208,22 @@ impl App {
         id: DepartmentId,
         input: DepartmentInput,
     ) -> Result<DepartmentRecord, AppError> {
-        who.require("department.edit")?;
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            let old = load(tx.as_mut(), id).await?;
-            let mut new = old.clone();
-            apply(&mut new, &input)?;
-            new.updated_at = now;
-            let changes = field_changes(&old, &new);
-            if !changes.is_empty() {
-                tx.update_department(&new).await?;
-                let event = Event {
-                    object: dept_ref(id),
-                    action: "update",
-                    function: "department.edit",
-                    changes,
-                };
-                record(tx.as_mut(), &who.actor(), now, event).await?;
-            }
-            tx.commit().await?;
-            Ok(new)
+        let input = &input;
+        self.write(who, f::DEPARTMENT_EDIT, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let old = load(w.tx(), id).await?;
+                let mut new = old.clone();
+                apply(&mut new, input)?;
+                new.updated_at = now;
+                let changes = field_changes(&old, &new);
+                if !changes.is_empty() {
+                    w.tx().update_department(&new).await?;
+
+                    w.record_as(f::DEPARTMENT_EDIT, dept_ref(id), "update", changes);
+                }
+                Ok(new)
+            })
         })
         .await
     }
@@ -238,25 +234,18 @@ impl App {
         who: &Principal,
         id: DepartmentId,
     ) -> Result<(), AppError> {
-        who.require("department.delete")?;
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            let old = load(tx.as_mut(), id).await?;
-            let members = tx.department_members(id).await?.len();
-            tx.delete_department(id).await?;
-            let changes = Changes::default()
-                .diff("name_en", &old.name_en, &String::new())
-                .diff("members", &members, &0);
-            let event = Event {
-                object: dept_ref(id),
-                action: "delete",
-                function: "department.delete",
-                changes,
-            };
-            record(tx.as_mut(), &who.actor(), now, event).await?;
-            tx.commit().await?;
-            Ok(())
+        self.write(who, f::DEPARTMENT_DELETE, |w| {
+            Box::pin(async move {
+                let old = load(w.tx(), id).await?;
+                let members = w.tx().department_members(id).await?.len();
+                w.tx().delete_department(id).await?;
+                let changes = Changes::default()
+                    .diff("name_en", &old.name_en, &String::new())
+                    .diff("members", &members, &0);
+
+                w.record_as(f::DEPARTMENT_DELETE, dept_ref(id), "delete", changes);
+                Ok(())
+            })
         })
         .await
     }
@@ -268,7 +257,7 @@ impl App {
         who: &Principal,
         id: DepartmentId,
     ) -> Result<Vec<Node>, AppError> {
-        who.require("department.permissions")?;
+        who.require(f::DEPARTMENT_PERMISSIONS)?;
         let mut tx = self.store.read().await?;
         load(tx.as_mut(), id).await?;
         let granted: BTreeSet<String> = tx.department_grants(id).await?.into_iter().collect();
@@ -288,32 +277,34 @@ impl App {
         id: DepartmentId,
         change: GrantChange,
     ) -> Result<Vec<Node>, AppError> {
-        who.require("department.permissions")?;
+        who.require(f::DEPARTMENT_PERMISSIONS)?;
         let resolved = grants::resolve(who, &change)?;
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            load(tx.as_mut(), id).await?;
-            let before: BTreeSet<String> = tx.department_grants(id).await?.into_iter().collect();
-            for f in &resolved.enable {
-                tx.set_department_grant(id, f, true, now).await?;
-            }
-            for f in &resolved.disable {
-                tx.set_department_grant(id, f, false, now).await?;
-            }
-            let after: BTreeSet<String> = tx.department_grants(id).await?.into_iter().collect();
-            let changes = grants::changes(&before, &after);
-            if !changes.is_empty() {
-                let event = Event {
-                    object: dept_ref(id),
-                    action: "permissions",
-                    function: "department.permissions",
-                    changes,
-                };
-                record(tx.as_mut(), &who.actor(), now, event).await?;
-            }
-            tx.commit().await?;
-            Ok(())
+        let resolved = &resolved;
+        self.write(who, f::DEPARTMENT_PERMISSIONS, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                load(w.tx(), id).await?;
+                let before: BTreeSet<String> =
+                    w.tx().department_grants(id).await?.into_iter().collect();
+                for f in &resolved.enable {
+                    w.tx().set_department_grant(id, f, true, now).await?;
+                }
+                for f in &resolved.disable {
+                    w.tx().set_department_grant(id, f, false, now).await?;
+                }
+                let after: BTreeSet<String> =
+                    w.tx().department_grants(id).await?.into_iter().collect();
+                let changes = grants::changes(&before, &after);
+                if !changes.is_empty() {
+                    w.record_as(
+                        f::DEPARTMENT_PERMISSIONS,
+                        dept_ref(id),
+                        "permissions",
+                        changes,
+                    );
+                }
+                Ok(())
+            })
         })
         .await?;
         self.department_permissions(who, id).await
@@ -321,41 +312,36 @@ impl App {
 
     /// Creates the departments BILLmanager ships with, when there are none yet.
     pub(crate) async fn ensure_default_departments(&self) -> Result<(), AppError> {
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            if tx.count_departments().await? > 0 {
-                return Ok(());
-            }
-            for (en, ru, support) in [
-                ("Sales department", "Отдел продаж", false),
-                ("Technical support", "Техническая поддержка", true),
-            ] {
-                let d = DepartmentRecord {
-                    id: DepartmentId::new(),
-                    name_en: en.to_owned(),
-                    name_ru: ru.to_owned(),
-                    business_hours: BusinessHours::office("UTC"),
-                    show_in_support: support,
-                    task_locale: Locale::En,
-                    created_at: now,
-                    updated_at: now,
-                };
-                tx.insert_department(&d).await?;
-                let changes = Changes::default()
-                    .set("name_en", en)
-                    .set("name_ru", ru)
-                    .set("show_in_support", support);
-                let event = Event {
-                    object: dept_ref(d.id),
-                    action: "create",
-                    function: "system.install",
-                    changes,
-                };
-                record(tx.as_mut(), &Actor::system(), now, event).await?;
-            }
-            tx.commit().await?;
-            Ok(())
+        self.write_as(Actor::system(), f::SYSTEM_INSTALL, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                if w.tx().count_departments().await? > 0 {
+                    return Ok(());
+                }
+                for (en, ru, support) in [
+                    ("Sales department", "Отдел продаж", false),
+                    ("Technical support", "Техническая поддержка", true),
+                ] {
+                    let d = DepartmentRecord {
+                        id: DepartmentId::new(),
+                        name_en: en.to_owned(),
+                        name_ru: ru.to_owned(),
+                        business_hours: BusinessHours::office("UTC"),
+                        show_in_support: support,
+                        task_locale: Locale::En,
+                        created_at: now,
+                        updated_at: now,
+                    };
+                    w.tx().insert_department(&d).await?;
+                    let changes = Changes::default()
+                        .set("name_en", en)
+                        .set("name_ru", ru)
+                        .set("show_in_support", support);
+
+                    w.record_as(f::SYSTEM_INSTALL, dept_ref(d.id), "create", changes);
+                }
+                Ok(())
+            })
         })
         .await
     }

@@ -4,12 +4,11 @@
 
 use crate::clients::parse_providers;
 use crate::error::AppError;
-use crate::history::{Event, record};
 use crate::ports::*;
-use crate::retry::retry;
 use crate::{App, Principal};
 use bursar_domain::directory::{Country, Currency};
-use bursar_domain::history::{Changes, ObjectRef};
+use bursar_domain::functions::f;
+use bursar_domain::history::{Actor, Changes, ObjectRef};
 use bursar_domain::validation::{parse_text, required_text};
 use bursar_domain::{CompanyId, Invalid, ProviderId};
 
@@ -48,29 +47,29 @@ fn obj(kind: &'static str, id: impl ToString) -> ObjectRef {
 impl App {
     /// Fills the currency directory from ISO 4217 (once; later starts add nothing).
     pub(crate) async fn ensure_currencies(&self) -> Result<(), AppError> {
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            if !tx.list_currencies().await?.is_empty() {
-                return Ok(());
-            }
-            for c in Currency::all() {
-                let rec = CurrencyRecord {
-                    code: c.code().to_owned(),
-                    name: c.name(),
-                    minor_units: i64::from(c.minor_units()),
-                    is_active: ACTIVE_AT_INSTALL.contains(&c.code()),
-                };
-                tx.seed_currency(&rec, now).await?;
-            }
-            tx.commit().await?;
-            Ok(())
+        self.write_as(Actor::system(), f::SYSTEM_INSTALL, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                if !w.tx().list_currencies().await?.is_empty() {
+                    return Ok(());
+                }
+                for c in Currency::all() {
+                    let rec = CurrencyRecord {
+                        code: c.code().to_owned(),
+                        name: c.name(),
+                        minor_units: i64::from(c.minor_units()),
+                        is_active: ACTIVE_AT_INSTALL.contains(&c.code()),
+                    };
+                    w.tx().seed_currency(&rec, now).await?;
+                }
+                Ok(())
+            })
         })
         .await
     }
 
     pub async fn list_currencies(&self, who: &Principal) -> Result<Vec<CurrencyRecord>, AppError> {
-        who.require_any(&["currency.list", "currency.edit"])?;
+        who.require_any(&[f::CURRENCY_LIST, f::CURRENCY_EDIT])?;
         let mut tx = self.store.read().await?;
         let list = tx.list_currencies().await?;
         tx.commit().await?;
@@ -84,47 +83,41 @@ impl App {
         code: &str,
         active: bool,
     ) -> Result<CurrencyRecord, AppError> {
-        who.require("currency.edit")?;
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            let mut c = tx
-                .currency(&code.to_ascii_uppercase())
-                .await?
-                .ok_or(AppError::NotFound { what: "currency" })?;
-            if c.is_active == active {
-                return Ok(c);
-            }
-            if !active
-                && tx
-                    .list_providers()
+        self.write(who, f::CURRENCY_EDIT, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let mut c = w
+                    .tx()
+                    .currency(&code.to_ascii_uppercase())
                     .await?
-                    .iter()
-                    .any(|p| p.currency_code == c.code)
-            {
-                return Err(AppError::Conflict {
-                    code: "currency_in_use",
-                    field: None,
-                    message: format!("a provider bills in {}", c.code),
-                });
-            }
-            tx.set_currency_active(&c.code, active, now).await?;
-            let changes = Changes::default().diff("is_active", &c.is_active, &active);
-            record(
-                tx.as_mut(),
-                &who.actor(),
-                now,
-                Event {
-                    object: obj("currency", &c.code),
-                    action: "update",
-                    function: "currency.edit",
+                    .ok_or(AppError::NotFound { what: "currency" })?;
+                if c.is_active == active {
+                    return Ok(c);
+                }
+                if !active
+                    && w.tx()
+                        .list_providers()
+                        .await?
+                        .iter()
+                        .any(|p| p.currency_code == c.code)
+                {
+                    return Err(AppError::Conflict {
+                        code: "currency_in_use",
+                        field: None,
+                        message: format!("a provider bills in {}", c.code),
+                    });
+                }
+                w.tx().set_currency_active(&c.code, active, now).await?;
+                let changes = Changes::default().diff("is_active", &c.is_active, &active);
+                w.record_as(
+                    f::CURRENCY_EDIT,
+                    obj("currency", &c.code),
+                    "update",
                     changes,
-                },
-            )
-            .await?;
-            tx.commit().await?;
-            c.is_active = active;
-            Ok(c)
+                );
+                c.is_active = active;
+                Ok(c)
+            })
         })
         .await
     }
@@ -142,7 +135,7 @@ impl App {
     }
 
     pub async fn list_providers(&self, who: &Principal) -> Result<Vec<ProviderRecord>, AppError> {
-        who.require_any(&["provider.list", "provider.edit"])?;
+        who.require_any(&[f::PROVIDER_LIST, f::PROVIDER_EDIT])?;
         let mut tx = self.store.read().await?;
         let list = tx.list_providers().await?;
         tx.commit().await?;
@@ -162,7 +155,7 @@ impl App {
         who: &Principal,
         input: ProviderInput,
     ) -> Result<ProviderRecord, AppError> {
-        who.require("provider.edit")?;
+        who.require(f::PROVIDER_EDIT)?;
         let mut invalid = Invalid::default();
         let n = match &input.name {
             Some(n) => invalid.check(name("name", n)),
@@ -175,39 +168,30 @@ impl App {
             invalid.push("currency", "required", "is required");
         }
         invalid.into_result()?;
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            let currency =
-                Self::active_currency(tx.as_mut(), input.currency.as_deref().unwrap_or_default())
-                    .await?;
-            let p = ProviderRecord {
-                id: ProviderId::new(),
-                name: n.clone().unwrap_or_default(),
-                currency_code: currency,
-                login_at_registration: input.login_at_registration.unwrap_or(false),
-                created_at: now,
-                updated_at: now,
-            };
-            tx.insert_provider(&p).await?;
-            let changes = Changes::default()
-                .set("name", &p.name)
-                .set("currency", &p.currency_code)
-                .set("login_at_registration", p.login_at_registration);
-            record(
-                tx.as_mut(),
-                &who.actor(),
-                now,
-                Event {
-                    object: obj("provider", p.id),
-                    action: "create",
-                    function: "provider.edit",
-                    changes,
-                },
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(p)
+        let input = &input;
+        let n = &n;
+        self.write(who, f::PROVIDER_EDIT, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let currency =
+                    Self::active_currency(w.tx(), input.currency.as_deref().unwrap_or_default())
+                        .await?;
+                let p = ProviderRecord {
+                    id: ProviderId::new(),
+                    name: n.clone().unwrap_or_default(),
+                    currency_code: currency,
+                    login_at_registration: input.login_at_registration.unwrap_or(false),
+                    created_at: now,
+                    updated_at: now,
+                };
+                w.tx().insert_provider(&p).await?;
+                let changes = Changes::default()
+                    .set("name", &p.name)
+                    .set("currency", &p.currency_code)
+                    .set("login_at_registration", p.login_at_registration);
+                w.record_as(f::PROVIDER_EDIT, obj("provider", p.id), "create", changes);
+                Ok(p)
+            })
         })
         .await
     }
@@ -220,11 +204,10 @@ impl App {
         id: ProviderId,
         input: ProviderInput,
     ) -> Result<ProviderRecord, AppError> {
-        who.require("provider.edit")?;
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            let old = tx
+        let input = &input;
+        self.write(who, f::PROVIDER_EDIT, |w| Box::pin(async move {
+            let now = w.now();
+            let old = w.tx()
                 .provider(id)
                 .await?
                 .ok_or(AppError::NotFound { what: "provider" })?;
@@ -233,11 +216,11 @@ impl App {
                 new.name = name("name", n)?;
             }
             if let Some(c) = &input.currency {
-                new.currency_code = Self::active_currency(tx.as_mut(), c).await?;
+                new.currency_code = Self::active_currency(w.tx(), c).await?;
                 let refs = if new.currency_code == old.currency_code {
                     0
                 } else {
-                    tx.provider_references(id).await?
+                    w.tx().provider_references(id).await?
                 };
                 if refs > 0 {
                     return Err(AppError::Conflict {
@@ -262,68 +245,44 @@ impl App {
                 );
             if !changes.is_empty() {
                 new.updated_at = now;
-                tx.update_provider(&new).await?;
-                record(
-                    tx.as_mut(),
-                    &who.actor(),
-                    now,
-                    Event {
-                        object: obj("provider", id),
-                        action: "update",
-                        function: "provider.edit",
-                        changes,
-                    },
-                )
-                .await?;
+                w.tx().update_provider(&new).await?;
+                w.record_as(f::PROVIDER_EDIT, obj("provider", id), "update", changes);
             }
-            tx.commit().await?;
             Ok(new)
-        })
+        }))
         .await
     }
 
     pub async fn delete_provider(&self, who: &Principal, id: ProviderId) -> Result<(), AppError> {
-        who.require("provider.edit")?;
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            let old = tx
-                .provider(id)
-                .await?
-                .ok_or(AppError::NotFound { what: "provider" })?;
-            let refs = tx.provider_references(id).await?;
-            if refs > 0 {
-                return Err(AppError::Conflict {
-                    code: "provider_in_use",
-                    field: None,
-                    message: format!(
-                        "{} client link(s), service(s) or document(s) use this provider",
-                        refs
-                    ),
-                });
-            }
-            tx.delete_provider(id).await?;
-            let changes = Changes::default().diff("name", &old.name, &String::new());
-            record(
-                tx.as_mut(),
-                &who.actor(),
-                now,
-                Event {
-                    object: obj("provider", id),
-                    action: "delete",
-                    function: "provider.edit",
-                    changes,
-                },
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(())
+        self.write(who, f::PROVIDER_EDIT, |w| {
+            Box::pin(async move {
+                let old = w
+                    .tx()
+                    .provider(id)
+                    .await?
+                    .ok_or(AppError::NotFound { what: "provider" })?;
+                let refs = w.tx().provider_references(id).await?;
+                if refs > 0 {
+                    return Err(AppError::Conflict {
+                        code: "provider_in_use",
+                        field: None,
+                        message: format!(
+                            "{} client link(s), service(s) or document(s) use this provider",
+                            refs
+                        ),
+                    });
+                }
+                w.tx().delete_provider(id).await?;
+                let changes = Changes::default().diff("name", &old.name, &String::new());
+                w.record_as(f::PROVIDER_EDIT, obj("provider", id), "delete", changes);
+                Ok(())
+            })
         })
         .await
     }
 
     pub async fn list_companies(&self, who: &Principal) -> Result<Vec<CompanyRecord>, AppError> {
-        who.require_any(&["company.list", "company.edit"])?;
+        who.require_any(&[f::COMPANY_LIST, f::COMPANY_EDIT])?;
         let mut tx = self.store.read().await?;
         let list = tx.list_companies().await?;
         tx.commit().await?;
@@ -336,146 +295,126 @@ impl App {
         id: Option<CompanyId>,
         input: CompanyInput,
     ) -> Result<CompanyRecord, AppError> {
-        who.require("company.edit")?;
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            let old = match id {
-                Some(id) => Some(
-                    tx.company(id)
-                        .await?
-                        .ok_or(AppError::NotFound { what: "company" })?,
-                ),
-                None => None,
-            };
-            let mut invalid = Invalid::default();
-            let mut new = old.clone().unwrap_or(CompanyRecord {
-                id: CompanyId::new(),
-                name: String::new(),
-                country: Country::parse("country", "US")?,
-                tax_number: None,
-                address: String::new(),
-                bank_details: None,
-                providers: Vec::new(),
-                created_at: now,
-                updated_at: now,
-            });
-            match (&input.name, &old) {
-                (Some(n), _) => new.name = invalid.check(name("name", n)).unwrap_or_default(),
-                (None, None) => invalid.push("name", "required", "is required"),
-                _ => {}
-            }
-            match (&input.country, &old) {
-                (Some(c), _) => {
-                    if let Some(c) = invalid.check(Country::parse("country", c)) {
-                        new.country = c;
-                    }
+        let input = &input;
+        self.write(who, f::COMPANY_EDIT, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let old = match id {
+                    Some(id) => Some(
+                        w.tx()
+                            .company(id)
+                            .await?
+                            .ok_or(AppError::NotFound { what: "company" })?,
+                    ),
+                    None => None,
+                };
+                let mut invalid = Invalid::default();
+                let mut new = old.clone().unwrap_or(CompanyRecord {
+                    id: CompanyId::new(),
+                    name: String::new(),
+                    country: Country::parse("country", "US")?,
+                    tax_number: None,
+                    address: String::new(),
+                    bank_details: None,
+                    providers: Vec::new(),
+                    created_at: now,
+                    updated_at: now,
+                });
+                match (&input.name, &old) {
+                    (Some(n), _) => new.name = invalid.check(name("name", n)).unwrap_or_default(),
+                    (None, None) => invalid.push("name", "required", "is required"),
+                    _ => {}
                 }
-                (None, None) => invalid.push("country", "required", "is required"),
-                _ => {}
-            }
-            match (&input.address, &old) {
-                (Some(a), _) => new.address = invalid.check(name("address", a)).unwrap_or_default(),
-                (None, None) => invalid.push("address", "required", "is required"),
-                _ => {}
-            }
-            if let Some(t) = &input.tax_number {
-                new.tax_number = invalid.check(parse_text("tax_number", t, 50)).flatten();
-            }
-            if let Some(b) = &input.bank_details {
-                new.bank_details = invalid.check(parse_text("bank_details", b, 2000)).flatten();
-            }
-            invalid.into_result()?;
-            if let Some(raw) = &input.providers {
-                new.providers = parse_providers(tx.as_mut(), "providers", raw)
-                    .await?
-                    .into_iter()
-                    .map(|p| p.id)
-                    .collect();
-            }
-            let empty = CompanyRecord {
-                name: String::new(),
-                address: String::new(),
-                tax_number: None,
-                bank_details: None,
-                providers: Vec::new(),
-                ..new.clone()
-            };
-            let before = old.as_ref().unwrap_or(&empty);
-            let ids = |c: &CompanyRecord| {
-                c.providers
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            let changes = Changes::default()
-                .diff("name", &before.name, &new.name)
-                .diff("country", &before.country.code(), &new.country.code())
-                .diff(
-                    "tax_number",
-                    &before.tax_number.clone().unwrap_or_default(),
-                    &new.tax_number.clone().unwrap_or_default(),
-                )
-                .diff("address", &before.address, &new.address)
-                .diff(
-                    "bank_details",
-                    &before.bank_details.clone().unwrap_or_default(),
-                    &new.bank_details.clone().unwrap_or_default(),
-                )
-                .diff("providers", &ids(before), &ids(&new));
-            new.updated_at = now;
-            if old.is_some() {
-                tx.update_company(&new).await?;
-            } else {
-                tx.insert_company(&new).await?;
-            }
-            let action = if old.is_some() { "update" } else { "create" };
-            if !changes.is_empty() {
-                record(
-                    tx.as_mut(),
-                    &who.actor(),
-                    now,
-                    Event {
-                        object: obj("company", new.id),
-                        action,
-                        function: "company.edit",
-                        changes,
-                    },
-                )
-                .await?;
-            }
-            tx.commit().await?;
-            Ok(new)
+                match (&input.country, &old) {
+                    (Some(c), _) => {
+                        if let Some(c) = invalid.check(Country::parse("country", c)) {
+                            new.country = c;
+                        }
+                    }
+                    (None, None) => invalid.push("country", "required", "is required"),
+                    _ => {}
+                }
+                match (&input.address, &old) {
+                    (Some(a), _) => {
+                        new.address = invalid.check(name("address", a)).unwrap_or_default()
+                    }
+                    (None, None) => invalid.push("address", "required", "is required"),
+                    _ => {}
+                }
+                if let Some(t) = &input.tax_number {
+                    new.tax_number = invalid.check(parse_text("tax_number", t, 50)).flatten();
+                }
+                if let Some(b) = &input.bank_details {
+                    new.bank_details = invalid.check(parse_text("bank_details", b, 2000)).flatten();
+                }
+                invalid.into_result()?;
+                if let Some(raw) = &input.providers {
+                    new.providers = parse_providers(w.tx(), "providers", raw)
+                        .await?
+                        .into_iter()
+                        .map(|p| p.id)
+                        .collect();
+                }
+                let empty = CompanyRecord {
+                    name: String::new(),
+                    address: String::new(),
+                    tax_number: None,
+                    bank_details: None,
+                    providers: Vec::new(),
+                    ..new.clone()
+                };
+                let before = old.as_ref().unwrap_or(&empty);
+                let ids = |c: &CompanyRecord| {
+                    c.providers
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let changes = Changes::default()
+                    .diff("name", &before.name, &new.name)
+                    .diff("country", &before.country.code(), &new.country.code())
+                    .diff(
+                        "tax_number",
+                        &before.tax_number.clone().unwrap_or_default(),
+                        &new.tax_number.clone().unwrap_or_default(),
+                    )
+                    .diff("address", &before.address, &new.address)
+                    .diff(
+                        "bank_details",
+                        &before.bank_details.clone().unwrap_or_default(),
+                        &new.bank_details.clone().unwrap_or_default(),
+                    )
+                    .diff("providers", &ids(before), &ids(&new));
+                new.updated_at = now;
+                if old.is_some() {
+                    w.tx().update_company(&new).await?;
+                } else {
+                    w.tx().insert_company(&new).await?;
+                }
+                let action = if old.is_some() { "update" } else { "create" };
+                if !changes.is_empty() {
+                    w.record_as(f::COMPANY_EDIT, obj("company", new.id), action, changes);
+                }
+                Ok(new)
+            })
         })
         .await
     }
 
     pub async fn delete_company(&self, who: &Principal, id: CompanyId) -> Result<(), AppError> {
-        who.require("company.edit")?;
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            let old = tx
-                .company(id)
-                .await?
-                .ok_or(AppError::NotFound { what: "company" })?;
-            tx.delete_company(id).await?;
-            let changes = Changes::default().diff("name", &old.name, &String::new());
-            record(
-                tx.as_mut(),
-                &who.actor(),
-                now,
-                Event {
-                    object: obj("company", id),
-                    action: "delete",
-                    function: "company.edit",
-                    changes,
-                },
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(())
+        self.write(who, f::COMPANY_EDIT, |w| {
+            Box::pin(async move {
+                let old = w
+                    .tx()
+                    .company(id)
+                    .await?
+                    .ok_or(AppError::NotFound { what: "company" })?;
+                w.tx().delete_company(id).await?;
+                let changes = Changes::default().diff("name", &old.name, &String::new());
+                w.record_as(f::COMPANY_EDIT, obj("company", id), "delete", changes);
+                Ok(())
+            })
         })
         .await
     }

@@ -81,6 +81,15 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::Busy => AppError::Busy,
             StoreError::Unique { constraint } => unique_violation(&constraint),
+            // The spine retries a transaction whose reference vanished, so the use case sees
+            // the row gone and answers 404; this is what remains if it vanishes every time.
+            StoreError::Missing { constraint } => AppError::Conflict {
+                code: "record_changed",
+                field: None,
+                message: format!(
+                    "a record this change refers to was removed meanwhile ({constraint})"
+                ),
+            },
             StoreError::Other(msg) => AppError::Internal(msg),
         }
     }

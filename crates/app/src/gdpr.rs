@@ -8,87 +8,75 @@
 use crate::client_accounts::in_scope;
 use crate::clients::{client_ref, load_client};
 use crate::error::AppError;
-use crate::history::{Event, record};
 use crate::ports::HistoryFilter;
 use crate::ports::Page;
-use crate::retry::retry;
 use crate::{App, Principal};
 use bursar_domain::ClientId;
+use bursar_domain::functions::f;
 use bursar_domain::history::Changes;
 use bursar_domain::identity::{DisplayName, Email};
 use serde_json::{Value, json};
 
 impl App {
     pub async fn clear_client_data(&self, who: &Principal, id: ClientId) -> Result<(), AppError> {
-        who.require("client.clear_data")?;
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            let mut client = load_client(tx.as_mut(), id).await?;
-            if client.anonymized_at.is_some() {
-                return Ok(());
-            }
-            let tag = id.0.simple().to_string();
-            let short = tag.get(..12).unwrap_or(&tag).to_owned();
-            let users = tx.client_users(id).await?;
-            let user_ids: Vec<_> = users.iter().map(|u| u.id).collect();
-            for (n, u) in users.iter().enumerate() {
-                let mut off = u.clone();
-                off.is_active = false;
-                off.updated_at = now;
-                tx.update_user(&off).await?;
-                // Sessions end and go, with the addresses and browsers they recorded.
-                tx.forget_user_sessions(u.id).await?;
-                for t in tx.tokens_of_user(u.id).await? {
-                    tx.revoke_token(t.id, now).await?;
+        self.write(who, f::CLIENT_CLEAR_DATA, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let mut client = load_client(w.tx(), id).await?;
+                if client.anonymized_at.is_some() {
+                    return Ok(());
                 }
-                tx.set_user_identity(
-                    u.id,
-                    &format!("erased-{short}-{n}"),
-                    None,
-                    "Erased user",
-                    now,
-                )
-                .await?;
-            }
-            client.name = DisplayName::from_trusted("Erased client".to_owned());
-            client.email = Email::from_trusted(format!("erased-{short}@erased.invalid"));
-            client.phone = None;
-            client.phone_verified = false;
-            client.label = None;
-            client.registration_ip = None;
-            client.comment = None;
-            client.anonymized_at = Some(now);
-            client.updated_at = now;
-            tx.update_client(&client).await?;
-            tx.set_search_terms(id, &[]).await?;
-            for mut p in tx.payers_of(id).await? {
-                p.name = "Erased payer".to_owned();
-                p.address = None;
-                p.tax_number = None;
-                p.email = None;
-                p.updated_at = now;
-                tx.update_payer(&p).await?;
-            }
-            tx.anonymize_history(id, &user_ids).await?;
-            tx.erase_client_mails(id).await?;
-            let changes = Changes::default()
-                .set("personal_data", "erased")
-                .set("users_deactivated", users.len());
-            record(
-                tx.as_mut(),
-                &who.actor(),
-                now,
-                Event {
-                    object: client_ref(id),
-                    action: "clear_data",
-                    function: "client.clear_data",
-                    changes,
-                },
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(())
+                let tag = id.0.simple().to_string();
+                let short = tag.get(..12).unwrap_or(&tag).to_owned();
+                let users = w.tx().client_users(id).await?;
+                let user_ids: Vec<_> = users.iter().map(|u| u.id).collect();
+                for (n, u) in users.iter().enumerate() {
+                    let mut off = u.clone();
+                    off.is_active = false;
+                    off.updated_at = now;
+                    w.tx().update_user(&off).await?;
+                    // Sessions end and go, with the addresses and browsers they recorded.
+                    w.tx().forget_user_sessions(u.id).await?;
+                    for t in w.tx().tokens_of_user(u.id).await? {
+                        w.tx().revoke_token(t.id, now).await?;
+                    }
+                    w.tx()
+                        .set_user_identity(
+                            u.id,
+                            &format!("erased-{short}-{n}"),
+                            None,
+                            "Erased user",
+                            now,
+                        )
+                        .await?;
+                }
+                client.name = DisplayName::from_trusted("Erased client".to_owned());
+                client.email = Email::from_trusted(format!("erased-{short}@erased.invalid"));
+                client.phone = None;
+                client.phone_verified = false;
+                client.label = None;
+                client.registration_ip = None;
+                client.comment = None;
+                client.anonymized_at = Some(now);
+                client.updated_at = now;
+                w.tx().update_client(&client).await?;
+                w.tx().set_search_terms(id, &[]).await?;
+                for mut p in w.tx().payers_of(id).await? {
+                    p.name = "Erased payer".to_owned();
+                    p.address = None;
+                    p.tax_number = None;
+                    p.email = None;
+                    p.updated_at = now;
+                    w.tx().update_payer(&p).await?;
+                }
+                w.tx().anonymize_history(id, &user_ids).await?;
+                w.tx().erase_client_mails(id).await?;
+                let changes = Changes::default()
+                    .set("personal_data", "erased")
+                    .set("users_deactivated", users.len());
+                w.record_as(f::CLIENT_CLEAR_DATA, client_ref(id), "clear_data", changes);
+                Ok(())
+            })
         })
         .await
     }
@@ -100,7 +88,7 @@ impl App {
         who: &Principal,
         id: ClientId,
     ) -> Result<Value, AppError> {
-        in_scope(who, id, "client.export", "account.users")?;
+        in_scope(who, id, f::CLIENT_EXPORT, f::ACCOUNT_USERS)?;
         if who.kind() == bursar_domain::access::AccountKind::Client && !who.user.is_main {
             return Err(AppError::refused(
                 "main_user_only",
@@ -129,18 +117,16 @@ impl App {
             self.hide_staff(who, &mut history).await?;
         }
         // Who looked at a client's personal data is itself worth knowing.
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            let event = Event {
-                object: client_ref(id),
-                action: "export",
-                function: "client.export",
-                changes: Changes::default(),
-            };
-            record(tx.as_mut(), &who.actor(), now, event).await?;
-            tx.commit().await?;
-            Ok(())
+        self.write_as(who.actor(), f::CLIENT_EXPORT, |w| {
+            Box::pin(async move {
+                w.record_as(
+                    f::CLIENT_EXPORT,
+                    client_ref(id),
+                    "export",
+                    Changes::default(),
+                );
+                Ok(())
+            })
         })
         .await?;
         let c = &card.client;

@@ -5,16 +5,18 @@ use crate::error::AppError;
 use crate::ports::{HistoryFilter, HistoryRecord, HistoryView, Page, Tx};
 use crate::{App, Principal};
 use bursar_domain::access::AccountKind;
+use bursar_domain::functions::Function;
+use bursar_domain::functions::f;
 use bursar_domain::history::{Actor, Changes, ObjectRef};
 use bursar_domain::{HistoryId, UserId};
 use jiff::Timestamp;
 use std::collections::BTreeMap;
 
 /// What a use case did, for its history entry.
-pub struct Event<'a> {
+pub struct Event {
     pub object: ObjectRef,
-    pub action: &'a str,
-    pub function: &'static str,
+    pub action: &'static str,
+    pub function: &'static Function,
     pub changes: Changes,
 }
 
@@ -22,7 +24,7 @@ pub async fn record(
     tx: &mut dyn Tx,
     actor: &Actor,
     at: Timestamp,
-    event: Event<'_>,
+    event: Event,
 ) -> Result<(), AppError> {
     let entry = HistoryRecord {
         id: HistoryId::new(),
@@ -35,7 +37,7 @@ pub async fn record(
         object_id: event.object.id,
         client_id: event.object.client,
         action: event.action.to_owned(),
-        function: event.function.to_owned(),
+        function: event.function.key.to_owned(),
         changes: event.changes,
     };
     tx.insert_history(&entry).await?;
@@ -59,7 +61,7 @@ impl App {
         filter: HistoryFilter,
         page: Page,
     ) -> Result<Paged<HistoryView>, AppError> {
-        who.require("history.view")?;
+        who.require(f::HISTORY_VIEW)?;
         self.history_page(filter, page).await
     }
 
@@ -69,7 +71,7 @@ impl App {
         who: &Principal,
         page: Page,
     ) -> Result<Paged<HistoryView>, AppError> {
-        who.require("profile.history")?;
+        who.require(f::PROFILE_HISTORY)?;
         let filter = HistoryFilter {
             involving_user: Some(who.user.id),
             ..HistoryFilter::default()

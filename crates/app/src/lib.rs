@@ -25,11 +25,11 @@ pub mod passwords;
 pub mod ports;
 pub mod principal;
 pub mod profile;
-pub mod retry;
 pub mod secrets;
 pub mod setup;
 pub mod staff;
 pub mod tokens;
+pub mod use_case;
 
 use std::sync::Arc;
 

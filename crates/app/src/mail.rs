@@ -24,7 +24,7 @@
 use crate::App;
 use crate::error::AppError;
 use crate::ports::{MailError, MailId, MailMessage, MailRecord, NewMailRecord, Tx};
-use crate::retry::retry;
+use bursar_domain::functions::f;
 use bursar_domain::identity::{DisplayName, Email, Login};
 use bursar_domain::{ClientId, Invalid, Locale};
 use jiff::{SignedDuration, Timestamp};
@@ -347,25 +347,25 @@ impl App {
         let lease_until = now
             .checked_add(lease)
             .map_err(|e| AppError::Internal(format!("lease: {e}")))?;
-        let records = retry(|| async {
-            let mut tx = self.store.write().await?;
-            let records = tx.claim_due_mail(now, lease_until, limit).await?;
-            tx.commit().await?;
-            Ok(records)
-        })
-        .await?;
+        let records = self
+            .write_relaxed(f::SYSTEM_JOBS, |w| {
+                Box::pin(async move { Ok(w.tx().claim_due_mail(now, lease_until, limit).await?) })
+            })
+            .await?;
         Ok(records.into_iter().map(claimed).collect())
     }
 
     pub async fn mail_sent(&self, mail: &ClaimedMail) -> Result<MailFate, AppError> {
         let now = self.now();
-        let recorded = retry(|| async {
-            let mut tx = self.store.write().await?;
-            let recorded = tx.mark_mail_sent(mail.message.id, mail.lease, now).await?;
-            tx.commit().await?;
-            Ok(recorded)
-        })
-        .await?;
+        let recorded = self
+            .write_relaxed(f::SYSTEM_JOBS, |w| {
+                Box::pin(async move {
+                    Ok(w.tx()
+                        .mark_mail_sent(mail.message.id, mail.lease, now)
+                        .await?)
+                })
+            })
+            .await?;
         Ok(if recorded {
             MailFate::Sent
         } else {
@@ -391,30 +391,32 @@ impl App {
             Some(at) => MailFate::RetryAt(at),
             None => MailFate::GaveUp,
         };
-        let recorded = retry(|| async {
-            let mut tx = self.store.write().await?;
-            let id = mail.message.id;
-            let recorded = match fate {
-                MailFate::RetryAt(at) => {
-                    tx.mark_mail_failed_retry(id, mail.lease, at, &message)
-                        .await?
-                }
-                _ => tx.mark_mail_dead(id, mail.lease, &message).await?,
-            };
-            tx.commit().await?;
-            Ok(recorded)
-        })
-        .await?;
+        let message = &message;
+        let recorded = self
+            .write_relaxed(f::SYSTEM_JOBS, |w| {
+                Box::pin(async move {
+                    let id = mail.message.id;
+                    Ok(match fate {
+                        MailFate::RetryAt(at) => {
+                            w.tx()
+                                .mark_mail_failed_retry(id, mail.lease, at, message)
+                                .await?
+                        }
+                        _ => w.tx().mark_mail_dead(id, mail.lease, message).await?,
+                    })
+                })
+            })
+            .await?;
         Ok(if recorded { fate } else { MailFate::LeaseLost })
     }
 
     /// Gives a claimed mail back untried, to be picked up at once by any worker.
     pub async fn release_mail(&self, mail: &ClaimedMail) -> Result<(), AppError> {
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            tx.release_mail(mail.message.id, mail.lease).await?;
-            tx.commit().await?;
-            Ok(())
+        self.write_relaxed(f::SYSTEM_JOBS, |w| {
+            Box::pin(async move {
+                w.tx().release_mail(mail.message.id, mail.lease).await?;
+                Ok(())
+            })
         })
         .await
     }

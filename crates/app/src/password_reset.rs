@@ -6,14 +6,13 @@
 use crate::App;
 use crate::auth::within_limit;
 use crate::error::AppError;
-use crate::history::{Event, record};
 use crate::mail::{self, MailTemplate, OutgoingMail};
 use crate::ports::{PasswordResetRecord, UserRecord};
 use crate::profile::user_ref;
-use crate::retry::retry;
 use crate::secrets::{digest, random_token};
 use bursar_domain::Invalid;
 use bursar_domain::access::AccountKind;
+use bursar_domain::functions::f;
 use bursar_domain::history::{Actor, Changes};
 use bursar_domain::identity::NewPassword;
 use jiff::{SignedDuration, Timestamp};
@@ -44,16 +43,19 @@ impl App {
     /// [`PER_ADDRESS`] in the sign-in window.
     async fn within_reset_budget(&self, ip: &str, now: Timestamp) -> Result<(), AppError> {
         let window = self.policy.login_window;
-        let (count, oldest) = retry(|| async {
-            let mut tx = self.store.write().await?;
-            tx.record_login_failure("reset_ip", ip, now).await?;
-            let found = tx
-                .login_failures_since("reset_ip", ip, now - window)
-                .await?;
-            tx.commit().await?;
-            Ok(found)
-        })
-        .await?;
+        let (count, oldest) = self
+            .write_relaxed(f::AUTH_PASSWORD_RESET, |w| {
+                Box::pin(async move {
+                    let now = w.now();
+                    w.tx().record_login_failure("reset_ip", ip, now).await?;
+                    let found = w
+                        .tx()
+                        .login_failures_since("reset_ip", ip, now - window)
+                        .await?;
+                    Ok(found)
+                })
+            })
+            .await?;
         within_limit(count - 1, oldest, PER_ADDRESS, window, now)
     }
 
@@ -91,57 +93,56 @@ impl App {
         let now = self.now();
         self.within_reset_budget(ip.as_deref().unwrap_or_default(), now)
             .await?;
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            let Some(user) = tx.user_by_login_or_email(&ident).await? else {
-                return Ok(());
-            };
-            let Some(email) = user.email.clone().filter(|_| user.is_active) else {
-                return Ok(());
-            };
-            let hour_ago = now - SignedDuration::from_hours(1);
-            if tx.password_resets_since(user.id, hour_ago).await? >= PER_HOUR {
-                return Ok(());
-            }
-            let token = random_token();
-            tx.insert_password_reset(&PasswordResetRecord {
-                id: uuid::Uuid::now_v7().to_string(),
-                user_id: user.id,
-                token_hash: digest(&token),
-                created_at: now,
-                expires_at: now + SignedDuration::from_mins(VALID_MINUTES),
-                used_at: None,
+        let ident = &ident;
+        self.write_as(Actor::anonymous(ip.clone()), f::AUTH_PASSWORD_RESET, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let Some(user) = w.tx().user_by_login_or_email(ident).await? else {
+                    return Ok(());
+                };
+                let Some(email) = user.email.clone().filter(|_| user.is_active) else {
+                    return Ok(());
+                };
+                let hour_ago = now - SignedDuration::from_hours(1);
+                if w.tx().password_resets_since(user.id, hour_ago).await? >= PER_HOUR {
+                    return Ok(());
+                }
+                let token = random_token();
+                w.tx()
+                    .insert_password_reset(&PasswordResetRecord {
+                        id: uuid::Uuid::now_v7().to_string(),
+                        user_id: user.id,
+                        token_hash: digest(&token),
+                        created_at: now,
+                        expires_at: now + SignedDuration::from_mins(VALID_MINUTES),
+                        used_at: None,
+                    })
+                    .await?;
+                let panel = match user.kind {
+                    AccountKind::Staff => "/admin",
+                    AccountKind::Client => "/client",
+                };
+                let link = format!("{panel}/reset-password?token={token}");
+                let template = MailTemplate::PasswordReset {
+                    login: user.login.clone(),
+                    reset_url: self.public_link(&link),
+                    valid_minutes: VALID_MINUTES,
+                };
+                let mut mail =
+                    OutgoingMail::new(email, user.locale, template).to_name(user.name.clone());
+                if let Some(client) = user.client_id {
+                    mail = mail.for_client(client);
+                }
+                mail::enqueue(w.tx(), now, mail).await?;
+
+                w.record_as(
+                    f::AUTH_PASSWORD_RESET,
+                    user_ref(&user),
+                    "request_password_reset",
+                    Changes::default(),
+                );
+                Ok(())
             })
-            .await?;
-            let panel = match user.kind {
-                AccountKind::Staff => "/admin",
-                AccountKind::Client => "/client",
-            };
-            let link = format!("{panel}/reset-password?token={token}");
-            let template = MailTemplate::PasswordReset {
-                login: user.login.clone(),
-                reset_url: self.public_link(&link),
-                valid_minutes: VALID_MINUTES,
-            };
-            let mut mail =
-                OutgoingMail::new(email, user.locale, template).to_name(user.name.clone());
-            if let Some(client) = user.client_id {
-                mail = mail.for_client(client);
-            }
-            mail::enqueue(tx.as_mut(), now, mail).await?;
-            let actor = Actor {
-                ip: ip.clone(),
-                ..Actor::default()
-            };
-            let event = Event {
-                object: user_ref(&user),
-                action: "request_password_reset",
-                function: "auth.password_reset",
-                changes: Changes::default(),
-            };
-            record(tx.as_mut(), &actor, now, event).await?;
-            tx.commit().await?;
-            Ok(())
         })
         .await
     }
@@ -150,7 +151,6 @@ impl App {
     /// account stop working, and so do its sessions. An unknown, used or expired token is
     /// a 422 on the `token` field, so the page can offer to send a new link.
     pub async fn reset_password_by_link(&self, input: NewPasswordByLink) -> Result<(), AppError> {
-        let now = self.now();
         let Some((reset, user)) = self.usable_reset(&input.token).await? else {
             return Err(AppError::invalid(
                 "token",
@@ -176,45 +176,50 @@ impl App {
             return Err(AppError::Internal("password parsed without value".into()));
         };
         let hash = self.passwords.hash(new.expose()).await?;
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            // Used in the same transaction as the change, so a link works exactly once.
-            if !tx.use_password_reset(&reset.token_hash, now).await? {
-                return Err(AppError::invalid(
-                    "token",
-                    "reset_link_invalid",
-                    "this link was used already; ask for a new one",
-                ));
-            }
-            tx.update_user_password(user.id, &hash, now).await?;
-            // Whoever had the account before the owner took it back keeps nothing: no
-            // session, no API token.
-            tx.revoke_user_sessions(user.id, None, now).await?;
-            for token in tx.tokens_of_user(user.id).await? {
-                if token.revoked_at.is_none() {
-                    tx.revoke_token(token.id, now).await?;
+        let actor = Actor {
+            user: Some(user.id),
+            login: Some(user.login.as_str().to_owned()),
+            as_client: None,
+            ip: input.ip.clone(),
+        };
+        let hash = &hash;
+        let reset = &reset;
+        let user = &user;
+        self.write_as(actor, f::AUTH_PASSWORD_RESET, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                // Used in the same transaction as the change, so a link works exactly once.
+                if !w.tx().use_password_reset(&reset.token_hash, now).await? {
+                    return Err(AppError::invalid(
+                        "token",
+                        "reset_link_invalid",
+                        "this link was used already; ask for a new one",
+                    ));
                 }
-            }
-            tx.clear_login_failures("login", user.login.as_str())
-                .await?;
-            if let Some(email) = &user.email {
-                tx.clear_login_failures("login", email.as_str()).await?;
-            }
-            let actor = Actor {
-                user: Some(user.id),
-                login: Some(user.login.as_str().to_owned()),
-                as_client: None,
-                ip: input.ip.clone(),
-            };
-            let event = Event {
-                object: user_ref(&user),
-                action: "reset_password",
-                function: "auth.password_reset",
-                changes: Changes::default().secret("password"),
-            };
-            record(tx.as_mut(), &actor, now, event).await?;
-            tx.commit().await?;
-            Ok(())
+                w.tx().update_user_password(user.id, hash, now).await?;
+                // Whoever had the account before the owner took it back keeps nothing: no
+                // session, no API token.
+                w.tx().revoke_user_sessions(user.id, None, now).await?;
+                for token in w.tx().tokens_of_user(user.id).await? {
+                    if token.revoked_at.is_none() {
+                        w.tx().revoke_token(token.id, now).await?;
+                    }
+                }
+                w.tx()
+                    .clear_login_failures("login", user.login.as_str())
+                    .await?;
+                if let Some(email) = &user.email {
+                    w.tx().clear_login_failures("login", email.as_str()).await?;
+                }
+
+                w.record_as(
+                    f::AUTH_PASSWORD_RESET,
+                    user_ref(user),
+                    "reset_password",
+                    Changes::default().secret("password"),
+                );
+                Ok(())
+            })
         })
         .await
     }

@@ -3,8 +3,9 @@
 use crate::error::AppError;
 use crate::ports::UserRecord;
 use bursar_domain::access::{AccountKind, Rights};
+use bursar_domain::functions::Function;
 use bursar_domain::history::Actor;
-use bursar_domain::{ApiTokenId, SessionId, functions};
+use bursar_domain::{ApiTokenId, SessionId};
 
 /// How the caller proved who they are.
 #[derive(Clone, Debug)]
@@ -49,30 +50,35 @@ impl Principal {
         }
     }
 
-    /// Refuses unless the caller may use the function `key`.
-    pub fn require(&self, key: &'static str) -> Result<(), AppError> {
-        let function = functions::find(key)
-            .ok_or_else(|| AppError::Internal(format!("unregistered function {key}")))?;
+    /// Refuses unless the caller may use `function`.
+    pub fn require(&self, function: &'static Function) -> Result<(), AppError> {
         if self.rights.allows(function) {
             Ok(())
         } else {
-            Err(AppError::Forbidden { function: key })
+            Err(AppError::Forbidden {
+                function: function.key,
+            })
         }
     }
 
     /// Refuses unless the caller may use at least one of `keys` (reading a record is implied
     /// by holding any action on it: whoever may edit a client may open its card).
-    pub fn require_any(&self, keys: &[&'static str]) -> Result<(), AppError> {
-        match keys.iter().find(|k| self.may(k)) {
+    pub fn require_any(&self, functions: &[&'static Function]) -> Result<(), AppError> {
+        match functions.iter().find(|f| self.may(f)) {
             Some(_) => Ok(()),
             None => Err(AppError::Forbidden {
-                function: keys.first().copied().unwrap_or("unknown"),
+                function: functions.first().map_or("unknown", |f| f.key),
             }),
         }
     }
 
-    pub fn may(&self, key: &str) -> bool {
-        functions::find(key).is_some_and(|f| self.rights.allows(f))
+    pub fn may(&self, function: &Function) -> bool {
+        self.rights.allows(function)
+    }
+
+    /// [`Principal::may`] for a key that came from outside (a form, a stored grant).
+    pub fn may_key(&self, key: &str) -> bool {
+        bursar_domain::functions::find(key).is_some_and(|f| self.may(f))
     }
 
     pub fn session_csrf(&self) -> Option<&str> {

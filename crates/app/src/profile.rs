@@ -2,9 +2,8 @@
 //! interface language.
 
 use crate::error::AppError;
-use crate::history::{Event, record};
-use crate::retry::retry;
 use crate::{App, Principal, Via};
+use bursar_domain::functions::f;
 use bursar_domain::history::{Changes, ObjectRef};
 use bursar_domain::identity::NewPassword;
 use bursar_domain::{Invalid, Locale};
@@ -31,7 +30,7 @@ impl App {
         who: &Principal,
         input: PasswordChange,
     ) -> Result<(), AppError> {
-        who.require("profile.password")?;
+        who.require(f::PROFILE_PASSWORD)?;
         if who.impersonator.is_some() {
             return Err(AppError::refused(
                 "not_while_impersonating",
@@ -67,48 +66,50 @@ impl App {
             return Err(AppError::Internal("password parsed without value".into()));
         };
         let hash = self.passwords.hash(new.expose()).await?;
-        let now = self.now();
         let keep = match &who.via {
             Via::Session { id, .. } => Some(*id),
             Via::Token { .. } => None,
         };
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            tx.update_user_password(who.user.id, &hash, now).await?;
-            tx.revoke_user_sessions(who.user.id, keep, now).await?;
-            let event = Event {
-                object: user_ref(&who.user),
-                action: "change_password",
-                function: "profile.password",
-                changes: Changes::default().secret("password"),
-            };
-            record(tx.as_mut(), &who.actor(), now, event).await?;
-            tx.commit().await?;
-            Ok(())
+        let hash = &hash;
+        self.write(who, f::PROFILE_PASSWORD, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                w.tx().update_user_password(who.user.id, hash, now).await?;
+                w.tx().revoke_user_sessions(who.user.id, keep, now).await?;
+
+                w.record_as(
+                    f::PROFILE_PASSWORD,
+                    user_ref(&who.user),
+                    "change_password",
+                    Changes::default().secret("password"),
+                );
+                Ok(())
+            })
         })
         .await
     }
 
     /// Stores the caller's interface language.
     pub async fn set_locale(&self, who: &Principal, locale: Locale) -> Result<(), AppError> {
-        who.require("profile.language")?;
+        who.require(f::PROFILE_LANGUAGE)?;
         if locale == who.user.locale {
             return Ok(());
         }
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            tx.update_user_locale(who.user.id, locale.code(), now)
-                .await?;
-            let event = Event {
-                object: user_ref(&who.user),
-                action: "update",
-                function: "profile.language",
-                changes: Changes::default().diff("locale", &who.user.locale.code(), &locale.code()),
-            };
-            record(tx.as_mut(), &who.actor(), now, event).await?;
-            tx.commit().await?;
-            Ok(())
+        self.write(who, f::PROFILE_LANGUAGE, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                w.tx()
+                    .update_user_locale(who.user.id, locale.code(), now)
+                    .await?;
+
+                w.record_as(
+                    f::PROFILE_LANGUAGE,
+                    user_ref(&who.user),
+                    "update",
+                    Changes::default().diff("locale", &who.user.locale.code(), &locale.code()),
+                );
+                Ok(())
+            })
         })
         .await
     }

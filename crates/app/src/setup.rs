@@ -4,12 +4,11 @@
 
 use crate::App;
 use crate::error::AppError;
-use crate::history::{Event, record};
 use crate::ports::{ClientRecord, UserRecord};
 use crate::profile::user_ref;
-use crate::retry::retry;
 use crate::secrets::generate_password;
 use bursar_domain::access::AccountKind;
+use bursar_domain::functions::f;
 use bursar_domain::history::{Actor, Changes, ObjectRef};
 use bursar_domain::identity::{DisplayName, Email, Login, NewPassword};
 use bursar_domain::{ClientId, Invalid, Locale, UserId};
@@ -97,25 +96,21 @@ impl App {
             created_at: now,
             updated_at: now,
         };
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            if tx.count_full_access_staff().await? > 0 {
-                return Ok(());
-            }
-            tx.insert_user(&admin).await?;
-            let changes = Changes::default()
-                .set("login", &admin.login)
-                .set("full_access", true)
-                .secret("password");
-            let event = Event {
-                object: user_ref(&admin),
-                action: "create",
-                function: "system.install",
-                changes,
-            };
-            record(tx.as_mut(), &Actor::system(), now, event).await?;
-            tx.commit().await?;
-            Ok(())
+        let admin = &admin;
+        self.write_as(Actor::system(), f::SYSTEM_INSTALL, |w| {
+            Box::pin(async move {
+                if w.tx().count_full_access_staff().await? > 0 {
+                    return Ok(());
+                }
+                w.tx().insert_user(admin).await?;
+                let changes = Changes::default()
+                    .set("login", &admin.login)
+                    .set("full_access", true)
+                    .secret("password");
+
+                w.record_as(f::SYSTEM_INSTALL, user_ref(admin), "create", changes);
+                Ok(())
+            })
         })
         .await?;
         Ok(Some(chosen))
@@ -137,20 +132,22 @@ impl App {
         };
         let chosen = choose_password(password, user.login.as_str())?;
         let hash = self.passwords.hash(&chosen.password).await?;
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            tx.update_user_password(user.id, &hash, now).await?;
-            tx.revoke_user_sessions(user.id, None, now).await?;
-            let event = Event {
-                object: user_ref(&user),
-                action: "reset_password",
-                function: "system.cli",
-                changes: Changes::default().secret("password"),
-            };
-            record(tx.as_mut(), &Actor::system(), now, event).await?;
-            tx.commit().await?;
-            Ok(())
+        let hash = &hash;
+        let user = &user;
+        self.write_as(Actor::system(), f::SYSTEM_CLI, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                w.tx().update_user_password(user.id, hash, now).await?;
+                w.tx().revoke_user_sessions(user.id, None, now).await?;
+
+                w.record_as(
+                    f::SYSTEM_CLI,
+                    user_ref(user),
+                    "reset_password",
+                    Changes::default().secret("password"),
+                );
+                Ok(())
+            })
         })
         .await?;
         Ok(chosen)
@@ -210,28 +207,25 @@ impl App {
             created_at: now,
             updated_at: now,
         };
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            tx.insert_client(&client).await?;
-            tx.insert_user(&user).await?;
-            let object = ObjectRef {
-                kind: "client",
-                id: client.id.to_string(),
-                client: Some(client.id),
-            };
-            let changes = Changes::default()
-                .set("name", &client.name)
-                .set("email", &client.email)
-                .set("main_user", &user.login);
-            let event = Event {
-                object,
-                action: "create",
-                function: "system.cli",
-                changes,
-            };
-            record(tx.as_mut(), &Actor::system(), now, event).await?;
-            tx.commit().await?;
-            Ok(())
+        let client = &client;
+        let user = &user;
+        self.write_as(Actor::system(), f::SYSTEM_CLI, |w| {
+            Box::pin(async move {
+                w.tx().insert_client(client).await?;
+                w.tx().insert_user(user).await?;
+                let object = ObjectRef {
+                    kind: "client",
+                    id: client.id.to_string(),
+                    client: Some(client.id),
+                };
+                let changes = Changes::default()
+                    .set("name", &client.name)
+                    .set("email", &client.email)
+                    .set("main_user", &user.login);
+
+                w.record_as(f::SYSTEM_CLI, object, "create", changes);
+                Ok(())
+            })
         })
         .await?;
         Ok(client.id)

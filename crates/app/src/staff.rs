@@ -10,14 +10,14 @@
 
 use crate::error::AppError;
 use crate::grants::{self, GrantChange};
-use crate::history::{Event, Paged, record};
+use crate::history::Paged;
 use crate::ports::{Page, StaffFilter, Tx, UserRecord};
 use crate::profile::user_ref;
-use crate::retry::retry;
 use crate::secrets::generate_password;
 use crate::{App, Principal};
 use bursar_domain::access::{AccountKind, Audience};
 use bursar_domain::functions;
+use bursar_domain::functions::f;
 use bursar_domain::history::Changes;
 use bursar_domain::identity::{DisplayName, Email, Login, NewPassword};
 use bursar_domain::permissions::{self, Node, Source, StaffRights};
@@ -226,7 +226,7 @@ impl App {
         filter: StaffFilter,
         page: Page,
     ) -> Result<Paged<StaffView>, AppError> {
-        who.require("staff.list")?;
+        who.require(f::STAFF_LIST)?;
         let mut tx = self.store.read().await?;
         let (users, total) = tx.list_staff(&filter, page).await?;
         let mut items = Vec::new();
@@ -244,10 +244,10 @@ impl App {
 
     pub async fn get_staff(&self, who: &Principal, id: UserId) -> Result<StaffView, AppError> {
         who.require_any(&[
-            "staff.list",
-            "staff.edit",
-            "staff.delete",
-            "staff.permissions",
+            f::STAFF_LIST,
+            f::STAFF_EDIT,
+            f::STAFF_DELETE,
+            f::STAFF_PERMISSIONS,
         ])?;
         let mut tx = self.store.read().await?;
         let user = load_staff(tx.as_mut(), id).await?;
@@ -262,7 +262,7 @@ impl App {
         who: &Principal,
         input: StaffInput,
     ) -> Result<(StaffView, Option<String>), AppError> {
-        who.require("staff.create")?;
+        who.require(f::STAFF_CREATE)?;
         let mut invalid = Invalid::default();
         let login = match &input.login {
             Some(l) => invalid.check(Login::parse("login", l)),
@@ -332,53 +332,46 @@ impl App {
             created_at: now,
             updated_at: now,
         };
-        let view = retry(|| async {
-            let mut tx = self.store.write().await?;
-            let departments = parse_departments(
-                tx.as_mut(),
-                input.departments.as_deref().unwrap_or_default(),
-            )
+        let input = &input;
+        let user = &user;
+        let view = self
+            .write(who, f::STAFF_CREATE, |w| {
+                Box::pin(async move {
+                    let departments =
+                        parse_departments(w.tx(), input.departments.as_deref().unwrap_or_default())
+                            .await?;
+                    check_department_escalation(w.tx(), who, &departments).await?;
+                    w.tx().insert_user(user).await?;
+                    w.tx().set_staff_departments(user.id, &departments).await?;
+                    let changes = Changes::default()
+                        .set("login", &user.login)
+                        .set("name", &user.name)
+                        .set("name_ru", user.name_ru.clone().unwrap_or_default())
+                        .set(
+                            "email",
+                            user.email
+                                .as_ref()
+                                .map(ToString::to_string)
+                                .unwrap_or_default(),
+                        )
+                        .set(
+                            "phone",
+                            user.phone
+                                .as_ref()
+                                .map(ToString::to_string)
+                                .unwrap_or_default(),
+                        )
+                        .set("full_access", user.full_access)
+                        .set("is_active", user.is_active)
+                        .set("departments", department_names(w.tx(), &departments).await?)
+                        .secret("password");
+
+                    w.record_as(f::STAFF_CREATE, user_ref(user), "create", changes);
+                    let view = view_of(w.tx(), user.clone()).await?;
+                    Ok(view)
+                })
+            })
             .await?;
-            check_department_escalation(tx.as_mut(), who, &departments).await?;
-            tx.insert_user(&user).await?;
-            tx.set_staff_departments(user.id, &departments).await?;
-            let changes = Changes::default()
-                .set("login", &user.login)
-                .set("name", &user.name)
-                .set("name_ru", user.name_ru.clone().unwrap_or_default())
-                .set(
-                    "email",
-                    user.email
-                        .as_ref()
-                        .map(ToString::to_string)
-                        .unwrap_or_default(),
-                )
-                .set(
-                    "phone",
-                    user.phone
-                        .as_ref()
-                        .map(ToString::to_string)
-                        .unwrap_or_default(),
-                )
-                .set("full_access", user.full_access)
-                .set("is_active", user.is_active)
-                .set(
-                    "departments",
-                    department_names(tx.as_mut(), &departments).await?,
-                )
-                .secret("password");
-            let event = Event {
-                object: user_ref(&user),
-                action: "create",
-                function: "staff.create",
-                changes,
-            };
-            record(tx.as_mut(), &who.actor(), now, event).await?;
-            let view = view_of(tx.as_mut(), user.clone()).await?;
-            tx.commit().await?;
-            Ok(view)
-        })
-        .await?;
         Ok((view, generated.then_some(password)))
     }
 
@@ -388,7 +381,7 @@ impl App {
         id: UserId,
         input: StaffInput,
     ) -> Result<StaffView, AppError> {
-        who.require("staff.edit")?;
+        who.require(f::STAFF_EDIT)?;
         if input.login.is_some() {
             return Err(AppError::invalid("login", "read_only", "cannot be changed"));
         }
@@ -407,177 +400,169 @@ impl App {
             }
             None => None,
         };
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            let old = load_staff(tx.as_mut(), id).await?;
-            if old.full_access || input.full_access == Some(true) {
-                require_full_access(who, "edit full-access accounts or grant full access")?;
-            }
-            let mut new = old.clone();
-            let mut invalid = Invalid::default();
-            if let Some(n) = &input.name
-                && let Some(n) = invalid.check(DisplayName::parse("name", n))
-            {
-                new.name = n;
-            }
-            if let Some(v) = &input.name_ru {
-                new.name_ru = name_ru(&mut invalid, v);
-            }
-            if let Some(v) = &input.email {
-                new.email = optional(&mut invalid, v, |v| Email::parse("email", v));
-            }
-            if let Some(v) = &input.phone {
-                new.phone = optional(&mut invalid, v, |v| Phone::parse("phone", v));
-            }
-            if let Some(code) = &input.locale {
-                match code.parse::<Locale>() {
-                    Ok(l) => new.locale = l,
-                    Err(()) => {
-                        invalid.push("locale", "unsupported_locale", "must be one of: en, ru")
+        let input = &input;
+        let new_hash = &new_hash;
+        self.write(who, f::STAFF_EDIT, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let old = load_staff(w.tx(), id).await?;
+                if old.full_access || input.full_access == Some(true) {
+                    require_full_access(who, "edit full-access accounts or grant full access")?;
+                }
+                let mut new = old.clone();
+                let mut invalid = Invalid::default();
+                if let Some(n) = &input.name
+                    && let Some(n) = invalid.check(DisplayName::parse("name", n))
+                {
+                    new.name = n;
+                }
+                if let Some(v) = &input.name_ru {
+                    new.name_ru = name_ru(&mut invalid, v);
+                }
+                if let Some(v) = &input.email {
+                    new.email = optional(&mut invalid, v, |v| Email::parse("email", v));
+                }
+                if let Some(v) = &input.phone {
+                    new.phone = optional(&mut invalid, v, |v| Phone::parse("phone", v));
+                }
+                if let Some(code) = &input.locale {
+                    match code.parse::<Locale>() {
+                        Ok(l) => new.locale = l,
+                        Err(()) => {
+                            invalid.push("locale", "unsupported_locale", "must be one of: en, ru")
+                        }
                     }
                 }
-            }
-            invalid.into_result()?;
-            if let Some(v) = input.full_access {
-                new.full_access = v;
-            }
-            if let Some(v) = input.is_active {
-                new.is_active = v;
-            }
-            if !new.is_active && old.is_active && old.id == who.user.id {
-                return Err(AppError::rule(
-                    "cannot_disable_yourself",
-                    "you cannot disable your own account",
-                ));
-            }
-            let loses_full_access =
-                (old.full_access && old.is_active) && !(new.full_access && new.is_active);
-            if loses_full_access && !other_active_full_access(tx.as_mut(), &old).await? {
-                return Err(AppError::rule(
-                    "last_full_access_account",
-                    "this is the last active account with full access; it must stay so",
-                ));
-            }
-            let mut changes = Changes::default()
-                .diff("name", &old.name, &new.name)
-                .diff(
-                    "name_ru",
-                    &old.name_ru.clone().unwrap_or_default(),
-                    &new.name_ru.clone().unwrap_or_default(),
-                )
-                .diff(
-                    "email",
-                    &old.email
-                        .as_ref()
-                        .map(ToString::to_string)
-                        .unwrap_or_default(),
-                    &new.email
-                        .as_ref()
-                        .map(ToString::to_string)
-                        .unwrap_or_default(),
-                )
-                .diff(
-                    "phone",
-                    &old.phone
-                        .as_ref()
-                        .map(ToString::to_string)
-                        .unwrap_or_default(),
-                    &new.phone
-                        .as_ref()
-                        .map(ToString::to_string)
-                        .unwrap_or_default(),
-                )
-                .diff("locale", &old.locale.code(), &new.locale.code())
-                .diff("full_access", &old.full_access, &new.full_access)
-                .diff("is_active", &old.is_active, &new.is_active);
-            if let Some(raw) = &input.departments {
-                let before = tx.staff_departments(id).await?;
-                let after = parse_departments(tx.as_mut(), raw).await?;
-                let added: Vec<DepartmentId> = after
-                    .iter()
-                    .filter(|d| !before.contains(d))
-                    .copied()
-                    .collect();
-                let removed: Vec<DepartmentId> = before
-                    .iter()
-                    .filter(|d| !after.contains(d))
-                    .copied()
-                    .collect();
-                // Nobody grants, or takes away, a function they do not hold.
-                check_department_escalation(tx.as_mut(), who, &added).await?;
-                check_department_escalation(tx.as_mut(), who, &removed).await?;
-                let (b, a) = (
-                    department_names(tx.as_mut(), &before).await?,
-                    department_names(tx.as_mut(), &after).await?,
-                );
-                changes = changes.diff("departments", &b, &a);
-                tx.set_staff_departments(id, &after).await?;
-            }
-            // Whatever lets the caller sign in as the employee or lock them out: the
-            // password, the e-mail (a sign-in name, and where resets would go), enabling.
-            if new_hash.is_some() || new.is_active != old.is_active || new.email != old.email {
-                check_not_stronger(tx.as_mut(), who, id).await?;
-            }
-            if let Some(hash) = &new_hash {
-                tx.update_user_password(id, hash, now).await?;
-                tx.revoke_user_sessions(id, None, now).await?;
-                changes = changes.secret("password");
-            }
-            if !new.is_active && old.is_active {
-                tx.revoke_user_sessions(id, None, now).await?;
-            }
-            if !changes.is_empty() {
-                new.updated_at = now;
-                tx.update_user(&new).await?;
-                let event = Event {
-                    object: user_ref(&new),
-                    action: "update",
-                    function: "staff.edit",
-                    changes,
-                };
-                record(tx.as_mut(), &who.actor(), now, event).await?;
-            }
-            let view = view_of(tx.as_mut(), new).await?;
-            tx.commit().await?;
-            Ok(view)
+                invalid.into_result()?;
+                if let Some(v) = input.full_access {
+                    new.full_access = v;
+                }
+                if let Some(v) = input.is_active {
+                    new.is_active = v;
+                }
+                if !new.is_active && old.is_active && old.id == who.user.id {
+                    return Err(AppError::rule(
+                        "cannot_disable_yourself",
+                        "you cannot disable your own account",
+                    ));
+                }
+                let loses_full_access =
+                    (old.full_access && old.is_active) && !(new.full_access && new.is_active);
+                if loses_full_access && !other_active_full_access(w.tx(), &old).await? {
+                    return Err(AppError::rule(
+                        "last_full_access_account",
+                        "this is the last active account with full access; it must stay so",
+                    ));
+                }
+                let mut changes = Changes::default()
+                    .diff("name", &old.name, &new.name)
+                    .diff(
+                        "name_ru",
+                        &old.name_ru.clone().unwrap_or_default(),
+                        &new.name_ru.clone().unwrap_or_default(),
+                    )
+                    .diff(
+                        "email",
+                        &old.email
+                            .as_ref()
+                            .map(ToString::to_string)
+                            .unwrap_or_default(),
+                        &new.email
+                            .as_ref()
+                            .map(ToString::to_string)
+                            .unwrap_or_default(),
+                    )
+                    .diff(
+                        "phone",
+                        &old.phone
+                            .as_ref()
+                            .map(ToString::to_string)
+                            .unwrap_or_default(),
+                        &new.phone
+                            .as_ref()
+                            .map(ToString::to_string)
+                            .unwrap_or_default(),
+                    )
+                    .diff("locale", &old.locale.code(), &new.locale.code())
+                    .diff("full_access", &old.full_access, &new.full_access)
+                    .diff("is_active", &old.is_active, &new.is_active);
+                if let Some(raw) = &input.departments {
+                    let before = w.tx().staff_departments(id).await?;
+                    let after = parse_departments(w.tx(), raw).await?;
+                    let added: Vec<DepartmentId> = after
+                        .iter()
+                        .filter(|d| !before.contains(d))
+                        .copied()
+                        .collect();
+                    let removed: Vec<DepartmentId> = before
+                        .iter()
+                        .filter(|d| !after.contains(d))
+                        .copied()
+                        .collect();
+                    // Nobody grants, or takes away, a function they do not hold.
+                    check_department_escalation(w.tx(), who, &added).await?;
+                    check_department_escalation(w.tx(), who, &removed).await?;
+                    let (b, a) = (
+                        department_names(w.tx(), &before).await?,
+                        department_names(w.tx(), &after).await?,
+                    );
+                    changes = changes.diff("departments", &b, &a);
+                    w.tx().set_staff_departments(id, &after).await?;
+                }
+                // Whatever lets the caller sign in as the employee or lock them out: the
+                // password, the e-mail (a sign-in name, and where resets would go), enabling.
+                if new_hash.is_some() || new.is_active != old.is_active || new.email != old.email {
+                    check_not_stronger(w.tx(), who, id).await?;
+                }
+                if let Some(hash) = &new_hash {
+                    w.tx().update_user_password(id, hash, now).await?;
+                    w.tx().revoke_user_sessions(id, None, now).await?;
+                    changes = changes.secret("password");
+                }
+                if !new.is_active && old.is_active {
+                    w.tx().revoke_user_sessions(id, None, now).await?;
+                }
+                if !changes.is_empty() {
+                    new.updated_at = now;
+                    w.tx().update_user(&new).await?;
+
+                    w.record_as(f::STAFF_EDIT, user_ref(&new), "update", changes);
+                }
+                let view = view_of(w.tx(), new).await?;
+                Ok(view)
+            })
         })
         .await
     }
 
     pub async fn delete_staff(&self, who: &Principal, id: UserId) -> Result<(), AppError> {
-        who.require("staff.delete")?;
+        who.require(f::STAFF_DELETE)?;
         if id == who.user.id {
             return Err(AppError::rule(
                 "cannot_delete_yourself",
                 "you cannot delete your own account",
             ));
         }
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            let old = load_staff(tx.as_mut(), id).await?;
-            check_not_stronger(tx.as_mut(), who, id).await?;
-            if old.full_access {
-                require_full_access(who, "delete full-access accounts")?;
-                if !other_active_full_access(tx.as_mut(), &old).await? {
-                    return Err(AppError::rule(
-                        "last_full_access_account",
-                        "the last active account with full access cannot be deleted",
-                    ));
+        self.write(who, f::STAFF_DELETE, |w| {
+            Box::pin(async move {
+                let old = load_staff(w.tx(), id).await?;
+                check_not_stronger(w.tx(), who, id).await?;
+                if old.full_access {
+                    require_full_access(who, "delete full-access accounts")?;
+                    if !other_active_full_access(w.tx(), &old).await? {
+                        return Err(AppError::rule(
+                            "last_full_access_account",
+                            "the last active account with full access cannot be deleted",
+                        ));
+                    }
                 }
-            }
-            tx.delete_user(id).await?;
-            let changes = Changes::default().diff("login", &old.login.to_string(), &String::new());
-            let event = Event {
-                object: user_ref(&old),
-                action: "delete",
-                function: "staff.delete",
-                changes,
-            };
-            record(tx.as_mut(), &who.actor(), now, event).await?;
-            tx.commit().await?;
-            Ok(())
+                w.tx().delete_user(id).await?;
+                let changes =
+                    Changes::default().diff("login", &old.login.to_string(), &String::new());
+
+                w.record_as(f::STAFF_DELETE, user_ref(&old), "delete", changes);
+                Ok(())
+            })
         })
         .await
     }
@@ -589,30 +574,27 @@ impl App {
         id: UserId,
         bytes: Vec<u8>,
     ) -> Result<(), AppError> {
-        who.require("staff.edit")?;
+        who.require(f::STAFF_EDIT)?;
         let avatar = Avatar::parse(bytes)?;
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            let user = load_staff(tx.as_mut(), id).await?;
-            if user.full_access && user.id != who.user.id {
-                require_full_access(who, "edit full-access accounts")?;
-            }
-            tx.set_avatar(id, avatar.content_type, &avatar.bytes, now)
-                .await?;
-            let changes = Changes::default().set(
-                "avatar",
-                format!("{} ({} bytes)", avatar.content_type, avatar.bytes.len()),
-            );
-            let event = Event {
-                object: user_ref(&user),
-                action: "update",
-                function: "staff.edit",
-                changes,
-            };
-            record(tx.as_mut(), &who.actor(), now, event).await?;
-            tx.commit().await?;
-            Ok(())
+        let avatar = &avatar;
+        self.write(who, f::STAFF_EDIT, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let user = load_staff(w.tx(), id).await?;
+                if user.full_access && user.id != who.user.id {
+                    require_full_access(who, "edit full-access accounts")?;
+                }
+                w.tx()
+                    .set_avatar(id, avatar.content_type, &avatar.bytes, now)
+                    .await?;
+                let changes = Changes::default().set(
+                    "avatar",
+                    format!("{} ({} bytes)", avatar.content_type, avatar.bytes.len()),
+                );
+
+                w.record_as(f::STAFF_EDIT, user_ref(&user), "update", changes);
+                Ok(())
+            })
         })
         .await
     }
@@ -622,7 +604,7 @@ impl App {
         who: &Principal,
         id: UserId,
     ) -> Result<(String, Vec<u8>), AppError> {
-        who.require("staff.list")?;
+        who.require(f::STAFF_LIST)?;
         let mut tx = self.store.read().await?;
         load_staff(tx.as_mut(), id).await?;
         let avatar = tx
@@ -661,7 +643,7 @@ impl App {
         who: &Principal,
         id: UserId,
     ) -> Result<Vec<Node>, AppError> {
-        who.require("staff.permissions")?;
+        who.require(f::STAFF_PERMISSIONS)?;
         let mut tx = self.store.read().await?;
         let (user, departments, individual) = self.staff_rights(tx.as_mut(), id).await?;
         tx.commit().await?;
@@ -681,63 +663,64 @@ impl App {
         id: UserId,
         change: GrantChange,
     ) -> Result<Vec<Node>, AppError> {
-        who.require("staff.permissions")?;
+        who.require(f::STAFF_PERMISSIONS)?;
         let resolved = grants::resolve(who, &change)?;
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            let (user, departments, before) = self.staff_rights(tx.as_mut(), id).await?;
-            if user.full_access {
-                return Err(AppError::Conflict {
-                    code: "full_access_has_every_function",
-                    field: None,
-                    message: "this employee has full access; individual rights do not apply".into(),
-                });
-            }
-            let inherited: Vec<String> = resolved
-                .disable
-                .iter()
-                .filter_map(|f| {
-                    let from: Vec<&str> = departments
-                        .iter()
-                        .filter(|(_, fs)| fs.contains(*f))
-                        .map(|(d, _)| d.as_str())
-                        .collect();
-                    (!from.is_empty()).then(|| format!("{f} (from {})", from.join(", ")))
-                })
-                .collect();
-            if !inherited.is_empty() {
-                return Err(AppError::Conflict {
-                    code: "inherited_right",
-                    field: None,
-                    message: format!(
-                        "inherited rights cannot be removed for one employee: {}",
-                        inherited.join("; ")
-                    ),
-                });
-            }
-            // A function a department already gives is not granted again individually: the
-            // grant would be invisible (it shows as inherited) and outlive the department's.
-            let from_department = |f: &str| departments.iter().any(|(_, fs)| fs.contains(f));
-            for f in resolved.enable.iter().filter(|f| !from_department(f)) {
-                tx.set_user_grant(id, f, true, now).await?;
-            }
-            for f in &resolved.disable {
-                tx.set_user_grant(id, f, false, now).await?;
-            }
-            let after: BTreeSet<String> = tx.user_grants(id).await?.into_iter().collect();
-            let changes = grants::changes(&before, &after);
-            if !changes.is_empty() {
-                let event = Event {
-                    object: user_ref(&user),
-                    action: "permissions",
-                    function: "staff.permissions",
-                    changes,
-                };
-                record(tx.as_mut(), &who.actor(), now, event).await?;
-            }
-            tx.commit().await?;
-            Ok(())
+        let resolved = &resolved;
+        self.write(who, f::STAFF_PERMISSIONS, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let (user, departments, before) = self.staff_rights(w.tx(), id).await?;
+                if user.full_access {
+                    return Err(AppError::Conflict {
+                        code: "full_access_has_every_function",
+                        field: None,
+                        message: "this employee has full access; individual rights do not apply"
+                            .into(),
+                    });
+                }
+                let inherited: Vec<String> = resolved
+                    .disable
+                    .iter()
+                    .filter_map(|f| {
+                        let from: Vec<&str> = departments
+                            .iter()
+                            .filter(|(_, fs)| fs.contains(*f))
+                            .map(|(d, _)| d.as_str())
+                            .collect();
+                        (!from.is_empty()).then(|| format!("{f} (from {})", from.join(", ")))
+                    })
+                    .collect();
+                if !inherited.is_empty() {
+                    return Err(AppError::Conflict {
+                        code: "inherited_right",
+                        field: None,
+                        message: format!(
+                            "inherited rights cannot be removed for one employee: {}",
+                            inherited.join("; ")
+                        ),
+                    });
+                }
+                // A function a department already gives is not granted again individually: the
+                // grant would be invisible (it shows as inherited) and outlive the department's.
+                let from_department = |f: &str| departments.iter().any(|(_, fs)| fs.contains(f));
+                for f in resolved.enable.iter().filter(|f| !from_department(f)) {
+                    w.tx().set_user_grant(id, f, true, now).await?;
+                }
+                for f in &resolved.disable {
+                    w.tx().set_user_grant(id, f, false, now).await?;
+                }
+                let after: BTreeSet<String> = w.tx().user_grants(id).await?.into_iter().collect();
+                let changes = grants::changes(&before, &after);
+                if !changes.is_empty() {
+                    w.record_as(
+                        f::STAFF_PERMISSIONS,
+                        user_ref(&user),
+                        "permissions",
+                        changes,
+                    );
+                }
+                Ok(())
+            })
         })
         .await?;
         self.staff_permissions(who, id).await
@@ -750,7 +733,7 @@ impl App {
         id: UserId,
         key: &str,
     ) -> Result<Explanation, AppError> {
-        who.require("staff.permissions")?;
+        who.require(f::STAFF_PERMISSIONS)?;
         let f = functions::find(key).ok_or_else(|| {
             AppError::invalid(
                 "function",

@@ -3,11 +3,10 @@
 
 use crate::auth::TOKEN_PREFIX;
 use crate::error::AppError;
-use crate::history::{Event, record};
 use crate::ports::ApiTokenRecord;
-use crate::retry::retry;
 use crate::secrets::{digest, random_token};
 use crate::{App, Principal};
+use bursar_domain::functions::f;
 use bursar_domain::history::{Changes, ObjectRef};
 use bursar_domain::validation::required_text;
 use bursar_domain::{ApiTokenId, Invalid, functions};
@@ -32,7 +31,7 @@ impl App {
         who: &Principal,
         input: NewToken,
     ) -> Result<IssuedToken, AppError> {
-        who.require("profile.tokens")?;
+        who.require(f::PROFILE_TOKENS)?;
         if who.impersonator.is_some() {
             // A token would outlive the session and act without naming the employee.
             return Err(AppError::refused(
@@ -58,32 +57,31 @@ impl App {
             last_used_at: None,
             revoked_at: None,
         };
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            tx.insert_token(&token).await?;
-            let scope_text = token
-                .scope
-                .as_ref()
-                .map_or_else(|| "*".to_owned(), |s| s.join(","));
-            let changes = Changes::default()
-                .set("name", &token.name)
-                .set("scope", scope_text);
-            let event = Event {
-                object: token_ref(&token),
-                action: "create",
-                function: "profile.tokens",
-                changes,
-            };
-            record(tx.as_mut(), &who.actor(), now, event).await?;
-            tx.commit().await?;
-            Ok(())
+        let token = &token;
+        self.write(who, f::PROFILE_TOKENS, |w| {
+            Box::pin(async move {
+                w.tx().insert_token(token).await?;
+                let scope_text = token
+                    .scope
+                    .as_ref()
+                    .map_or_else(|| "*".to_owned(), |s| s.join(","));
+                let changes = Changes::default()
+                    .set("name", &token.name)
+                    .set("scope", scope_text);
+
+                w.record_as(f::PROFILE_TOKENS, token_ref(token), "create", changes);
+                Ok(())
+            })
         })
         .await?;
-        Ok(IssuedToken { token, secret })
+        Ok(IssuedToken {
+            token: token.clone(),
+            secret,
+        })
     }
 
     pub async fn list_tokens(&self, who: &Principal) -> Result<Vec<ApiTokenRecord>, AppError> {
-        who.require("profile.tokens")?;
+        who.require(f::PROFILE_TOKENS)?;
         let mut tx = self.store.read().await?;
         let tokens = tx.tokens_of_user(who.user.id).await?;
         tx.commit().await?;
@@ -92,30 +90,25 @@ impl App {
 
     /// Revokes one of the caller's own tokens; another user's token is "not found".
     pub async fn revoke_token(&self, who: &Principal, id: ApiTokenId) -> Result<(), AppError> {
-        who.require("profile.tokens")?;
-        let now = self.now();
-        retry(|| async {
-            let mut tx = self.store.write().await?;
-            let token = tx
-                .tokens_of_user(who.user.id)
-                .await?
-                .into_iter()
-                .find(|t| t.id == id)
-                .ok_or(AppError::NotFound { what: "token" })?;
-            if token.revoked_at.is_some() {
-                return Ok(());
-            }
-            tx.revoke_token(id, now).await?;
-            let changes = Changes::default().diff("revoked", &false, &true);
-            let event = Event {
-                object: token_ref(&token),
-                action: "revoke",
-                function: "profile.tokens",
-                changes,
-            };
-            record(tx.as_mut(), &who.actor(), now, event).await?;
-            tx.commit().await?;
-            Ok(())
+        self.write(who, f::PROFILE_TOKENS, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                let token = w
+                    .tx()
+                    .tokens_of_user(who.user.id)
+                    .await?
+                    .into_iter()
+                    .find(|t| t.id == id)
+                    .ok_or(AppError::NotFound { what: "token" })?;
+                if token.revoked_at.is_some() {
+                    return Ok(());
+                }
+                w.tx().revoke_token(id, now).await?;
+                let changes = Changes::default().diff("revoked", &false, &true);
+
+                w.record_as(f::PROFILE_TOKENS, token_ref(&token), "revoke", changes);
+                Ok(())
+            })
         })
         .await
     }

@@ -31,15 +31,28 @@ pub struct Function {
 /// A function's key, as stored in grants and history.
 pub type FunctionKey = &'static str;
 
-macro_rules! function {
-    ($key:literal, $section:literal, $aud:ident, $en:literal, $ru:literal) => {
-        Function {
-            key: $key,
-            section: $section,
-            name_en: $en,
-            name_ru: $ru,
-            audience: Audience::$aud,
+/// Declares the registry: one typed constant per function in [`f`] and the list
+/// [`FUNCTIONS`] built from the same lines, so code names a function by its constant and a
+/// key outside the registry cannot compile.
+macro_rules! registry {
+    ($($name:ident = ($key:literal, $section:literal, $aud:ident, $en:literal, $ru:literal);)*) => {
+        /// Every function of the registry as a constant (`f::CLIENT_EDIT` is `client.edit`).
+        pub mod f {
+            use super::{Audience, Function};
+            $(
+                #[doc = $en]
+                pub const $name: &Function = &Function {
+                    key: $key,
+                    section: $section,
+                    name_en: $en,
+                    name_ru: $ru,
+                    audience: Audience::$aud,
+                };
+            )*
         }
+
+        /// The registry, in the order of the permission screens.
+        pub static FUNCTIONS: &[&Function] = &[$(f::$name),*];
     };
 }
 
@@ -67,74 +80,75 @@ pub static SECTIONS: &[Section] = &[
 ];
 
 #[rustfmt::skip]
-pub static FUNCTIONS: &[Function] = &[
-    function!("system.health", "system", Public, "Health and readiness probes", "Проверки работоспособности"),
-    function!("system.api_docs", "system", Public, "API document and browser", "Описание API и просмотрщик"),
-    function!("system.assets", "system", Public, "Static assets", "Статические файлы"),
-    function!("system.functions", "system", Anyone, "View the function registry", "Просмотр реестра функций"),
-    function!("system.install", "system", System, "Installation", "Установка"),
-    function!("system.cli", "system", System, "Operator command line", "Командная строка оператора"),
-    function!("auth.login", "session", Public, "Sign in", "Вход"),
-    function!("client.register", "session", Public, "Register as a client", "Регистрация клиента"),
-    function!("auth.password_reset", "session", Public, "Reset a forgotten password by e-mail", "Сброс забытого пароля по e-mail"),
-    function!("auth.logout", "session", Anyone, "Sign out", "Выход"),
-    function!("ui.language", "session", Public, "Switch the interface language", "Переключение языка интерфейса"),
-    function!("ui.home", "session", Public, "Start page: send a visitor to their panel", "Стартовая страница: переход в свою панель"),
-    function!("ui.not_found", "system", Public, "Page-not-found answer of the panels", "Ответ панелей «страница не найдена»"),
-    function!("profile.view", "profile", Anyone, "View own profile", "Просмотр своего профиля"),
-    function!("profile.language", "profile", Anyone, "Save own interface language", "Сохранение своего языка интерфейса"),
-    function!("profile.password", "profile", Anyone, "Change own password", "Смена своего пароля"),
-    function!("profile.tokens", "profile", Anyone, "Manage own API tokens", "Управление своими API-токенами"),
-    function!("profile.history", "profile", Anyone, "History of own account", "История своей учётной записи"),
-    function!("dashboard.staff", "dashboard", Staff, "Staff panel dashboard", "Главная панели сотрудника"),
-    function!("dashboard.client", "dashboard", Client, "Client area dashboard", "Главная личного кабинета"),
-    function!("account.users", "account", Client, "Users and their rights", "Пользователи и их права"),
-    function!("account.payers", "account", Client, "Payers", "Плательщики"),
-    function!("account.finances", "account", Client, "Finances: payments, expenses, documents", "Финансы: платежи, расходы, документы"),
-    function!("account.ordering", "account", Client, "Ordering services", "Заказ услуг"),
-    function!("account.services", "account", Client, "Managing services", "Управление услугами"),
-    function!("account.support", "account", Client, "Support requests", "Обращения в поддержку"),
-    function!("client.list", "clients.clients", Staff, "Client list and client card", "Список клиентов и карточка клиента"),
-    function!("client.create", "clients.clients", Staff, "Add client", "Добавление клиента"),
-    function!("client.edit", "clients.clients", Staff, "Edit client", "Изменение клиента"),
-    function!("client.delete", "clients.clients", Staff, "Delete client", "Удаление клиента"),
-    function!("client.clear_data", "clients.clients", Staff, "Clear client data (GDPR)", "Очистка данных клиента (GDPR)"),
-    function!("client.export", "clients.clients", Staff, "Export client's personal data", "Выгрузка персональных данных клиента"),
-    function!("client.history", "clients.clients", Staff, "Client history", "История клиента"),
-    function!("client.providers", "clients.clients", Staff, "Connect client to providers", "Подключение клиента к провайдерам"),
-    function!("client.groups", "clients.clients", Staff, "Put client in groups", "Включение клиента в группы"),
-    function!("client.message", "clients.clients", Staff, "Send a message to the client", "Отправка сообщения клиенту"),
-    function!("client.login_as", "clients.clients", Staff, "Log in as client", "Вход от имени клиента"),
-    function!("client.users", "clients.users", Staff, "Client's users", "Пользователи клиента"),
-    function!("client.payers", "clients.users", Staff, "Client's payers", "Плательщики клиента"),
-    function!("client_group.list", "clients.groups", Staff, "Client group list", "Список групп клиентов"),
-    function!("client_group.edit", "clients.groups", Staff, "Add, edit and delete client groups", "Добавление, изменение и удаление групп клиентов"),
-    function!("client.order.history", "clients.orders", Staff, "Order history", "История заказов"),
-    function!("client.order.details", "clients.orders", Staff, "Order details", "Подробности заказа"),
-    function!("client.order.create", "clients.orders", Staff, "Create order (new order or from cart)", "Создание заказа (новый заказ или из корзины)"),
-    function!("client.order.print_invoice", "clients.orders", Staff, "Print invoice", "Печать счёта"),
-    function!("staff.list", "provider.staff", Staff, "Staff list", "Список сотрудников"),
-    function!("staff.create", "provider.staff", Staff, "Add employee", "Добавление сотрудника"),
-    function!("staff.edit", "provider.staff", Staff, "Edit, disable and enable employees", "Изменение, отключение и включение сотрудников"),
-    function!("staff.delete", "provider.staff", Staff, "Delete employee", "Удаление сотрудника"),
-    function!("staff.permissions", "provider.staff", Staff, "Employee permissions", "Права сотрудника"),
-    function!("department.list", "provider.departments", Staff, "Department list", "Список отделов"),
-    function!("department.create", "provider.departments", Staff, "Add department", "Добавление отдела"),
-    function!("department.edit", "provider.departments", Staff, "Edit department", "Изменение отдела"),
-    function!("department.delete", "provider.departments", Staff, "Delete department", "Удаление отдела"),
-    function!("department.permissions", "provider.departments", Staff, "Department permissions", "Права отдела"),
-    function!("provider.list", "provider.providers", Staff, "Provider list", "Список провайдеров"),
-    function!("provider.edit", "provider.providers", Staff, "Add, edit and delete providers", "Добавление, изменение и удаление провайдеров"),
-    function!("company.list", "provider.companies", Staff, "Company list", "Список компаний"),
-    function!("company.edit", "provider.companies", Staff, "Add, edit and delete companies", "Добавление, изменение и удаление компаний"),
-    function!("currency.list", "directories.currencies", Staff, "Currency directory", "Справочник валют"),
-    function!("currency.edit", "directories.currencies", Staff, "Enable and disable currencies", "Включение и отключение валют"),
-    function!("history.view", "tools.history", Staff, "View the history of all records", "Просмотр истории всех записей"),
-];
+registry! {
+    SYSTEM_HEALTH = ("system.health", "system", Public, "Health and readiness probes", "Проверки работоспособности");
+    SYSTEM_API_DOCS = ("system.api_docs", "system", Public, "API document and browser", "Описание API и просмотрщик");
+    SYSTEM_ASSETS = ("system.assets", "system", Public, "Static assets", "Статические файлы");
+    SYSTEM_FUNCTIONS = ("system.functions", "system", Anyone, "View the function registry", "Просмотр реестра функций");
+    SYSTEM_INSTALL = ("system.install", "system", System, "Installation", "Установка");
+    SYSTEM_CLI = ("system.cli", "system", System, "Operator command line", "Командная строка оператора");
+    SYSTEM_JOBS = ("system.jobs", "system", System, "Background jobs (mail delivery)", "Фоновые задания (отправка почты)");
+    AUTH_LOGIN = ("auth.login", "session", Public, "Sign in", "Вход");
+    CLIENT_REGISTER = ("client.register", "session", Public, "Register as a client", "Регистрация клиента");
+    AUTH_PASSWORD_RESET = ("auth.password_reset", "session", Public, "Reset a forgotten password by e-mail", "Сброс забытого пароля по e-mail");
+    AUTH_LOGOUT = ("auth.logout", "session", Anyone, "Sign out", "Выход");
+    UI_LANGUAGE = ("ui.language", "session", Public, "Switch the interface language", "Переключение языка интерфейса");
+    UI_HOME = ("ui.home", "session", Public, "Start page: send a visitor to their panel", "Стартовая страница: переход в свою панель");
+    UI_NOT_FOUND = ("ui.not_found", "system", Public, "Page-not-found answer of the panels", "Ответ панелей «страница не найдена»");
+    PROFILE_VIEW = ("profile.view", "profile", Anyone, "View own profile", "Просмотр своего профиля");
+    PROFILE_LANGUAGE = ("profile.language", "profile", Anyone, "Save own interface language", "Сохранение своего языка интерфейса");
+    PROFILE_PASSWORD = ("profile.password", "profile", Anyone, "Change own password", "Смена своего пароля");
+    PROFILE_TOKENS = ("profile.tokens", "profile", Anyone, "Manage own API tokens", "Управление своими API-токенами");
+    PROFILE_HISTORY = ("profile.history", "profile", Anyone, "History of own account", "История своей учётной записи");
+    DASHBOARD_STAFF = ("dashboard.staff", "dashboard", Staff, "Staff panel dashboard", "Главная панели сотрудника");
+    DASHBOARD_CLIENT = ("dashboard.client", "dashboard", Client, "Client area dashboard", "Главная личного кабинета");
+    ACCOUNT_USERS = ("account.users", "account", Client, "Users and their rights", "Пользователи и их права");
+    ACCOUNT_PAYERS = ("account.payers", "account", Client, "Payers", "Плательщики");
+    ACCOUNT_FINANCES = ("account.finances", "account", Client, "Finances: payments, expenses, documents", "Финансы: платежи, расходы, документы");
+    ACCOUNT_ORDERING = ("account.ordering", "account", Client, "Ordering services", "Заказ услуг");
+    ACCOUNT_SERVICES = ("account.services", "account", Client, "Managing services", "Управление услугами");
+    ACCOUNT_SUPPORT = ("account.support", "account", Client, "Support requests", "Обращения в поддержку");
+    CLIENT_LIST = ("client.list", "clients.clients", Staff, "Client list and client card", "Список клиентов и карточка клиента");
+    CLIENT_CREATE = ("client.create", "clients.clients", Staff, "Add client", "Добавление клиента");
+    CLIENT_EDIT = ("client.edit", "clients.clients", Staff, "Edit client", "Изменение клиента");
+    CLIENT_DELETE = ("client.delete", "clients.clients", Staff, "Delete client", "Удаление клиента");
+    CLIENT_CLEAR_DATA = ("client.clear_data", "clients.clients", Staff, "Clear client data (GDPR)", "Очистка данных клиента (GDPR)");
+    CLIENT_EXPORT = ("client.export", "clients.clients", Staff, "Export client's personal data", "Выгрузка персональных данных клиента");
+    CLIENT_HISTORY = ("client.history", "clients.clients", Staff, "Client history", "История клиента");
+    CLIENT_PROVIDERS = ("client.providers", "clients.clients", Staff, "Connect client to providers", "Подключение клиента к провайдерам");
+    CLIENT_GROUPS = ("client.groups", "clients.clients", Staff, "Put client in groups", "Включение клиента в группы");
+    CLIENT_MESSAGE = ("client.message", "clients.clients", Staff, "Send a message to the client", "Отправка сообщения клиенту");
+    CLIENT_LOGIN_AS = ("client.login_as", "clients.clients", Staff, "Log in as client", "Вход от имени клиента");
+    CLIENT_USERS = ("client.users", "clients.users", Staff, "Client's users", "Пользователи клиента");
+    CLIENT_PAYERS = ("client.payers", "clients.users", Staff, "Client's payers", "Плательщики клиента");
+    CLIENT_GROUP_LIST = ("client_group.list", "clients.groups", Staff, "Client group list", "Список групп клиентов");
+    CLIENT_GROUP_EDIT = ("client_group.edit", "clients.groups", Staff, "Add, edit and delete client groups", "Добавление, изменение и удаление групп клиентов");
+    CLIENT_ORDER_HISTORY = ("client.order.history", "clients.orders", Staff, "Order history", "История заказов");
+    CLIENT_ORDER_DETAILS = ("client.order.details", "clients.orders", Staff, "Order details", "Подробности заказа");
+    CLIENT_ORDER_CREATE = ("client.order.create", "clients.orders", Staff, "Create order (new order or from cart)", "Создание заказа (новый заказ или из корзины)");
+    CLIENT_ORDER_PRINT_INVOICE = ("client.order.print_invoice", "clients.orders", Staff, "Print invoice", "Печать счёта");
+    STAFF_LIST = ("staff.list", "provider.staff", Staff, "Staff list", "Список сотрудников");
+    STAFF_CREATE = ("staff.create", "provider.staff", Staff, "Add employee", "Добавление сотрудника");
+    STAFF_EDIT = ("staff.edit", "provider.staff", Staff, "Edit, disable and enable employees", "Изменение, отключение и включение сотрудников");
+    STAFF_DELETE = ("staff.delete", "provider.staff", Staff, "Delete employee", "Удаление сотрудника");
+    STAFF_PERMISSIONS = ("staff.permissions", "provider.staff", Staff, "Employee permissions", "Права сотрудника");
+    DEPARTMENT_LIST = ("department.list", "provider.departments", Staff, "Department list", "Список отделов");
+    DEPARTMENT_CREATE = ("department.create", "provider.departments", Staff, "Add department", "Добавление отдела");
+    DEPARTMENT_EDIT = ("department.edit", "provider.departments", Staff, "Edit department", "Изменение отдела");
+    DEPARTMENT_DELETE = ("department.delete", "provider.departments", Staff, "Delete department", "Удаление отдела");
+    DEPARTMENT_PERMISSIONS = ("department.permissions", "provider.departments", Staff, "Department permissions", "Права отдела");
+    PROVIDER_LIST = ("provider.list", "provider.providers", Staff, "Provider list", "Список провайдеров");
+    PROVIDER_EDIT = ("provider.edit", "provider.providers", Staff, "Add, edit and delete providers", "Добавление, изменение и удаление провайдеров");
+    COMPANY_LIST = ("company.list", "provider.companies", Staff, "Company list", "Список компаний");
+    COMPANY_EDIT = ("company.edit", "provider.companies", Staff, "Add, edit and delete companies", "Добавление, изменение и удаление компаний");
+    CURRENCY_LIST = ("currency.list", "directories.currencies", Staff, "Currency directory", "Справочник валют");
+    CURRENCY_EDIT = ("currency.edit", "directories.currencies", Staff, "Enable and disable currencies", "Включение и отключение валют");
+    HISTORY_VIEW = ("history.view", "tools.history", Staff, "View the history of all records", "Просмотр истории всех записей");
+}
 
 /// Looks a function up by key.
 pub fn find(key: &str) -> Option<&'static Function> {
-    FUNCTIONS.iter().find(|f| f.key == key)
+    FUNCTIONS.iter().copied().find(|f| f.key == key)
 }
 
 /// Looks a section up by key.
@@ -164,6 +178,7 @@ pub fn expand(key: &str, audience: Audience) -> Option<Vec<&'static Function>> {
     Some(
         FUNCTIONS
             .iter()
+            .copied()
             .filter(|f| f.audience == audience && section_within(f.section, key))
             .collect(),
     )

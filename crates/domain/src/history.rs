@@ -73,6 +73,14 @@ impl Actor {
     pub fn system() -> Self {
         Self::default()
     }
+
+    /// A visitor who is not signed in (registration, password reset), known by address.
+    pub fn anonymous(ip: Option<String>) -> Self {
+        Self {
+            ip,
+            ..Self::default()
+        }
+    }
 }
 
 /// The record an entry is about.

@@ -43,7 +43,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, Router, on};
 use bursar_app::{App, AppError, Principal, Via};
 use bursar_domain::access::Audience;
-use bursar_domain::functions::{self, Function};
+use bursar_domain::functions::Function;
 use percent_encoding::percent_decode;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -102,7 +102,7 @@ pub enum Surface {
 pub struct RouteDecl {
     pub method: Method,
     pub path: &'static str,
-    pub function: &'static str,
+    pub function: &'static Function,
     pub surface: Surface,
     /// The OpenAPI description; API routes have one, panel pages do not.
     pub doc: Option<Doc>,
@@ -110,8 +110,7 @@ pub struct RouteDecl {
 
 #[derive(Clone)]
 struct RouteGuard {
-    function: Option<&'static Function>,
-    key: &'static str,
+    function: &'static Function,
     surface: Surface,
     app: App,
     reject: Rejecter,
@@ -142,7 +141,7 @@ impl Guarded {
         self,
         method: Method,
         path: &'static str,
-        function: &'static str,
+        function: &'static Function,
         handler: H,
     ) -> Self
     where
@@ -157,7 +156,7 @@ impl Guarded {
         self,
         method: Method,
         path: &'static str,
-        function: &'static str,
+        function: &'static Function,
         doc: Doc,
         handler: H,
     ) -> Self
@@ -172,7 +171,7 @@ impl Guarded {
         mut self,
         method: Method,
         path: &'static str,
-        function: &'static str,
+        function: &'static Function,
         doc: Option<Doc>,
         handler: H,
     ) -> Self
@@ -181,8 +180,7 @@ impl Guarded {
         T: 'static,
     {
         let guard = RouteGuard {
-            function: functions::find(function),
-            key: function,
+            function,
             surface: self.surface,
             app: self.app.clone(),
             reject: self.reject.clone(),
@@ -227,19 +225,14 @@ async fn run_guarded(State(g): State<RouteGuard>, req: Request, next: Next) -> R
         }
         Err(rejection) => (g.reject)(rejection, &parts),
     };
-    if let Ok(v) = HeaderValue::from_str(g.key) {
+    if let Ok(v) = HeaderValue::from_str(g.function.key) {
         res.headers_mut().insert(FUNCTION_HEADER, v);
     }
     res
 }
 
 async fn check(g: &RouteGuard, parts: &mut Parts, body: Body) -> Result<Body, Rejection> {
-    let function = g.function.ok_or_else(|| {
-        Rejection::Error(AppError::Internal(format!(
-            "route declares unknown function {}",
-            g.key
-        )))
-    })?;
+    let function = g.function;
     // Known from here on, to the handler and to the rejecter alike.
     if let Some(p) = resolve(&g.app, parts).await.map_err(Rejection::Error)? {
         parts.extensions.insert(p);

@@ -16,7 +16,6 @@
 use crate::guard::RouteDecl;
 use crate::problem::{Problem, ProblemField};
 use axum::http::Method;
-use bursar_domain::functions;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use utoipa::openapi::extensions::ExtensionsBuilder;
@@ -232,9 +231,9 @@ pub fn document(decls: &[RouteDecl]) -> OpenApi {
     let mut paths = PathsBuilder::new();
     for decl in decls {
         let Some(doc) = &decl.doc else { continue };
-        let function = functions::find(decl.function);
-        let public = function.is_some_and(|f| f.audience == bursar_domain::Audience::Public);
-        let function_name = function.map_or("", |f| f.name_en);
+        let function = decl.function;
+        let public = function.audience == bursar_domain::Audience::Public;
+        let function_name = function.name_en;
         let mut op = OperationBuilder::new()
             .tag(doc.tag)
             .summary(Some(doc.summary))
@@ -247,11 +246,11 @@ pub fn document(decls: &[RouteDecl]) -> OpenApi {
             )))
             .description(Some(format!(
                 "Function: `{}` ({function_name}).",
-                decl.function
+                function.key
             )))
             .extensions(Some(
                 ExtensionsBuilder::new()
-                    .add("x-bursar-function", decl.function)
+                    .add("x-bursar-function", function.key)
                     .build(),
             ));
         for segment in decl.path.split('/') {

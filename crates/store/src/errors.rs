@@ -14,6 +14,10 @@ pub fn map_err(e: sqlx::Error) -> StoreError {
                     .unwrap_or_else(|| sqlite_constraint_name(db.message()));
                 return StoreError::Unique { constraint };
             }
+            if db.is_foreign_key_violation() {
+                let constraint = db.constraint().unwrap_or("foreign key").to_owned();
+                return StoreError::Missing { constraint };
+            }
             let code = db.code().unwrap_or_default();
             let postgres = db
                 .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()

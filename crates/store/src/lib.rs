@@ -117,9 +117,38 @@ impl Store for SqlStore {
     }
 
     async fn write(&self) -> StoreResult<Box<dyn Tx>> {
+        // SQLite: take the write lock up front, so writers are serial and never deadlock.
+        // PostgreSQL: SERIALIZABLE, so a decision taken on a read that another transaction
+        // has since changed fails with a serialization error (retried by the use-case
+        // spine) instead of committing a lost update.
         let begin = match self.dialect {
             Dialect::Sqlite => "BEGIN IMMEDIATE",
-            Dialect::Postgres => "BEGIN",
+            Dialect::Postgres => "BEGIN ISOLATION LEVEL SERIALIZABLE",
+        };
+        let tx = self.pool.begin_with(begin).await.map_err(map_err)?;
+        Ok(Box::new(repos::SqlTx {
+            tx,
+            dialect: self.dialect,
+        }))
+    }
+
+    async fn relaxed(&self) -> StoreResult<Box<dyn Tx>> {
+        let begin = match self.dialect {
+            Dialect::Sqlite => "BEGIN IMMEDIATE",
+            Dialect::Postgres => "BEGIN ISOLATION LEVEL READ COMMITTED",
+        };
+        let tx = self.pool.begin_with(begin).await.map_err(map_err)?;
+        Ok(Box::new(repos::SqlTx {
+            tx,
+            dialect: self.dialect,
+        }))
+    }
+
+    async fn snapshot(&self) -> StoreResult<Box<dyn Tx>> {
+        // A WAL-mode SQLite read transaction already sees one snapshot.
+        let begin = match self.dialect {
+            Dialect::Sqlite => "BEGIN",
+            Dialect::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
         };
         let tx = self.pool.begin_with(begin).await.map_err(map_err)?;
         Ok(Box::new(repos::SqlTx {

@@ -13,85 +13,85 @@ use crate::i18n::Tr;
 use crate::panel::{Panel, start_of};
 use bursar_app::Principal;
 use bursar_domain::Locale;
-use bursar_domain::functions::{self, Section};
+use bursar_domain::functions::{self, Function, Section, f};
 use fluent_bundle::FluentValue;
 
 /// One menu entry: the page and the function that opens it.
 struct Entry {
     panel: Panel,
-    function: &'static str,
+    function: &'static Function,
     href: &'static str,
 }
 
 const MENU: &[Entry] = &[
     Entry {
         panel: Panel::Admin,
-        function: "dashboard.staff",
+        function: f::DASHBOARD_STAFF,
         href: "/admin",
     },
     Entry {
         panel: Panel::Admin,
-        function: "profile.view",
+        function: f::PROFILE_VIEW,
         href: "/admin/profile",
     },
     Entry {
         panel: Panel::Admin,
-        function: "client.list",
+        function: f::CLIENT_LIST,
         href: "/admin/clients",
     },
     Entry {
         panel: Panel::Admin,
-        function: "client_group.list",
+        function: f::CLIENT_GROUP_LIST,
         href: "/admin/client-groups",
     },
     Entry {
         panel: Panel::Admin,
-        function: "staff.list",
+        function: f::STAFF_LIST,
         href: "/admin/staff",
     },
     Entry {
         panel: Panel::Admin,
-        function: "department.list",
+        function: f::DEPARTMENT_LIST,
         href: "/admin/departments",
     },
     Entry {
         panel: Panel::Admin,
-        function: "provider.list",
+        function: f::PROVIDER_LIST,
         href: "/admin/providers",
     },
     Entry {
         panel: Panel::Admin,
-        function: "company.list",
+        function: f::COMPANY_LIST,
         href: "/admin/companies",
     },
     Entry {
         panel: Panel::Admin,
-        function: "currency.list",
+        function: f::CURRENCY_LIST,
         href: "/admin/currencies",
     },
     Entry {
         panel: Panel::Admin,
-        function: "history.view",
+        function: f::HISTORY_VIEW,
         href: "/admin/history",
     },
     Entry {
         panel: Panel::Client,
-        function: "dashboard.client",
+        function: f::DASHBOARD_CLIENT,
         href: "/client",
     },
     Entry {
         panel: Panel::Client,
-        function: "profile.view",
+        function: f::PROFILE_VIEW,
         href: "/client/profile",
     },
     Entry {
         panel: Panel::Client,
-        function: "account.users",
+        function: f::ACCOUNT_USERS,
         href: "/client/users",
     },
     Entry {
         panel: Panel::Client,
-        function: "account.payers",
+        function: f::ACCOUNT_PAYERS,
         href: "/client/payers",
     },
 ];
@@ -246,9 +246,7 @@ fn menu(who: &Principal, panel: Panel, path: &str, locale: Locale) -> Vec<MenuGr
         .iter()
         .filter(|e| e.panel == panel && who.may(e.function))
     {
-        let Some(section) =
-            functions::find(entry.function).and_then(|f| functions::section(f.section))
-        else {
+        let Some(section) = functions::section(entry.function.section) else {
             continue;
         };
         let heading = section
@@ -261,13 +259,14 @@ fn menu(who: &Principal, panel: Panel, path: &str, locale: Locale) -> Vec<MenuGr
         let shared = MENU
             .iter()
             .filter(|e| e.panel == panel)
-            .filter_map(|e| functions::find(e.function))
+            .map(|e| e.function)
             .filter(|f| f.section == section.key)
             .count()
             > 1;
-        let label = match functions::find(entry.function) {
-            Some(f) if shared => f.name(locale),
-            _ => section_name(section, locale),
+        let label = if shared {
+            entry.function.name(locale)
+        } else {
+            section_name(section, locale)
         };
         let item = MenuItem {
             href: entry.href,
@@ -290,11 +289,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_menu_entry_names_a_registered_function_of_its_panel() {
+    fn every_menu_entry_names_a_function_of_its_panel() {
         for entry in MENU {
-            let f = functions::find(entry.function);
-            assert!(f.is_some(), "{} is not registered", entry.function);
-            assert!(f.is_some_and(|f| functions::section(f.section).is_some()));
+            assert!(functions::section(entry.function.section).is_some());
             assert_eq!(
                 Panel::of_path(entry.href),
                 Some(entry.panel),

@@ -24,6 +24,7 @@ mod view;
 use axum::handler::Handler;
 use axum::http::Method;
 use bursar_app::App;
+use bursar_domain::functions::{Function, f};
 use bursar_http::Guarded;
 use bursar_http::guard::Surface;
 use pages::{dashboard, error, history, home, language, login, password_reset, profile, tokens};
@@ -45,7 +46,7 @@ impl Routes {
         self,
         method: Method,
         path: &'static str,
-        function: &'static str,
+        function: &'static Function,
         handler: H,
     ) -> Self
     where
@@ -62,7 +63,7 @@ impl Routes {
     pub(crate) fn get<H: Handler<T, ()>, T: 'static>(
         self,
         path: &'static str,
-        function: &'static str,
+        function: &'static Function,
         handler: H,
     ) -> Self {
         self.add(Method::GET, path, function, handler)
@@ -71,7 +72,7 @@ impl Routes {
     pub(crate) fn post<H: Handler<T, ()>, T: 'static>(
         self,
         path: &'static str,
-        function: &'static str,
+        function: &'static Function,
         handler: H,
     ) -> Self {
         self.add(Method::POST, path, function, handler)
@@ -90,108 +91,108 @@ pub fn routes(app: App, cfg: WebConfig) -> Guarded {
     };
     let r = pages::staff::routes(r);
     let r = pages::clients::routes(r);
-    r.get("/", "ui.home", home::show)
-        .get(assets::CSS_PATH, "system.assets", assets::css)
-        .get(assets::HTMX_PATH, "system.assets", assets::htmx)
-        .post("/language", "ui.language", language::switch)
+    r.get("/", f::UI_HOME, home::show)
+        .get(assets::CSS_PATH, f::SYSTEM_ASSETS, assets::css)
+        .get(assets::HTMX_PATH, f::SYSTEM_ASSETS, assets::htmx)
+        .post("/language", f::UI_LANGUAGE, language::switch)
         // Staff panel.
-        .get("/admin/login", "auth.login", login::show)
-        .post("/admin/login", "auth.login", login::submit)
-        .post("/admin/logout", "auth.logout", login::logout)
+        .get("/admin/login", f::AUTH_LOGIN, login::show)
+        .post("/admin/login", f::AUTH_LOGIN, login::submit)
+        .post("/admin/logout", f::AUTH_LOGOUT, login::logout)
         .get(
             "/admin/forgot-password",
-            "auth.password_reset",
+            f::AUTH_PASSWORD_RESET,
             password_reset::forgot,
         )
         .post(
             "/admin/forgot-password",
-            "auth.password_reset",
+            f::AUTH_PASSWORD_RESET,
             password_reset::request_link,
         )
         .get(
             "/admin/reset-password",
-            "auth.password_reset",
+            f::AUTH_PASSWORD_RESET,
             password_reset::choose,
         )
         .post(
             "/admin/reset-password",
-            "auth.password_reset",
+            f::AUTH_PASSWORD_RESET,
             password_reset::set_password,
         )
-        .get("/admin", "dashboard.staff", dashboard::show)
-        .get("/admin/history", "history.view", history::list)
-        .get("/admin/profile", "profile.view", profile::show)
+        .get("/admin", f::DASHBOARD_STAFF, dashboard::show)
+        .get("/admin/history", f::HISTORY_VIEW, history::list)
+        .get("/admin/profile", f::PROFILE_VIEW, profile::show)
         .post(
             "/admin/profile/password",
-            "profile.password",
+            f::PROFILE_PASSWORD,
             profile::change_password,
         )
         .get(
             "/admin/profile/history",
-            "profile.history",
+            f::PROFILE_HISTORY,
             profile::history,
         )
-        .get("/admin/profile/tokens", "profile.tokens", tokens::list)
+        .get("/admin/profile/tokens", f::PROFILE_TOKENS, tokens::list)
         .get(
             "/admin/profile/tokens/new",
-            "profile.tokens",
+            f::PROFILE_TOKENS,
             tokens::new_form,
         )
-        .post("/admin/profile/tokens", "profile.tokens", tokens::create)
+        .post("/admin/profile/tokens", f::PROFILE_TOKENS, tokens::create)
         .post(
             "/admin/profile/tokens/{id}/revoke",
-            "profile.tokens",
+            f::PROFILE_TOKENS,
             tokens::revoke,
         )
-        .get("/admin/{*rest}", "ui.not_found", error::not_found)
+        .get("/admin/{*rest}", f::UI_NOT_FOUND, error::not_found)
         // Client area.
-        .get("/client/login", "auth.login", login::show)
-        .post("/client/login", "auth.login", login::submit)
-        .post("/client/logout", "auth.logout", login::logout)
+        .get("/client/login", f::AUTH_LOGIN, login::show)
+        .post("/client/login", f::AUTH_LOGIN, login::submit)
+        .post("/client/logout", f::AUTH_LOGOUT, login::logout)
         .get(
             "/client/forgot-password",
-            "auth.password_reset",
+            f::AUTH_PASSWORD_RESET,
             password_reset::forgot,
         )
         .post(
             "/client/forgot-password",
-            "auth.password_reset",
+            f::AUTH_PASSWORD_RESET,
             password_reset::request_link,
         )
         .get(
             "/client/reset-password",
-            "auth.password_reset",
+            f::AUTH_PASSWORD_RESET,
             password_reset::choose,
         )
         .post(
             "/client/reset-password",
-            "auth.password_reset",
+            f::AUTH_PASSWORD_RESET,
             password_reset::set_password,
         )
-        .get("/client", "dashboard.client", dashboard::show)
-        .get("/client/profile", "profile.view", profile::show)
+        .get("/client", f::DASHBOARD_CLIENT, dashboard::show)
+        .get("/client/profile", f::PROFILE_VIEW, profile::show)
         .post(
             "/client/profile/password",
-            "profile.password",
+            f::PROFILE_PASSWORD,
             profile::change_password,
         )
         .get(
             "/client/profile/history",
-            "profile.history",
+            f::PROFILE_HISTORY,
             profile::history,
         )
-        .get("/client/profile/tokens", "profile.tokens", tokens::list)
+        .get("/client/profile/tokens", f::PROFILE_TOKENS, tokens::list)
         .get(
             "/client/profile/tokens/new",
-            "profile.tokens",
+            f::PROFILE_TOKENS,
             tokens::new_form,
         )
-        .post("/client/profile/tokens", "profile.tokens", tokens::create)
+        .post("/client/profile/tokens", f::PROFILE_TOKENS, tokens::create)
         .post(
             "/client/profile/tokens/{id}/revoke",
-            "profile.tokens",
+            f::PROFILE_TOKENS,
             tokens::revoke,
         )
-        .get("/client/{*rest}", "ui.not_found", error::not_found)
+        .get("/client/{*rest}", f::UI_NOT_FOUND, error::not_found)
         .guarded
 }

@@ -8,6 +8,7 @@
 
 use bursar_app::Principal;
 use bursar_domain::access::AccountKind;
+use bursar_domain::functions::{Function, f};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Panel {
@@ -69,10 +70,10 @@ impl Panel {
     }
 
     /// The function that opens this panel's dashboard.
-    pub fn dashboard_function(self) -> &'static str {
+    pub fn dashboard_function(self) -> &'static Function {
         match self {
-            Panel::Admin => "dashboard.staff",
-            Panel::Client => "dashboard.client",
+            Panel::Admin => f::DASHBOARD_STAFF,
+            Panel::Client => f::DASHBOARD_CLIENT,
         }
     }
 

@@ -30,6 +30,9 @@ pub enum StoreError {
     /// A transient lock/serialization conflict: the whole use case may be retried.
     #[error("database busy")]
     Busy,
+    /// A row the write refers to is gone (a foreign key refused it): deleted meanwhile.
+    #[error("foreign key {constraint} violated")]
+    Missing { constraint: String },
     #[error("{0}")]
     Other(String),
 }
@@ -43,6 +46,16 @@ pub trait Store: Send + Sync {
     /// A write transaction: takes the write lock up front on SQLite (`BEGIN IMMEDIATE`), so
     /// two writers never deadlock upgrading a read lock.
     async fn write(&self) -> StoreResult<Box<dyn Tx>>;
+    /// A write transaction at READ COMMITTED on PostgreSQL (`BEGIN IMMEDIATE` on SQLite),
+    /// for steps whose correctness rests on single statements rather than on what they
+    /// read: work-queue claims (`FOR UPDATE SKIP LOCKED`), compare-and-set on a leased row,
+    /// appends to attempt logs that are counted after commit. Serializable isolation would
+    /// only turn such parallel steps into needless conflicts.
+    async fn relaxed(&self) -> StoreResult<Box<dyn Tx>>;
+    /// A read-only transaction that sees one snapshot from its first statement to its end
+    /// (`REPEATABLE READ READ ONLY` on PostgreSQL): for pages that show a sum or a total next
+    /// to its parts.
+    async fn snapshot(&self) -> StoreResult<Box<dyn Tx>>;
     /// The database answers a trivial query.
     async fn ping(&self) -> StoreResult<()>;
 }

@@ -11,6 +11,7 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use bursar_app::client_accounts::{ClientUserInput, PayerInput};
 use bursar_app::{App, Principal};
+use bursar_domain::functions::f;
 use bursar_domain::{ClientId, PayerId, UserId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -300,55 +301,55 @@ pub async fn my_export(
 pub(super) fn routes(g: crate::Guarded) -> crate::Guarded {
     use crate::openapi::Doc;
     use axum::http::Method as M;
-    g.op(M::GET, "/api/v1/clients/{id}/users", "client.users",
+    g.op(M::GET, "/api/v1/clients/{id}/users", f::CLIENT_USERS,
         Doc::new("clients", "The client's users and their functions").returns::<ClientUserList>(200), users)
-    .op(M::POST, "/api/v1/clients/{id}/users", "client.users",
+    .op(M::POST, "/api/v1/clients/{id}/users", f::CLIENT_USERS,
         Doc::new("clients", "Add a user to the client").body::<ClientUserBody>().returns::<CreatedId>(201)
             .conflict("The client's data was cleared (`client_anonymized`), or the login or e-mail is already in use"),
         create_user)
-    .op(M::PATCH, "/api/v1/clients/{id}/users/{user_id}", "client.users",
+    .op(M::PATCH, "/api/v1/clients/{id}/users/{user_id}", f::CLIENT_USERS,
         Doc::new("clients", "Edit a client's user and its functions").body::<ClientUserBody>().no_content()
             .conflict("The client's data was cleared (`client_anonymized`), the e-mail is already in use, or the \
                        main user would be disabled or given a subset of functions (`main_user`)"),
         update_user)
-    .op(M::DELETE, "/api/v1/clients/{id}/users/{user_id}", "client.users",
+    .op(M::DELETE, "/api/v1/clients/{id}/users/{user_id}", f::CLIENT_USERS,
         Doc::new("clients", "Delete a client's user (not the main one)").no_content()
             .conflict("The client's data was cleared (`client_anonymized`), or the user is the main user (`main_user`)"),
         delete_user)
-    .op(M::GET, "/api/v1/clients/{id}/payers", "client.payers",
+    .op(M::GET, "/api/v1/clients/{id}/payers", f::CLIENT_PAYERS,
         Doc::new("clients", "The client's payers").returns::<PayerList>(200), payers)
-    .op(M::POST, "/api/v1/clients/{id}/payers", "client.payers",
+    .op(M::POST, "/api/v1/clients/{id}/payers", f::CLIENT_PAYERS,
         Doc::new("clients", "Add a payer (the first one is the default)").body::<PayerBody>().returns::<PayerDto>(201)
             .conflict("The client's data was cleared (`client_anonymized`)"), create_payer)
-    .op(M::PATCH, "/api/v1/clients/{id}/payers/{payer_id}", "client.payers",
+    .op(M::PATCH, "/api/v1/clients/{id}/payers/{payer_id}", f::CLIENT_PAYERS,
         Doc::new("clients", "Edit a payer").body::<PayerBody>().returns::<PayerDto>(200)
             .conflict("The client's data was cleared (`client_anonymized`)"), update_payer)
-    .op(M::DELETE, "/api/v1/clients/{id}/payers/{payer_id}", "client.payers",
+    .op(M::DELETE, "/api/v1/clients/{id}/payers/{payer_id}", f::CLIENT_PAYERS,
         Doc::new("clients", "Delete a payer").no_content()
             .conflict("The client's data was cleared (`client_anonymized`)"), delete_payer)
-    .op(M::GET, "/api/v1/account/users", "account.users",
+    .op(M::GET, "/api/v1/account/users", f::ACCOUNT_USERS,
         Doc::new("account", "Your client's users").returns::<ClientUserList>(200), my_users)
-    .op(M::POST, "/api/v1/account/users", "account.users",
+    .op(M::POST, "/api/v1/account/users", f::ACCOUNT_USERS,
         Doc::new("account", "Add a user with some of your client's functions").body::<ClientUserBody>().returns::<CreatedId>(201)
             .conflict("The login or e-mail is already in use"),
         my_create_user)
-    .op(M::PATCH, "/api/v1/account/users/{user_id}", "account.users",
+    .op(M::PATCH, "/api/v1/account/users/{user_id}", f::ACCOUNT_USERS,
         Doc::new("account", "Edit one of your client's users").body::<ClientUserBody>().no_content()
             .conflict("The e-mail is already in use, or the main user would be disabled or given a subset of \
                        functions (`main_user`)"),
         my_update_user)
-    .op(M::DELETE, "/api/v1/account/users/{user_id}", "account.users",
+    .op(M::DELETE, "/api/v1/account/users/{user_id}", f::ACCOUNT_USERS,
         Doc::new("account", "Delete one of your client's users").no_content()
             .conflict("The user is the main user (`main_user`)"), my_delete_user)
-    .op(M::GET, "/api/v1/account/payers", "account.payers",
+    .op(M::GET, "/api/v1/account/payers", f::ACCOUNT_PAYERS,
         Doc::new("account", "Your payers").returns::<PayerList>(200), my_payers)
-    .op(M::POST, "/api/v1/account/payers", "account.payers",
+    .op(M::POST, "/api/v1/account/payers", f::ACCOUNT_PAYERS,
         Doc::new("account", "Add a payer").body::<PayerBody>().returns::<PayerDto>(201), my_create_payer)
-    .op(M::PATCH, "/api/v1/account/payers/{payer_id}", "account.payers",
+    .op(M::PATCH, "/api/v1/account/payers/{payer_id}", f::ACCOUNT_PAYERS,
         Doc::new("account", "Edit a payer").body::<PayerBody>().returns::<PayerDto>(200), my_update_payer)
-    .op(M::DELETE, "/api/v1/account/payers/{payer_id}", "account.payers",
+    .op(M::DELETE, "/api/v1/account/payers/{payer_id}", f::ACCOUNT_PAYERS,
         Doc::new("account", "Delete a payer").no_content(), my_delete_payer)
-    .op(M::GET, "/api/v1/account/export", "account.users",
+    .op(M::GET, "/api/v1/account/export", f::ACCOUNT_USERS,
         Doc::new("account", "Every personal datum held about your client (GDPR Art. 15)")
             .returns::<super::clients::ClientDataExport>(200), my_export)
 }

@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use bursar_app::client_groups::GroupInput;
 use bursar_app::ports::ClientGroupRecord;
 use bursar_domain::ClientGroupId;
+use bursar_domain::functions::f;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -147,14 +148,14 @@ pub async fn delete(
 pub(super) fn routes(g: crate::Guarded) -> crate::Guarded {
     use crate::openapi::Doc;
     use axum::http::Method as M;
-    g.op(M::GET, "/api/v1/client-groups", "client_group.list",
+    g.op(M::GET, "/api/v1/client-groups", f::CLIENT_GROUP_LIST,
         Doc::new("clients", "Client groups with their settings").returns::<GroupList>(200), list)
-    .op(M::POST, "/api/v1/client-groups", "client_group.edit",
+    .op(M::POST, "/api/v1/client-groups", f::CLIENT_GROUP_EDIT,
         Doc::new("clients", "Add a client group").body::<GroupBody>().returns::<GroupDto>(201)
             .conflict("A client group with this name exists (`name_taken`)"), create)
-    .op(M::PATCH, "/api/v1/client-groups/{id}", "client_group.edit",
+    .op(M::PATCH, "/api/v1/client-groups/{id}", f::CLIENT_GROUP_EDIT,
         Doc::new("clients", "Edit a client group").body::<GroupBody>().returns::<GroupDto>(200)
             .conflict("A client group with this name exists (`name_taken`)"), update)
-    .op(M::DELETE, "/api/v1/client-groups/{id}", "client_group.edit",
+    .op(M::DELETE, "/api/v1/client-groups/{id}", f::CLIENT_GROUP_EDIT,
         Doc::new("clients", "Delete a client group").no_content(), delete)
 }

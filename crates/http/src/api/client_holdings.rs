@@ -8,6 +8,7 @@ use axum::Extension;
 use axum::Json;
 use axum::extract::Path;
 use bursar_app::client_holdings::{AccountLine, ServiceLine};
+use bursar_domain::functions::f;
 use bursar_domain::money::format_minor;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -102,9 +103,9 @@ pub async fn accounts(
 pub(super) fn routes(g: crate::Guarded) -> crate::Guarded {
     use crate::openapi::Doc;
     use axum::http::Method as M;
-    g.op(M::GET, "/api/v1/clients/{id}/services", "client.list",
+    g.op(M::GET, "/api/v1/clients/{id}/services", f::CLIENT_LIST,
         Doc::new("clients", "The client's services, newest first").returns::<ServiceList>(200), services)
-    .op(M::GET, "/api/v1/clients/{id}/accounts", "client.list",
+    .op(M::GET, "/api/v1/clients/{id}/accounts", f::CLIENT_LIST,
         Doc::new("clients", "The client's personal accounts: one per provider, with what was paid and charged")
             .returns::<AccountList>(200), accounts)
 }

@@ -17,6 +17,7 @@ use bursar_app::ports::{
     ClientFilter, ClientListItem, ClientSort, ClientStatus, Page, PayerRecord, UserRecord,
 };
 use bursar_domain::clients::Characteristic;
+use bursar_domain::functions::f;
 use bursar_domain::{ClientGroupId, ClientId, Invalid, ProviderId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -653,49 +654,49 @@ pub async fn registration_providers(
 pub(super) fn routes(g: crate::Guarded) -> crate::Guarded {
     use crate::openapi::Doc;
     use axum::http::Method as M;
-    g.op(M::GET, "/api/v1/clients", "client.list",
+    g.op(M::GET, "/api/v1/clients", f::CLIENT_LIST,
         Doc::new("clients", "Clients, filtered, sorted and paginated").query::<ClientQuery>().returns::<ClientPage>(200)
             .invalid("A filter or sort value is not one of the accepted ones (`invalid_filter`, per parameter)"), list)
-    .op(M::POST, "/api/v1/clients", "client.create",
+    .op(M::POST, "/api/v1/clients", f::CLIENT_CREATE,
         Doc::new("clients", "Add a client with its main user").body::<NewClientBody>().returns::<CreatedClientDto>(201)
             .conflict("The login or e-mail is already in use (`login_taken`, `email_taken`)"), create)
-    .op(M::GET, "/api/v1/clients/{id}", "client.list",
+    .op(M::GET, "/api/v1/clients/{id}", f::CLIENT_LIST,
         Doc::new("clients", "The client card").returns::<ClientDto>(200), show)
-    .op(M::PATCH, "/api/v1/clients/{id}", "client.edit",
+    .op(M::PATCH, "/api/v1/clients/{id}", f::CLIENT_EDIT,
         Doc::new("clients", "Edit the client card").body::<ClientPatch>().returns::<ClientDto>(200)
             .conflict("The client's data was cleared (`client_anonymized`), or the e-mail is already in use"), update)
-    .op(M::DELETE, "/api/v1/clients/{id}", "client.delete",
+    .op(M::DELETE, "/api/v1/clients/{id}", f::CLIENT_DELETE,
         Doc::new("clients", "Delete a client without payments, charges or active services").no_content()
             .conflict("The client has payments, charges or active services"), delete)
-    .op(M::POST, "/api/v1/clients/{id}/clear-data", "client.clear_data",
+    .op(M::POST, "/api/v1/clients/{id}/clear-data", f::CLIENT_CLEAR_DATA,
         Doc::new("clients", "Deactivate the client's users and erase its personal data (GDPR)").no_content(), clear_data)
-    .op(M::GET, "/api/v1/clients/{id}/export", "client.export",
+    .op(M::GET, "/api/v1/clients/{id}/export", f::CLIENT_EXPORT,
         Doc::new("clients", "Every personal datum held about the client (GDPR Art. 15)")
             .returns::<ClientDataExport>(200), export)
-    .op(M::GET, "/api/v1/clients/{id}/history", "client.history",
+    .op(M::GET, "/api/v1/clients/{id}/history", f::CLIENT_HISTORY,
         Doc::new("clients", "History of the client card, users, payers, groups and provider links")
             .query::<PageQuery>().returns::<HistoryPage>(200), history)
-    .op(M::PUT, "/api/v1/clients/{id}/providers/{provider_id}", "client.providers",
+    .op(M::PUT, "/api/v1/clients/{id}/providers/{provider_id}", f::CLIENT_PROVIDERS,
         Doc::new("clients", "Connect the client to a provider").no_content()
             .refuses(404, "No such client or provider"), connect_provider)
-    .op(M::DELETE, "/api/v1/clients/{id}/providers/{provider_id}", "client.providers",
+    .op(M::DELETE, "/api/v1/clients/{id}/providers/{provider_id}", f::CLIENT_PROVIDERS,
         Doc::new("clients", "Disconnect the client from a provider (refused while it has services there)").no_content()
             .refuses(404, "No such client or provider")
             .conflict("The client has active services with the provider, or it is the client's only provider"),
         disconnect_provider)
-    .op(M::PUT, "/api/v1/clients/{id}/groups", "client.groups",
+    .op(M::PUT, "/api/v1/clients/{id}/groups", f::CLIENT_GROUPS,
         Doc::new("clients", "Put the client in exactly these groups").body::<GroupsBody>().no_content(), set_groups)
-    .op(M::POST, "/api/v1/clients/{id}/messages", "client.message",
+    .op(M::POST, "/api/v1/clients/{id}/messages", f::CLIENT_MESSAGE,
         Doc::new("clients", "E-mail a message to the client").body::<MessageBody>().no_content()
             .conflict("The client's data was cleared (`client_anonymized`)"), message)
-    .op(M::POST, "/api/v1/clients/{id}/login-as", "client.login_as",
+    .op(M::POST, "/api/v1/clients/{id}/login-as", f::CLIENT_LOGIN_AS,
         Doc::new("clients", "Open the client area as the client").returns::<LoginAsAnswer>(200)
             .conflict("The client has no active main user"), login_as)
-    .op(M::POST, "/api/v1/auth/register", "client.register",
+    .op(M::POST, "/api/v1/auth/register", f::CLIENT_REGISTER,
         Doc::new("auth", "Register as a client").body::<RegisterBody>().returns::<CreatedClientDto>(201)
             .conflict("The login or e-mail is already in use (`login_taken`, `email_taken`)")
             .refuses(429, "Too many registrations from this address; `Retry-After` says when to retry"),
         register)
-    .op(M::GET, "/api/v1/registration/providers", "client.register",
+    .op(M::GET, "/api/v1/registration/providers", f::CLIENT_REGISTER,
         Doc::new("auth", "Providers a new client may register with").returns::<RegistrationProviders>(200), registration_providers)
 }

@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use bursar_app::departments::{DepartmentInput, DepartmentView};
 use bursar_domain::DepartmentId;
 use bursar_domain::departments::BusinessHours;
+use bursar_domain::functions::f;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -170,22 +171,22 @@ pub async fn change_permissions(
 pub(super) fn routes(g: crate::Guarded) -> crate::Guarded {
     use crate::openapi::Doc;
     use axum::http::Method as M;
-    g.op(M::GET, "/api/v1/departments", "department.list",
+    g.op(M::GET, "/api/v1/departments", f::DEPARTMENT_LIST,
         Doc::new("departments", "Departments with their member counts and functions").returns::<DepartmentList>(200), list)
-    .op(M::POST, "/api/v1/departments", "department.create",
+    .op(M::POST, "/api/v1/departments", f::DEPARTMENT_CREATE,
         Doc::new("departments", "Add a department (it grants no function until permissions are set)")
             .body::<DepartmentBody>().returns::<DepartmentDto>(201)
             .conflict("A department with this name exists (`department_name_taken`)"), create)
-    .op(M::GET, "/api/v1/departments/{id}", "department.list",
+    .op(M::GET, "/api/v1/departments/{id}", f::DEPARTMENT_LIST,
         Doc::new("departments", "One department").returns::<DepartmentDto>(200), show)
-    .op(M::PATCH, "/api/v1/departments/{id}", "department.edit",
+    .op(M::PATCH, "/api/v1/departments/{id}", f::DEPARTMENT_EDIT,
         Doc::new("departments", "Edit a department").body::<DepartmentBody>().returns::<DepartmentDto>(200)
             .conflict("A department with this name exists (`department_name_taken`)"), update)
-    .op(M::DELETE, "/api/v1/departments/{id}", "department.delete",
+    .op(M::DELETE, "/api/v1/departments/{id}", f::DEPARTMENT_DELETE,
         Doc::new("departments", "Delete a department").no_content(), delete)
-    .op(M::GET, "/api/v1/departments/{id}/permissions", "department.permissions",
+    .op(M::GET, "/api/v1/departments/{id}/permissions", f::DEPARTMENT_PERMISSIONS,
         Doc::new("departments", "The department's permission tree").returns::<PermissionTree>(200), permissions)
-    .op(M::POST, "/api/v1/departments/{id}/permissions", "department.permissions",
+    .op(M::POST, "/api/v1/departments/{id}/permissions", f::DEPARTMENT_PERMISSIONS,
         Doc::new("departments", "Enable or disable functions or whole sections")
             .body::<GrantChangeBody>().returns::<PermissionTree>(200), change_permissions)
 }

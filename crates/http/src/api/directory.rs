@@ -9,6 +9,7 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use bursar_app::directory::{CompanyInput, ProviderInput};
 use bursar_app::ports::{CompanyRecord, CurrencyRecord, ProviderRecord};
+use bursar_domain::functions::f;
 use bursar_domain::{CompanyId, ProviderId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -274,32 +275,32 @@ pub async fn delete_company(
 pub(super) fn routes(g: crate::Guarded) -> crate::Guarded {
     use crate::openapi::Doc;
     use axum::http::Method as M;
-    g.op(M::GET, "/api/v1/currencies", "currency.list",
+    g.op(M::GET, "/api/v1/currencies", f::CURRENCY_LIST,
         Doc::new("directory", "The ISO 4217 currency directory").returns::<CurrencyList>(200), currencies)
-    .op(M::PATCH, "/api/v1/currencies/{code}", "currency.edit",
+    .op(M::PATCH, "/api/v1/currencies/{code}", f::CURRENCY_EDIT,
         Doc::new("directory", "Enable or disable a currency").body::<CurrencyBody>().returns::<CurrencyDto>(200)
             .conflict("A provider bills in this currency (`currency_in_use`)"), set_currency)
-    .op(M::GET, "/api/v1/providers", "provider.list",
+    .op(M::GET, "/api/v1/providers", f::PROVIDER_LIST,
         Doc::new("directory", "Providers, each with its currency").returns::<ProviderList>(200), providers)
-    .op(M::POST, "/api/v1/providers", "provider.edit",
+    .op(M::POST, "/api/v1/providers", f::PROVIDER_EDIT,
         Doc::new("directory", "Add a provider").body::<ProviderBody>().returns::<ProviderDto>(201)
             .conflict("A provider with this name exists (`name_taken`)"), create_provider)
-    .op(M::PATCH, "/api/v1/providers/{id}", "provider.edit",
+    .op(M::PATCH, "/api/v1/providers/{id}", f::PROVIDER_EDIT,
         Doc::new("directory", "Edit a provider").body::<ProviderBody>().returns::<ProviderDto>(200)
             .conflict("A provider with this name exists (`name_taken`), or the currency cannot change while \
                        clients, services or documents use the provider (`provider_currency_locked`)"),
         update_provider)
-    .op(M::DELETE, "/api/v1/providers/{id}", "provider.edit",
+    .op(M::DELETE, "/api/v1/providers/{id}", f::PROVIDER_EDIT,
         Doc::new("directory", "Delete an unused provider").no_content()
             .conflict("Clients, services or documents use the provider (`provider_in_use`)"), delete_provider)
-    .op(M::GET, "/api/v1/companies", "company.list",
+    .op(M::GET, "/api/v1/companies", f::COMPANY_LIST,
         Doc::new("directory", "Companies (legal entities on accounting documents)").returns::<CompanyList>(200), companies)
-    .op(M::POST, "/api/v1/companies", "company.edit",
+    .op(M::POST, "/api/v1/companies", f::COMPANY_EDIT,
         Doc::new("directory", "Add a company").body::<CompanyBody>().returns::<CompanyDto>(201)
             .conflict("A company with this name exists (`name_taken`)"), create_company)
-    .op(M::PATCH, "/api/v1/companies/{id}", "company.edit",
+    .op(M::PATCH, "/api/v1/companies/{id}", f::COMPANY_EDIT,
         Doc::new("directory", "Edit a company").body::<CompanyBody>().returns::<CompanyDto>(200)
             .conflict("A company with this name exists (`name_taken`)"), update_company)
-    .op(M::DELETE, "/api/v1/companies/{id}", "company.edit",
+    .op(M::DELETE, "/api/v1/companies/{id}", f::COMPANY_EDIT,
         Doc::new("directory", "Delete a company").no_content(), delete_company)
 }

@@ -21,6 +21,7 @@ use crate::guard::{Guarded, Surface, api_rejecter};
 use crate::openapi::Doc;
 use axum::http::Method;
 use bursar_app::App;
+use bursar_domain::functions::f;
 
 pub use dto::*;
 pub use permissions_dto::*;
@@ -36,37 +37,37 @@ pub struct HttpConfig {
 pub fn routes(app: App) -> Guarded {
     use Method as M;
     let g = Guarded::new(app, Surface::Api, api_rejecter())
-        .route(M::GET, "/healthz", "system.health", system::healthz)
-        .route(M::GET, "/readyz", "system.health", system::readyz)
+        .route(M::GET, "/healthz", f::SYSTEM_HEALTH, system::healthz)
+        .route(M::GET, "/readyz", f::SYSTEM_HEALTH, system::readyz)
         .route(
             M::GET,
             "/api/openapi.json",
-            "system.api_docs",
+            f::SYSTEM_API_DOCS,
             docs::openapi_json,
         )
-        .route(M::GET, "/api/docs", "system.api_docs", docs::docs_page)
+        .route(M::GET, "/api/docs", f::SYSTEM_API_DOCS, docs::docs_page)
         .route(
             M::GET,
             "/api/docs/swagger-ui.css",
-            "system.api_docs",
+            f::SYSTEM_API_DOCS,
             docs::swagger_css,
         )
         .route(
             M::GET,
             "/api/docs/swagger-ui-bundle.js",
-            "system.api_docs",
+            f::SYSTEM_API_DOCS,
             docs::swagger_js,
         )
         .route(
             M::GET,
             "/api/docs/init.js",
-            "system.api_docs",
+            f::SYSTEM_API_DOCS,
             docs::swagger_init,
         )
         .op(
             M::POST,
             "/api/v1/auth/login",
-            "auth.login",
+            f::AUTH_LOGIN,
             Doc::new("auth", "Sign in with login (or e-mail) and password")
                 .body::<LoginBody>()
                 .returns::<LoginAnswer>(200)
@@ -82,7 +83,7 @@ pub fn routes(app: App) -> Guarded {
         .op(
             M::POST,
             "/api/v1/auth/password-reset",
-            "auth.password_reset",
+            f::AUTH_PASSWORD_RESET,
             Doc::new(
                 "auth",
                 "Send a link to choose a new password to the account's e-mail (the answer is \
@@ -100,7 +101,7 @@ pub fn routes(app: App) -> Guarded {
         .op(
             M::POST,
             "/api/v1/auth/password-reset/confirm",
-            "auth.password_reset",
+            f::AUTH_PASSWORD_RESET,
             Doc::new(
                 "auth",
                 "Set a new password with the link's token; every session of the account ends",
@@ -112,14 +113,14 @@ pub fn routes(app: App) -> Guarded {
         .op(
             M::POST,
             "/api/v1/auth/logout",
-            "auth.logout",
+            f::AUTH_LOGOUT,
             Doc::new("auth", "End the current session").no_content(),
             auth::logout,
         )
         .op(
             M::GET,
             "/api/v1/me",
-            "profile.view",
+            f::PROFILE_VIEW,
             Doc::new(
                 "profile",
                 "The signed-in user and their effective functions",
@@ -130,7 +131,7 @@ pub fn routes(app: App) -> Guarded {
         .op(
             M::PATCH,
             "/api/v1/me",
-            "profile.language",
+            f::PROFILE_LANGUAGE,
             Doc::new("profile", "Change own settings (interface language)")
                 .body::<PatchMeBody>()
                 .returns::<MeDto>(200),
@@ -139,7 +140,7 @@ pub fn routes(app: App) -> Guarded {
         .op(
             M::POST,
             "/api/v1/me/password",
-            "profile.password",
+            f::PROFILE_PASSWORD,
             Doc::new("profile", "Change own password; other sessions end")
                 .body::<PasswordBody>()
                 .no_content(),
@@ -148,7 +149,7 @@ pub fn routes(app: App) -> Guarded {
         .op(
             M::GET,
             "/api/v1/me/history",
-            "profile.history",
+            f::PROFILE_HISTORY,
             Doc::new("profile", "History of own account")
                 .query::<PageQuery>()
                 .returns::<HistoryPage>(200),
@@ -157,14 +158,14 @@ pub fn routes(app: App) -> Guarded {
         .op(
             M::GET,
             "/api/v1/me/tokens",
-            "profile.tokens",
+            f::PROFILE_TOKENS,
             Doc::new("profile", "Own API tokens").returns::<TokenList>(200),
             tokens::list,
         )
         .op(
             M::POST,
             "/api/v1/me/tokens",
-            "profile.tokens",
+            f::PROFILE_TOKENS,
             Doc::new("profile", "Issue an API token (the secret is shown once)")
                 .body::<CreateTokenBody>()
                 .returns::<IssuedTokenDto>(201),
@@ -173,14 +174,14 @@ pub fn routes(app: App) -> Guarded {
         .op(
             M::DELETE,
             "/api/v1/me/tokens/{id}",
-            "profile.tokens",
+            f::PROFILE_TOKENS,
             Doc::new("profile", "Revoke an own API token").no_content(),
             tokens::revoke,
         )
         .op(
             M::GET,
             "/api/v1/functions",
-            "system.functions",
+            f::SYSTEM_FUNCTIONS,
             Doc::new(
                 "permissions",
                 "The function registry: sections and functions",
@@ -191,7 +192,7 @@ pub fn routes(app: App) -> Guarded {
         .op(
             M::GET,
             "/api/v1/history",
-            "history.view",
+            f::HISTORY_VIEW,
             Doc::new("history", "History of all records, newest first")
                 .query::<HistoryQuery>()
                 .returns::<HistoryPage>(200)

@@ -15,6 +15,7 @@ use bursar_app::AppError;
 use bursar_app::ports::{Page, StaffFilter};
 use bursar_app::staff::{Explanation, StaffInput, StaffView};
 use bursar_domain::UserId;
+use bursar_domain::functions::f;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -322,23 +323,23 @@ pub async fn explain(
 pub(super) fn routes(g: crate::Guarded) -> crate::Guarded {
     use crate::openapi::Doc;
     use axum::http::Method as M;
-    g.op(M::GET, "/api/v1/staff", "staff.list",
+    g.op(M::GET, "/api/v1/staff", f::STAFF_LIST,
         Doc::new("staff", "Employees, filtered and paginated").query::<StaffQuery>().returns::<StaffPage>(200)
             .invalid("`department` is not a valid id"), list)
-    .op(M::POST, "/api/v1/staff", "staff.create",
+    .op(M::POST, "/api/v1/staff", f::STAFF_CREATE,
         Doc::new("staff", "Add an employee (omit the password to have one generated)")
             .body::<StaffBody>().returns::<CreatedStaff>(201)
             .conflict("The login or e-mail is already in use (`login_taken`, `email_taken`)"), create)
-    .op(M::GET, "/api/v1/staff/{id}", "staff.list",
+    .op(M::GET, "/api/v1/staff/{id}", f::STAFF_LIST,
         Doc::new("staff", "One employee").returns::<StaffDto>(200), show)
-    .op(M::PATCH, "/api/v1/staff/{id}", "staff.edit",
+    .op(M::PATCH, "/api/v1/staff/{id}", f::STAFF_EDIT,
         Doc::new("staff", "Edit, disable or enable an employee").body::<StaffBody>().returns::<StaffDto>(200)
             .conflict("The e-mail is already in use, you would disable yourself, or the last active \
                        full-access account would lose full access"), update)
-    .op(M::DELETE, "/api/v1/staff/{id}", "staff.delete",
+    .op(M::DELETE, "/api/v1/staff/{id}", f::STAFF_DELETE,
         Doc::new("staff", "Delete an employee").no_content()
             .conflict("You cannot delete yourself, nor the last active full-access account"), delete)
-    .op(M::PUT, "/api/v1/staff/{id}/avatar", "staff.edit",
+    .op(M::PUT, "/api/v1/staff/{id}/avatar", f::STAFF_EDIT,
         Doc::new("staff", "Upload the avatar as the raw body: PNG, JPEG or GIF, at most 80×80 px and 64 KB")
             .raw_body(AVATAR_TYPES, "The image itself (PNG, JPEG or GIF, at most 80×80 px and 64 KB); \
                                      its type is judged from the bytes")
@@ -347,19 +348,19 @@ pub(super) fn routes(g: crate::Guarded) -> crate::Guarded {
             .invalid("The image is refused: `avatar_wrong_type`, `avatar_damaged`, `avatar_too_large` \
                       (over 64 KB) or `avatar_too_many_pixels` (over 80×80 px)"),
         put_avatar)
-    .op(M::GET, "/api/v1/staff/{id}/avatar", "staff.list",
+    .op(M::GET, "/api/v1/staff/{id}/avatar", f::STAFF_LIST,
         Doc::new("staff", "The avatar image")
             .returns_raw(200, AVATAR_TYPES, "The avatar, in the type it was uploaded in")
             .refuses(404, "The employee has no avatar"), get_avatar)
-    .op(M::GET, "/api/v1/staff/{id}/permissions", "staff.permissions",
+    .op(M::GET, "/api/v1/staff/{id}/permissions", f::STAFF_PERMISSIONS,
         Doc::new("staff", "The employee's permission tree: full access, inherited, individual or off")
             .returns::<PermissionTree>(200), permissions)
-    .op(M::POST, "/api/v1/staff/{id}/permissions", "staff.permissions",
+    .op(M::POST, "/api/v1/staff/{id}/permissions", f::STAFF_PERMISSIONS,
         Doc::new("staff", "Add or remove individual rights (inherited ones cannot be removed)")
             .body::<GrantChangeBody>().returns::<PermissionTree>(200)
             .conflict("The employee has full access, or a right to remove is inherited from a department"),
         change_permissions)
-    .op(M::GET, "/api/v1/staff/{id}/permissions/explain", "staff.permissions",
+    .op(M::GET, "/api/v1/staff/{id}/permissions/explain", f::STAFF_PERMISSIONS,
         Doc::new("staff", "May this employee use a function, and why").query::<ExplainQuery>().returns::<ExplanationDto>(200)
             .invalid("`function` is not a registered function"),
         explain)

@@ -35,10 +35,10 @@ async fn every_route_is_declared_guarded_and_refuses_the_wrong_caller() {
     let client = t.client_user("walker").await;
     let anonymous = t.browser();
     for d in &decls {
-        let f = functions::find(d.function).unwrap_or_else(|| {
+        let f = functions::find(d.function.key).unwrap_or_else(|| {
             panic!(
                 "{} {} declares unknown function {}",
-                d.method, d.path, d.function
+                d.method, d.path, d.function.key
             )
         });
         assert_ne!(f.audience, Audience::System, "{} is not for routes", f.key);
@@ -55,7 +55,7 @@ async fn every_route_is_declared_guarded_and_refuses_the_wrong_caller() {
             .map(|v| v.to_str().unwrap().to_owned());
         assert_eq!(
             stamped.as_deref(),
-            Some(d.function),
+            Some(d.function.key),
             "{} {} is not guarded",
             d.method,
             d.path
@@ -127,7 +127,7 @@ async fn the_openapi_document_describes_every_api_route() {
         );
         let op = &doc["paths"][d.path][d.method.as_str().to_lowercase()];
         assert_eq!(
-            op["x-bursar-function"], d.function,
+            op["x-bursar-function"], d.function.key,
             "{} {} missing from the document",
             d.method, d.path
         );
@@ -224,7 +224,7 @@ async fn every_operation_documents_the_answers_it_gives() {
         let statuses = documented(&doc, d.path, &m);
         let has = |s: &str| statuses.iter().any(|k| k == s);
         let what = format!("{} {}", d.method, d.path);
-        let f = functions::find(d.function).unwrap();
+        let f = functions::find(d.function.key).unwrap();
         if f.audience != Audience::Public {
             assert!(
                 has("401") && has("403"),
@@ -314,10 +314,10 @@ async fn every_operation_documents_the_answers_it_gives() {
     }
     for d in &api {
         // Signing out would end the session the walk uses.
-        if d.function == "auth.logout" {
+        if d.function.key == "auth.logout" {
             continue;
         }
-        let f = functions::find(d.function).unwrap();
+        let f = functions::find(d.function.key).unwrap();
         let who = if f.audience == Audience::Client {
             &client
         } else {

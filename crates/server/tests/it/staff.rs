@@ -621,7 +621,7 @@ async fn every_staff_function_is_enforced_on_the_routes_that_declare_it() {
         .map(|f| f.key)
         .collect();
     for (n, key) in staff_functions.iter().enumerate() {
-        let routes: Vec<_> = decls.iter().filter(|d| d.function == *key).collect();
+        let routes: Vec<_> = decls.iter().filter(|d| d.function.key == *key).collect();
         if routes.is_empty() {
             continue;
         }

@@ -13,6 +13,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
 use bursar_app::ports::Page;
+use bursar_domain::functions::f;
 
 /// How many of the latest history entries the dashboard shows.
 const RECENT: u32 = 8;
@@ -38,7 +39,7 @@ pub struct DashboardPage {
 
 /// `GET /admin`, `GET /client`.
 pub async fn show(Signed { ctx, who }: Signed) -> Response {
-    let recent = if who.may("profile.history") {
+    let recent = if who.may(f::PROFILE_HISTORY) {
         match ctx
             .app
             .my_history(&who, Page::new(Some(1), Some(RECENT)))
@@ -67,14 +68,14 @@ pub async fn show(Signed { ctx, who }: Signed) -> Response {
         "link-profile",
         "link-profile-hint",
     )];
-    if who.may("profile.tokens") {
+    if who.may(f::PROFILE_TOKENS) {
         links.push(link(
             format!("{}/tokens", panel.profile()),
             "link-tokens",
             "link-tokens-hint",
         ));
     }
-    if panel == Panel::Admin && who.may("history.view") {
+    if panel == Panel::Admin && who.may(f::HISTORY_VIEW) {
         links.push(link(
             "/admin/history".to_owned(),
             "link-history",

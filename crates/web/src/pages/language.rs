@@ -10,6 +10,7 @@ use crate::render::{see_other, with_cookie};
 use axum::response::Response;
 use bursar_app::AppError;
 use bursar_domain::Locale;
+use bursar_domain::functions::f;
 use bursar_http::cookies;
 
 const ONE_YEAR_SECS: i64 = 365 * 24 * 3600;
@@ -25,7 +26,7 @@ pub async fn switch(ctx: Ctx, form: Fields) -> Response {
         return error::fail(&ctx, e);
     };
     if let Some(who) = &ctx.principal
-        && who.may("profile.language")
+        && who.may(f::PROFILE_LANGUAGE)
         && let Err(e) = ctx.app.set_locale(who, locale).await
     {
         return error::fail(&ctx, e);

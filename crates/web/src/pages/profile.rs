@@ -15,6 +15,7 @@ use axum::response::Response;
 use bursar_app::ports::Page;
 use bursar_app::profile::PasswordChange;
 use bursar_app::{AppError, Principal};
+use bursar_domain::functions::f;
 
 const HISTORY_PER_PAGE: u32 = 25;
 
@@ -27,9 +28,9 @@ pub struct Tab {
 /// The profile's tabs `who` may open; `active` is the tab's path suffix ("", "/tokens", …).
 pub fn tabs(ctx: &Ctx, who: &Principal, active: &str) -> Vec<Tab> {
     [
-        ("profile.view", "", "profile-tab-account"),
-        ("profile.tokens", "/tokens", "profile-tab-tokens"),
-        ("profile.history", "/history", "profile-tab-history"),
+        (f::PROFILE_VIEW, "", "profile-tab-account"),
+        (f::PROFILE_TOKENS, "/tokens", "profile-tab-tokens"),
+        (f::PROFILE_HISTORY, "/history", "profile-tab-history"),
     ]
     .into_iter()
     .filter(|(function, _, _)| who.may(function))
@@ -67,7 +68,7 @@ fn render_profile(
         ui,
         tabs: tabs(ctx, who, ""),
         details: account_details(ctx.tr, who),
-        can_change_password: who.may("profile.password"),
+        can_change_password: who.may(f::PROFILE_PASSWORD),
         password_action: format!("{}/password", ctx.panel.profile()),
         errors,
     };

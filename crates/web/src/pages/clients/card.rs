@@ -30,6 +30,7 @@ use bursar_app::ports::Page;
 use bursar_app::{AppError, Principal};
 use bursar_domain::ClientId;
 use bursar_domain::clients::Characteristic;
+use bursar_domain::functions::{Function, f};
 use bursar_domain::money::format_minor;
 
 const HISTORY_PER_PAGE: u32 = 25;
@@ -54,15 +55,15 @@ pub async fn load(ctx: &Ctx, who: &Principal, raw: &str) -> Result<ClientCard, R
         .map_err(|e| error::fail(ctx, e))
 }
 
-const TABS: [(&str, &str, &str); 8] = [
-    ("", "card-tab-main", "client.list"),
-    ("/accounts", "card-tab-accounts", "client.list"),
-    ("/services", "card-tab-services", "client.list"),
-    ("/users", "card-tab-users", "client.users"),
-    ("/payers", "card-tab-payers", "client.payers"),
-    ("/groups", "card-tab-groups", "client.list"),
-    ("/providers", "card-tab-providers", "client.list"),
-    ("/history", "card-tab-history", "client.history"),
+const TABS: [(&str, &str, &Function); 8] = [
+    ("", "card-tab-main", f::CLIENT_LIST),
+    ("/accounts", "card-tab-accounts", f::CLIENT_LIST),
+    ("/services", "card-tab-services", f::CLIENT_LIST),
+    ("/users", "card-tab-users", f::CLIENT_USERS),
+    ("/payers", "card-tab-payers", f::CLIENT_PAYERS),
+    ("/groups", "card-tab-groups", f::CLIENT_LIST),
+    ("/providers", "card-tab-providers", f::CLIENT_LIST),
+    ("/history", "card-tab-history", f::CLIENT_HISTORY),
 ];
 
 /// The card's header with the tab `active` (a path suffix) marked.
@@ -82,13 +83,13 @@ pub fn head(ctx: &Ctx, who: &Principal, card: &ClientCard, active: &str) -> Head
     let cleared = c.anonymized_at.is_some();
     let main_active = card.users.iter().any(|u| u.is_main && u.is_active);
     let mut actions = Vec::new();
-    let mut add = |function: &str, show: bool, link: Link| {
+    let mut add = |function: &Function, show: bool, link: Link| {
         if show && who.may(function) {
             actions.push(link);
         }
     };
     add(
-        "client.edit",
+        f::CLIENT_EDIT,
         !cleared,
         Link::get(
             format!("{base}/edit"),
@@ -97,7 +98,7 @@ pub fn head(ctx: &Ctx, who: &Principal, card: &ClientCard, active: &str) -> Head
         ),
     );
     add(
-        "client.message",
+        f::CLIENT_MESSAGE,
         !cleared,
         Link::get(
             format!("{base}/message"),
@@ -106,7 +107,7 @@ pub fn head(ctx: &Ctx, who: &Principal, card: &ClientCard, active: &str) -> Head
         ),
     );
     add(
-        "client.login_as",
+        f::CLIENT_LOGIN_AS,
         !cleared && main_active && who.impersonator.is_none(),
         Link::post(
             format!("{base}/login-as"),
@@ -115,7 +116,7 @@ pub fn head(ctx: &Ctx, who: &Principal, card: &ClientCard, active: &str) -> Head
         ),
     );
     add(
-        "client.export",
+        f::CLIENT_EXPORT,
         true,
         Link::get(
             format!("{base}/export"),
@@ -124,7 +125,7 @@ pub fn head(ctx: &Ctx, who: &Principal, card: &ClientCard, active: &str) -> Head
         ),
     );
     add(
-        "client.clear_data",
+        f::CLIENT_CLEAR_DATA,
         !cleared,
         Link::get(
             format!("{base}/clear-data"),
@@ -133,7 +134,7 @@ pub fn head(ctx: &Ctx, who: &Principal, card: &ClientCard, active: &str) -> Head
         ),
     );
     add(
-        "client.delete",
+        f::CLIENT_DELETE,
         true,
         Link::get(
             format!("{base}/delete"),
@@ -163,7 +164,7 @@ pub fn head(ctx: &Ctx, who: &Principal, card: &ClientCard, active: &str) -> Head
         actions,
         tabs,
     });
-    if who.may("client.create") {
+    if who.may(f::CLIENT_CREATE) {
         head = head.action(Link::get(
             "/admin/clients/new".to_owned(),
             tr.t("card-add-client"),
@@ -220,7 +221,7 @@ pub async fn show(Signed { ctx, who }: Signed, Path(id): Path<String>, params: P
         .map(|u| u.login.to_string());
     let about = Block {
         title: tr.t("card-block-client"),
-        action: (who.may("client.edit") && c.anonymized_at.is_none()).then(|| {
+        action: (who.may(f::CLIENT_EDIT) && c.anonymized_at.is_none()).then(|| {
             Link::get(
                 format!("{}/edit", card_path(c.id)),
                 tr.t("card-action-edit"),
@@ -860,7 +861,7 @@ async fn groups_page(
 ) -> Response {
     let tr = ctx.tr;
     let ui = Done::apply(done, Ui::new(ctx, "card-title"));
-    let editable = who.may("client.groups");
+    let editable = who.may(f::CLIENT_GROUPS);
     if editable {
         let all = match ctx.app.list_client_groups(who).await {
             Ok(all) => all,
@@ -977,7 +978,7 @@ async fn providers_page(
 ) -> Response {
     let tr = ctx.tr;
     // Every provider when the employee may see the list; else the connected ones.
-    let all = if who.may("provider.list") {
+    let all = if who.may(f::PROVIDER_LIST) {
         match ctx.app.list_providers(who).await {
             Ok(all) => all,
             Err(e) => return error::fail(ctx, e),
@@ -985,7 +986,7 @@ async fn providers_page(
     } else {
         card.providers.clone()
     };
-    let can_switch = who.may("client.providers");
+    let can_switch = who.may(f::CLIENT_PROVIDERS);
     let base = card_path(card.client.id);
     let mut table = Table::new(
         tr,

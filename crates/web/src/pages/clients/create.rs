@@ -22,6 +22,7 @@ use axum::response::Response;
 use bursar_app::Principal;
 use bursar_app::clients::{COMMENT_MAX, NewClientInput};
 use bursar_app::ports::ProviderRecord;
+use bursar_domain::functions::f;
 
 const PATH: &str = "/admin/clients/new";
 const LOGIN_SLOT: &str = "login-slot";
@@ -218,13 +219,13 @@ async fn render_form(
         &errors,
     );
     let mut head = Head::plain(tr.t("newclient-title"));
-    if who.may("client.list") {
+    if who.may(f::CLIENT_LIST) {
         head = head.back("/admin/clients".to_owned(), tr.t("card-back-to-list"));
     }
     let page = FormPage {
         ui: Ui::new(ctx, "newclient-title"),
         head,
-        form: form.cancel(if who.may("client.list") {
+        form: form.cancel(if who.may(f::CLIENT_LIST) {
             "/admin/clients".to_owned()
         } else {
             "/admin".to_owned()

@@ -22,6 +22,7 @@ use axum::response::Response;
 use bursar_app::directory::{CompanyInput, ProviderInput};
 use bursar_app::ports::{CompanyRecord, CurrencyRecord, ProviderRecord};
 use bursar_app::{AppError, Principal};
+use bursar_domain::functions::f;
 use bursar_domain::{CompanyId, ProviderId};
 
 const PROVIDERS: &str = "/admin/providers";
@@ -68,7 +69,7 @@ async fn providers_page(
         Ok(list) => list,
         Err(e) => return error::fail(ctx, e),
     };
-    let editable = who.may("provider.edit");
+    let editable = who.may(f::PROVIDER_EDIT);
     let mut table = Table::new(
         tr,
         &[
@@ -342,7 +343,7 @@ pub async fn companies(Signed { ctx, who }: Signed, params: Params) -> Response 
         Ok(p) => p,
         Err(res) => return res,
     };
-    let editable = who.may("company.edit");
+    let editable = who.may(f::COMPANY_EDIT);
     let mut table = Table::new(
         tr,
         &[
@@ -541,7 +542,7 @@ async fn save_company(
     form: Fields,
 ) -> Response {
     // Without the provider list the checkboxes were not offered: leave the links alone.
-    let input = company_input(&form, who.may("provider.list"));
+    let input = company_input(&form, who.may(f::PROVIDER_LIST));
     match ctx
         .app
         .save_company(&who, company.as_ref().map(|c| c.id), input)
@@ -652,7 +653,7 @@ async fn currencies_page(
         Err(e) => return error::fail(ctx, e),
     };
     list.sort_by(|a, b| b.is_active.cmp(&a.is_active).then(a.code.cmp(&b.code)));
-    let editable = who.may("currency.edit");
+    let editable = who.may(f::CURRENCY_EDIT);
     let mut table = Table::new(
         tr,
         &[

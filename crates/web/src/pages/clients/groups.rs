@@ -17,6 +17,7 @@ use bursar_app::client_groups::GroupInput;
 use bursar_app::ports::ClientGroupRecord;
 use bursar_app::{AppError, Principal};
 use bursar_domain::ClientGroupId;
+use bursar_domain::functions::f;
 
 const PATH: &str = "/admin/client-groups";
 const TITLE: &str = "cgroup-title";
@@ -52,7 +53,7 @@ pub async fn list(Signed { ctx, who }: Signed, params: Params) -> Response {
         Ok(groups) => groups,
         Err(e) => return error::fail(&ctx, e),
     };
-    let editable = who.may("client_group.edit");
+    let editable = who.may(f::CLIENT_GROUP_EDIT);
     let mut table = Table::new(
         tr,
         &[

@@ -34,6 +34,7 @@ use crate::url::with_query;
 use askama::Template;
 use bursar_app::ports::{Page, ProviderRecord, StaffFilter};
 use bursar_app::{AppError, Principal};
+use bursar_domain::functions::f;
 use view::{FormView, Head, Link, Opt, Table};
 
 /// The client-management routes.
@@ -44,276 +45,288 @@ pub(crate) fn routes(r: Routes) -> Routes {
 }
 
 fn client_card_routes(r: Routes) -> Routes {
-    r.get("/admin/clients/new", "client.create", create::show)
-        .post("/admin/clients/new", "client.create", create::submit)
-        .get("/admin/clients/{id}", "client.list", card::show)
+    r.get("/admin/clients/new", f::CLIENT_CREATE, create::show)
+        .post("/admin/clients/new", f::CLIENT_CREATE, create::submit)
+        .get("/admin/clients/{id}", f::CLIENT_LIST, card::show)
         .get(
             "/admin/clients/{id}/accounts",
-            "client.list",
+            f::CLIENT_LIST,
             card::accounts,
         )
         .get(
             "/admin/clients/{id}/services",
-            "client.list",
+            f::CLIENT_LIST,
             card::services,
         )
-        .get("/admin/clients/{id}/groups", "client.list", card::groups)
+        .get("/admin/clients/{id}/groups", f::CLIENT_LIST, card::groups)
         .post(
             "/admin/clients/{id}/groups",
-            "client.groups",
+            f::CLIENT_GROUPS,
             card::set_groups,
         )
         .get(
             "/admin/clients/{id}/providers",
-            "client.list",
+            f::CLIENT_LIST,
             card::providers,
         )
         .post(
             "/admin/clients/{id}/providers",
-            "client.providers",
+            f::CLIENT_PROVIDERS,
             card::set_provider,
         )
         .get(
             "/admin/clients/{id}/history",
-            "client.history",
+            f::CLIENT_HISTORY,
             card::history,
         )
-        .get("/admin/clients/{id}/edit", "client.edit", card::edit_show)
-        .post("/admin/clients/{id}/edit", "client.edit", card::edit_save)
+        .get("/admin/clients/{id}/edit", f::CLIENT_EDIT, card::edit_show)
+        .post("/admin/clients/{id}/edit", f::CLIENT_EDIT, card::edit_save)
         .get(
             "/admin/clients/{id}/message",
-            "client.message",
+            f::CLIENT_MESSAGE,
             card::message_show,
         )
         .post(
             "/admin/clients/{id}/message",
-            "client.message",
+            f::CLIENT_MESSAGE,
             card::message_send,
         )
-        .get("/admin/clients/{id}/export", "client.export", card::export)
+        .get("/admin/clients/{id}/export", f::CLIENT_EXPORT, card::export)
         .get(
             "/admin/clients/{id}/delete",
-            "client.delete",
+            f::CLIENT_DELETE,
             card::delete_show,
         )
-        .post("/admin/clients/{id}/delete", "client.delete", card::delete)
+        .post("/admin/clients/{id}/delete", f::CLIENT_DELETE, card::delete)
         .get(
             "/admin/clients/{id}/clear-data",
-            "client.clear_data",
+            f::CLIENT_CLEAR_DATA,
             card::clear_show,
         )
         .post(
             "/admin/clients/{id}/clear-data",
-            "client.clear_data",
+            f::CLIENT_CLEAR_DATA,
             card::clear,
         )
         .post(
             "/admin/clients/{id}/login-as",
-            "client.login_as",
+            f::CLIENT_LOGIN_AS,
             impersonation::start,
         )
         .get(
             "/admin/clients/{id}/users",
-            "client.users",
+            f::CLIENT_USERS,
             users::staff_list,
         )
         .get(
             "/admin/clients/{id}/users/new",
-            "client.users",
+            f::CLIENT_USERS,
             users::staff_new,
         )
         .post(
             "/admin/clients/{id}/users/new",
-            "client.users",
+            f::CLIENT_USERS,
             users::staff_create,
         )
         .get(
             "/admin/clients/{id}/users/{user}",
-            "client.users",
+            f::CLIENT_USERS,
             users::staff_edit,
         )
         .post(
             "/admin/clients/{id}/users/{user}",
-            "client.users",
+            f::CLIENT_USERS,
             users::staff_save,
         )
         .get(
             "/admin/clients/{id}/users/{user}/delete",
-            "client.users",
+            f::CLIENT_USERS,
             users::staff_delete_show,
         )
         .post(
             "/admin/clients/{id}/users/{user}/delete",
-            "client.users",
+            f::CLIENT_USERS,
             users::staff_delete,
         )
         .get(
             "/admin/clients/{id}/payers",
-            "client.payers",
+            f::CLIENT_PAYERS,
             payers::staff_list,
         )
         .get(
             "/admin/clients/{id}/payers/new",
-            "client.payers",
+            f::CLIENT_PAYERS,
             payers::staff_new,
         )
         .post(
             "/admin/clients/{id}/payers/new",
-            "client.payers",
+            f::CLIENT_PAYERS,
             payers::staff_create,
         )
         .get(
             "/admin/clients/{id}/payers/{payer}",
-            "client.payers",
+            f::CLIENT_PAYERS,
             payers::staff_edit,
         )
         .post(
             "/admin/clients/{id}/payers/{payer}",
-            "client.payers",
+            f::CLIENT_PAYERS,
             payers::staff_save,
         )
         .get(
             "/admin/clients/{id}/payers/{payer}/delete",
-            "client.payers",
+            f::CLIENT_PAYERS,
             payers::staff_delete_show,
         )
         .post(
             "/admin/clients/{id}/payers/{payer}/delete",
-            "client.payers",
+            f::CLIENT_PAYERS,
             payers::staff_delete,
         )
 }
 
 fn directory_routes(r: Routes) -> Routes {
-    r.get("/admin/client-groups", "client_group.list", groups::list)
-        .get("/admin/client-groups/new", "client_group.edit", groups::new)
+    r.get("/admin/client-groups", f::CLIENT_GROUP_LIST, groups::list)
+        .get(
+            "/admin/client-groups/new",
+            f::CLIENT_GROUP_EDIT,
+            groups::new,
+        )
         .post(
             "/admin/client-groups/new",
-            "client_group.edit",
+            f::CLIENT_GROUP_EDIT,
             groups::create,
         )
         .get(
             "/admin/client-groups/{id}",
-            "client_group.edit",
+            f::CLIENT_GROUP_EDIT,
             groups::edit,
         )
         .post(
             "/admin/client-groups/{id}",
-            "client_group.edit",
+            f::CLIENT_GROUP_EDIT,
             groups::save,
         )
         .get(
             "/admin/client-groups/{id}/delete",
-            "client_group.edit",
+            f::CLIENT_GROUP_EDIT,
             groups::delete_show,
         )
         .post(
             "/admin/client-groups/{id}/delete",
-            "client_group.edit",
+            f::CLIENT_GROUP_EDIT,
             groups::delete,
         )
-        .get("/admin/providers", "provider.list", directory::providers)
+        .get("/admin/providers", f::PROVIDER_LIST, directory::providers)
         .get(
             "/admin/providers/new",
-            "provider.edit",
+            f::PROVIDER_EDIT,
             directory::provider_new,
         )
         .post(
             "/admin/providers/new",
-            "provider.edit",
+            f::PROVIDER_EDIT,
             directory::provider_create,
         )
         .get(
             "/admin/providers/{id}",
-            "provider.edit",
+            f::PROVIDER_EDIT,
             directory::provider_edit,
         )
         .post(
             "/admin/providers/{id}",
-            "provider.edit",
+            f::PROVIDER_EDIT,
             directory::provider_save,
         )
         .get(
             "/admin/providers/{id}/delete",
-            "provider.edit",
+            f::PROVIDER_EDIT,
             directory::provider_delete_show,
         )
         .post(
             "/admin/providers/{id}/delete",
-            "provider.edit",
+            f::PROVIDER_EDIT,
             directory::provider_delete,
         )
-        .get("/admin/companies", "company.list", directory::companies)
+        .get("/admin/companies", f::COMPANY_LIST, directory::companies)
         .get(
             "/admin/companies/new",
-            "company.edit",
+            f::COMPANY_EDIT,
             directory::company_new,
         )
         .post(
             "/admin/companies/new",
-            "company.edit",
+            f::COMPANY_EDIT,
             directory::company_create,
         )
         .get(
             "/admin/companies/{id}",
-            "company.edit",
+            f::COMPANY_EDIT,
             directory::company_edit,
         )
         .post(
             "/admin/companies/{id}",
-            "company.edit",
+            f::COMPANY_EDIT,
             directory::company_save,
         )
         .get(
             "/admin/companies/{id}/delete",
-            "company.edit",
+            f::COMPANY_EDIT,
             directory::company_delete_show,
         )
         .post(
             "/admin/companies/{id}/delete",
-            "company.edit",
+            f::COMPANY_EDIT,
             directory::company_delete,
         )
-        .get("/admin/currencies", "currency.list", directory::currencies)
+        .get("/admin/currencies", f::CURRENCY_LIST, directory::currencies)
         .post(
             "/admin/currencies/{code}",
-            "currency.edit",
+            f::CURRENCY_EDIT,
             directory::currency_switch,
         )
 }
 
 fn client_area_routes(r: Routes) -> Routes {
-    r.get("/client/register", "client.register", register::show)
-        .post("/client/register", "client.register", register::submit)
-        .post(impersonation::END_PATH, "auth.logout", impersonation::end)
-        .get("/client/users", "account.users", users::own_list)
-        .get("/client/users/new", "account.users", users::own_new)
-        .post("/client/users/new", "account.users", users::own_create)
-        .get("/client/users/{user}", "account.users", users::own_edit)
-        .post("/client/users/{user}", "account.users", users::own_save)
+    r.get("/client/register", f::CLIENT_REGISTER, register::show)
+        .post("/client/register", f::CLIENT_REGISTER, register::submit)
+        .post(impersonation::END_PATH, f::AUTH_LOGOUT, impersonation::end)
+        .get("/client/users", f::ACCOUNT_USERS, users::own_list)
+        .get("/client/users/new", f::ACCOUNT_USERS, users::own_new)
+        .post("/client/users/new", f::ACCOUNT_USERS, users::own_create)
+        .get("/client/users/{user}", f::ACCOUNT_USERS, users::own_edit)
+        .post("/client/users/{user}", f::ACCOUNT_USERS, users::own_save)
         .get(
             "/client/users/{user}/delete",
-            "account.users",
+            f::ACCOUNT_USERS,
             users::own_delete_show,
         )
         .post(
             "/client/users/{user}/delete",
-            "account.users",
+            f::ACCOUNT_USERS,
             users::own_delete,
         )
-        .get("/client/payers", "account.payers", payers::own_list)
-        .get("/client/payers/new", "account.payers", payers::own_new)
-        .post("/client/payers/new", "account.payers", payers::own_create)
-        .get("/client/payers/{payer}", "account.payers", payers::own_edit)
-        .post("/client/payers/{payer}", "account.payers", payers::own_save)
+        .get("/client/payers", f::ACCOUNT_PAYERS, payers::own_list)
+        .get("/client/payers/new", f::ACCOUNT_PAYERS, payers::own_new)
+        .post("/client/payers/new", f::ACCOUNT_PAYERS, payers::own_create)
+        .get(
+            "/client/payers/{payer}",
+            f::ACCOUNT_PAYERS,
+            payers::own_edit,
+        )
+        .post(
+            "/client/payers/{payer}",
+            f::ACCOUNT_PAYERS,
+            payers::own_save,
+        )
         .get(
             "/client/payers/{payer}/delete",
-            "account.payers",
+            f::ACCOUNT_PAYERS,
             payers::own_delete_show,
         )
         .post(
             "/client/payers/{payer}/delete",
-            "account.payers",
+            f::ACCOUNT_PAYERS,
             payers::own_delete,
         )
 }
@@ -424,7 +437,7 @@ pub async fn staff_options(
     optional: bool,
 ) -> Vec<Opt> {
     let mut people: Vec<(String, String)> = Vec::new();
-    if who.may("staff.list") {
+    if who.may(f::STAFF_LIST) {
         let filter = StaffFilter {
             active: Some(true),
             ..StaffFilter::default()
@@ -474,7 +487,7 @@ pub async fn provider_choices(
     who: Option<&Principal>,
 ) -> Result<Vec<ProviderRecord>, AppError> {
     match who {
-        Some(who) if who.may("provider.list") => ctx.app.list_providers(who).await,
+        Some(who) if who.may(f::PROVIDER_LIST) => ctx.app.list_providers(who).await,
         _ => ctx.app.registration_providers().await,
     }
 }

@@ -20,12 +20,13 @@ use bursar_app::{AppError, Principal};
 use bursar_domain::UserId;
 use bursar_domain::access::Audience;
 use bursar_domain::functions::FUNCTIONS;
+use bursar_domain::functions::{Function, f};
 
 const TITLE: &str = "cuser-title";
 const LEAD: &str = "cuser-lead";
 const TAB: &str = "/users";
 /// Every client user has the dashboard; it is not offered as a choice.
-const ALWAYS: &str = "dashboard.client";
+const ALWAYS: &Function = f::DASHBOARD_CLIENT;
 
 fn list_path(scope: &Scope) -> String {
     format!("{}/users", scope.base)
@@ -35,7 +36,7 @@ fn list_path(scope: &Scope) -> String {
 fn function_options(ctx: &Ctx, checked: &[String]) -> Vec<Opt> {
     FUNCTIONS
         .iter()
-        .filter(|f| f.audience == Audience::Client && f.key != ALWAYS)
+        .filter(|f| f.audience == Audience::Client && f.key != ALWAYS.key)
         .map(|f| {
             Opt::new(
                 f.key,
@@ -52,7 +53,7 @@ fn function_names(ctx: &Ctx, u: &ClientUserView) -> Vec<String> {
     }
     let names: Vec<String> = FUNCTIONS
         .iter()
-        .filter(|f| f.key != ALWAYS && u.functions.iter().any(|k| k == f.key))
+        .filter(|f| f.key != ALWAYS.key && u.functions.iter().any(|k| k == f.key))
         .map(|f| f.name(ctx.tr.locale()).to_owned())
         .collect();
     if names.is_empty() {

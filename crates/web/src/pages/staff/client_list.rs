@@ -34,6 +34,7 @@ use bursar_app::ports::{ClientListItem, ClientSort, Page};
 use bursar_app::{AppError, Principal};
 use bursar_domain::Invalid;
 use bursar_domain::clients::Characteristic;
+use bursar_domain::functions::f;
 use bursar_http::api::clients::{CLIENT_SORTS, ClientFilterParams};
 use fluent_bundle::FluentValue;
 
@@ -386,7 +387,7 @@ pub async fn clients(Signed { ctx, who }: Signed, params: Params) -> Response {
         ui,
         bar,
         results,
-        new_href: who.may("client.create").then_some("/admin/clients/new"),
+        new_href: who.may(f::CLIENT_CREATE).then_some("/admin/clients/new"),
     };
     render::page(&ctx, status, &page)
 }
@@ -478,7 +479,7 @@ fn row(tr: Tr, who: &Principal, query: &ListQuery, item: &ClientListItem) -> Cli
         characteristic_text: characteristic_text(tr, c.characteristic),
         registered: when(c.created_at),
         orders_href: who
-            .may("client.order.history")
+            .may(f::CLIENT_ORDER_HISTORY)
             .then(|| format!("{LIST}/{}/orders", c.id)),
     }
 }
@@ -491,7 +492,7 @@ fn table(
     paged: Option<&Paged<ClientListItem>>,
     refused: Vec<String>,
 ) -> ClientTable {
-    let has_actions = who.may("client.order.history");
+    let has_actions = who.may(f::CLIENT_ORDER_HISTORY);
     let clear = (tr.t("clist-clear-filters"), LIST.to_owned());
     let Some(paged) = paged else {
         return ClientTable {
@@ -523,7 +524,7 @@ fn table(
         Empty {
             text: tr.t("clientlist-empty"),
             link: who
-                .may("client.create")
+                .may(f::CLIENT_CREATE)
                 .then(|| (tr.t("clientlist-new"), "/admin/clients/new".to_owned())),
         }
     };

@@ -24,6 +24,7 @@ use bursar_app::departments::{DepartmentInput, DepartmentView};
 use bursar_app::grants::GrantChange;
 use bursar_app::ports::DepartmentRecord;
 use bursar_domain::departments::{BusinessHours, DayHours, WEEKDAYS};
+use bursar_domain::functions::f;
 use bursar_domain::{DepartmentId, Locale};
 use fluent_bundle::FluentValue;
 use std::sync::LazyLock;
@@ -126,12 +127,12 @@ pub async fn list(Signed { ctx, who }: Signed, params: Params) -> Response {
                 support: d.show_in_support,
                 task_language: tr.t(&format!("language-{}", d.task_locale.code())),
                 href: base.clone(),
-                edit: who.may("department.edit").then(|| base.clone()),
+                edit: who.may(f::DEPARTMENT_EDIT).then(|| base.clone()),
                 permissions: who
-                    .may("department.permissions")
+                    .may(f::DEPARTMENT_PERMISSIONS)
                     .then(|| format!("{base}/permissions")),
                 delete: who
-                    .may("department.delete")
+                    .may(f::DEPARTMENT_DELETE)
                     .then(|| format!("{base}/delete")),
             }
         })
@@ -150,7 +151,7 @@ pub async fn list(Signed { ctx, who }: Signed, params: Params) -> Response {
         ui,
         rows,
         new_href: who
-            .may("department.create")
+            .may(f::DEPARTMENT_CREATE)
             .then_some("/admin/departments/new"),
     };
     render::page(&ctx, StatusCode::OK, &page)
@@ -405,7 +406,7 @@ pub async fn show(Signed { ctx, who }: Signed, Path(id): Path<String>) -> Respon
             Values::of(&v.department),
             StatusCode::OK,
             None,
-            !who.may("department.edit"),
+            !who.may(f::DEPARTMENT_EDIT),
         ),
         Err(e) => error::fail(&ctx, e),
     }
@@ -454,7 +455,7 @@ async fn render_permissions(
     };
     let tr = ctx.tr;
     // The name is the department list's to show; the tree alone is this function's.
-    let heading = if who.may("department.list") {
+    let heading = if who.may(f::DEPARTMENT_LIST) {
         match ctx.app.get_department(who, id).await {
             Ok(v) => {
                 let (name, _) = names(&v.department, tr.locale());
@@ -466,7 +467,7 @@ async fn render_permissions(
         tr.t("perm-title")
     };
     let mut crumbs = Vec::new();
-    if who.may("department.list") {
+    if who.may(f::DEPARTMENT_LIST) {
         crumbs.push(Crumb {
             href: LIST.to_owned(),
             label: tr.t("dept-title"),

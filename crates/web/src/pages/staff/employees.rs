@@ -35,6 +35,7 @@ use bursar_app::grants::GrantChange;
 use bursar_app::ports::{Page, StaffFilter};
 use bursar_app::staff::{StaffInput, StaffView};
 use bursar_app::{AppError, Principal};
+use bursar_domain::functions::f;
 use bursar_domain::{DepartmentId, Locale, UserId};
 use bursar_http::guard::UPLOAD_LIMIT;
 use bursar_http::multipart;
@@ -78,7 +79,7 @@ async fn departments(
     who: &Principal,
     checked: &[String],
 ) -> Result<Vec<DeptOption>, AppError> {
-    if !who.may("department.list") {
+    if !who.may(f::DEPARTMENT_LIST) {
         return Ok(Vec::new());
     }
     let list = ctx.app.list_departments(who).await?;
@@ -183,15 +184,15 @@ fn row(ctx: &Ctx, who: &Principal, v: &StaffView, names: &[DeptOption]) -> Staff
         active: v.user.is_active,
         full_access: v.user.full_access,
         href: base.clone(),
-        edit: who.may("staff.edit").then(|| base.clone()),
+        edit: who.may(f::STAFF_EDIT).then(|| base.clone()),
         permissions: who
-            .may("staff.permissions")
+            .may(f::STAFF_PERMISSIONS)
             .then(|| format!("{base}/permissions")),
-        toggle: (who.may("staff.edit") && !is_self).then(|| {
+        toggle: (who.may(f::STAFF_EDIT) && !is_self).then(|| {
             let to = if v.user.is_active { "0" } else { "1" };
             (format!("{base}/status"), to)
         }),
-        delete: (who.may("staff.delete") && !is_self).then(|| format!("{base}/delete")),
+        delete: (who.may(f::STAFF_DELETE) && !is_self).then(|| format!("{base}/delete")),
     }
 }
 
@@ -284,7 +285,7 @@ pub async fn list(Signed { ctx, who }: Signed, params: Params) -> Response {
             selected: value == status,
         })
         .collect(),
-        new_href: who.may("staff.create").then_some("/admin/staff/new"),
+        new_href: who.may(f::STAFF_CREATE).then_some("/admin/staff/new"),
         results,
     };
     render::page(&ctx, StatusCode::OK, &page)
@@ -363,7 +364,9 @@ impl Values {
             name: Some(self.name.clone()),
             name_ru: Some(self.name_ru.clone()),
             password: (!password.is_empty()).then(|| password.to_owned()),
-            departments: who.may("department.list").then(|| self.departments.clone()),
+            departments: who
+                .may(f::DEPARTMENT_LIST)
+                .then(|| self.departments.clone()),
             email: Some(self.email.clone()),
             phone: Some(self.phone.clone()),
             full_access: who.user.full_access.then_some(self.full_access),
@@ -404,7 +407,7 @@ fn avatar_card(
         initial: view
             .map(|v| initial(&display_name(v, ctx.tr.locale())))
             .unwrap_or_default(),
-        editable: who.may("staff.edit"),
+        editable: who.may(f::STAFF_EDIT),
         action: base,
         error,
         saved,
@@ -484,7 +487,7 @@ async fn render_form(
                 format!("{LIST}/{id}"),
                 tr.t("staff-save"),
                 Some(avatar.unwrap_or_else(|| avatar_card(ctx, who, id, view, None, false))),
-                who.may("staff.permissions")
+                who.may(f::STAFF_PERMISSIONS)
                     .then(|| format!("{LIST}/{id}/permissions")),
             )
         }
@@ -504,9 +507,9 @@ async fn render_form(
         submit,
         cancel_href: LIST,
         editing,
-        readonly: editing && !who.may("staff.edit"),
+        readonly: editing && !who.may(f::STAFF_EDIT),
         locales: locale_options(tr, &v.locale),
-        show_departments: who.may("department.list"),
+        show_departments: who.may(f::DEPARTMENT_LIST),
         departments,
         may_grant_full_access: who.user.full_access,
         permissions_href,
@@ -555,7 +558,7 @@ pub async fn create(Signed { ctx, who }: Signed, form: Fields) -> Response {
                 login: view.user.login.to_string(),
                 password,
                 permissions_href: who
-                    .may("staff.permissions")
+                    .may(f::STAFF_PERMISSIONS)
                     .then(|| format!("{LIST}/{}/permissions", view.user.id)),
                 list_href: LIST,
             };
@@ -590,7 +593,7 @@ pub async fn show(Signed { ctx, who }: Signed, Path(id): Path<String>, params: P
 
 /// The employee as the caller may read them, for a page shown again after a refusal.
 async fn readable(ctx: &Ctx, who: &Principal, id: UserId) -> Option<StaffView> {
-    if who.may("staff.list") {
+    if who.may(f::STAFF_LIST) {
         ctx.app.get_staff(who, id).await.ok()
     } else {
         None

@@ -13,6 +13,7 @@ use crate::view::{Errors, Pager};
 use axum::http::StatusCode;
 use bursar_app::AppError;
 use bursar_domain::Invalid;
+use bursar_domain::functions::f;
 use fluent_bundle::FluentValue;
 
 mod client_list;
@@ -23,87 +24,87 @@ mod permissions;
 
 /// The staff-management routes.
 pub(crate) fn routes(r: Routes) -> Routes {
-    r.get("/admin/departments", "department.list", departments::list)
+    r.get("/admin/departments", f::DEPARTMENT_LIST, departments::list)
         .get(
             "/admin/departments/new",
-            "department.create",
+            f::DEPARTMENT_CREATE,
             departments::new_form,
         )
         .post(
             "/admin/departments",
-            "department.create",
+            f::DEPARTMENT_CREATE,
             departments::create,
         )
         .get(
             "/admin/departments/{id}",
-            "department.list",
+            f::DEPARTMENT_LIST,
             departments::show,
         )
         .post(
             "/admin/departments/{id}",
-            "department.edit",
+            f::DEPARTMENT_EDIT,
             departments::update,
         )
         .post(
             "/admin/departments/{id}/delete",
-            "department.delete",
+            f::DEPARTMENT_DELETE,
             departments::delete,
         )
         .get(
             "/admin/departments/{id}/permissions",
-            "department.permissions",
+            f::DEPARTMENT_PERMISSIONS,
             departments::permissions,
         )
         .post(
             "/admin/departments/{id}/permissions",
-            "department.permissions",
+            f::DEPARTMENT_PERMISSIONS,
             departments::change_permissions,
         )
-        .get("/admin/staff", "staff.list", employees::list)
-        .get("/admin/staff/new", "staff.create", employees::new_form)
-        .post("/admin/staff", "staff.create", employees::create)
-        .get("/admin/staff/{id}", "staff.list", employees::show)
-        .post("/admin/staff/{id}", "staff.edit", employees::update)
+        .get("/admin/staff", f::STAFF_LIST, employees::list)
+        .get("/admin/staff/new", f::STAFF_CREATE, employees::new_form)
+        .post("/admin/staff", f::STAFF_CREATE, employees::create)
+        .get("/admin/staff/{id}", f::STAFF_LIST, employees::show)
+        .post("/admin/staff/{id}", f::STAFF_EDIT, employees::update)
         .post(
             "/admin/staff/{id}/status",
-            "staff.edit",
+            f::STAFF_EDIT,
             employees::set_active,
         )
         .post(
             "/admin/staff/{id}/delete",
-            "staff.delete",
+            f::STAFF_DELETE,
             employees::delete,
         )
-        .get("/admin/staff/{id}/avatar", "staff.list", employees::avatar)
+        .get("/admin/staff/{id}/avatar", f::STAFF_LIST, employees::avatar)
         .post(
             "/admin/staff/{id}/avatar",
-            "staff.edit",
+            f::STAFF_EDIT,
             employees::upload_avatar,
         )
         .get(
             "/admin/staff/{id}/permissions",
-            "staff.permissions",
+            f::STAFF_PERMISSIONS,
             employees::permissions,
         )
         .post(
             "/admin/staff/{id}/permissions",
-            "staff.permissions",
+            f::STAFF_PERMISSIONS,
             employees::change_permissions,
         )
-        .get("/admin/clients", "client.list", client_list::clients)
+        .get("/admin/clients", f::CLIENT_LIST, client_list::clients)
         .get(
             "/admin/clients/{id}/orders",
-            "client.order.history",
+            f::CLIENT_ORDER_HISTORY,
             orders::history,
         )
         .get(
             "/admin/clients/{id}/orders/new",
-            "client.order.create",
+            f::CLIENT_ORDER_CREATE,
             orders::new_order,
         )
         .post(
             "/admin/clients/{id}/orders/new",
-            "client.order.create",
+            f::CLIENT_ORDER_CREATE,
             orders::choose_provider,
         )
 }

@@ -24,6 +24,7 @@ use axum::response::Response;
 use bursar_app::clients::ClientCard;
 use bursar_app::{AppError, Principal};
 use bursar_domain::ClientId;
+use bursar_domain::functions::f;
 
 const CLIENTS: &str = "/admin/clients";
 
@@ -48,7 +49,7 @@ pub struct OrdersPage {
 /// the client's name and providers (and a 404 for an unknown client), replaces this once
 /// orders exist.
 async fn card(ctx: &Ctx, who: &Principal, id: ClientId) -> Result<Option<ClientCard>, AppError> {
-    if who.may("client.list") {
+    if who.may(f::CLIENT_LIST) {
         ctx.app.client_card(who, id).await.map(Some)
     } else {
         Ok(None)
@@ -70,9 +71,9 @@ pub async fn history(Signed { ctx, who }: Signed, Path(id): Path<String>) -> Res
         client: card
             .as_ref()
             .map(|c| (c.client.name.to_string(), c.client.email.to_string())),
-        list_href: who.may("client.list").then_some(CLIENTS),
+        list_href: who.may(f::CLIENT_LIST).then_some(CLIENTS),
         new_href: who
-            .may("client.order.create")
+            .may(f::CLIENT_ORDER_CREATE)
             .then(|| format!("{CLIENTS}/{id}/orders/new")),
     };
     render::page(&ctx, StatusCode::OK, &page)
