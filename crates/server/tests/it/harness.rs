@@ -228,6 +228,24 @@ impl Session {
         }
     }
 
+    /// A request with the session's cookie and CSRF header, not yet sent: it owns what it
+    /// needs, so it can be sent from a spawned task (the concurrency tests fire many at once).
+    pub fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> reqwest::RequestBuilder {
+        let req = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header("x-csrf-token", &self.csrf);
+        match body {
+            Some(b) => req.json(&b),
+            None => req,
+        }
+    }
+
     pub async fn get(&self, path: &str) -> Response {
         self.client
             .get(format!("{}{path}", self.base))
@@ -237,14 +255,7 @@ impl Session {
     }
 
     pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Response {
-        let mut req = self
-            .client
-            .request(method, format!("{}{path}", self.base))
-            .header("x-csrf-token", &self.csrf);
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        req.send().await.unwrap()
+        self.request(method, path, body).send().await.unwrap()
     }
 
     pub async fn post(&self, path: &str, body: Value) -> Response {

@@ -16,6 +16,7 @@ mod browser;
 mod client_list_panel;
 mod client_panel;
 mod clients;
+mod concurrency;
 mod first_start;
 mod harness;
 mod history;
