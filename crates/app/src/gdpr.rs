@@ -11,11 +11,21 @@ use crate::error::AppError;
 use crate::ports::HistoryFilter;
 use crate::ports::Page;
 use crate::{App, Principal};
-use bursar_domain::ClientId;
 use bursar_domain::functions::f;
 use bursar_domain::history::Changes;
 use bursar_domain::identity::{DisplayName, Email};
+use bursar_domain::{ClientId, UserId};
 use serde_json::{Value, json};
+
+/// The login an erased user keeps: `erased:` and the user's whole id (39 characters, within
+/// [`Login::MAX`](bursar_domain::identity::Login::MAX)). It cannot collide: the id is the
+/// user's primary key, and the `:` is outside the login alphabet while the placeholder has no
+/// `@`, so neither a chosen login nor an e-mail used as one can ever take it first. (A prefix
+/// of the id would not do: a UUIDv7 starts with its creation millisecond, which clients
+/// created together share.)
+fn erased_login(user: UserId) -> String {
+    format!("erased:{}", user.0.simple())
+}
 
 impl App {
     pub async fn clear_client_data(&self, who: &Principal, id: ClientId) -> Result<(), AppError> {
@@ -26,11 +36,9 @@ impl App {
                 if client.anonymized_at.is_some() {
                     return Ok(());
                 }
-                let tag = id.0.simple().to_string();
-                let short = tag.get(..12).unwrap_or(&tag).to_owned();
                 let users = w.tx().client_users(id).await?;
                 let user_ids: Vec<_> = users.iter().map(|u| u.id).collect();
-                for (n, u) in users.iter().enumerate() {
+                for u in &users {
                     let mut off = u.clone();
                     off.is_active = false;
                     off.updated_at = now;
@@ -41,17 +49,12 @@ impl App {
                         w.tx().revoke_token(t.id, now).await?;
                     }
                     w.tx()
-                        .set_user_identity(
-                            u.id,
-                            &format!("erased-{short}-{n}"),
-                            None,
-                            "Erased user",
-                            now,
-                        )
+                        .set_user_identity(u.id, &erased_login(u.id), None, "Erased user", now)
                         .await?;
                 }
                 client.name = DisplayName::from_trusted("Erased client".to_owned());
-                client.email = Email::from_trusted(format!("erased-{short}@erased.invalid"));
+                client.email =
+                    Email::from_trusted(format!("erased-{}@erased.invalid", id.0.simple()));
                 client.phone = None;
                 client.phone_verified = false;
                 client.label = None;
@@ -154,5 +157,24 @@ impl App {
             })).collect::<Vec<_>>(),
             "emails": mails,
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::erased_login;
+    use bursar_domain::UserId;
+    use bursar_domain::identity::Login;
+
+    #[test]
+    fn erased_logins_differ_within_one_millisecond_and_cannot_be_chosen() {
+        let (a, b) = (UserId::new(), UserId::new());
+        assert_ne!(erased_login(a), erased_login(b));
+        let login = erased_login(a);
+        assert!(login.len() <= Login::MAX);
+        assert!(
+            Login::parse("login", &login).is_err(),
+            "{login} is reserved"
+        );
     }
 }

@@ -528,6 +528,115 @@ async fn clearing_data_deactivates_users_and_erases_personal_data_but_keeps_mone
     }
 }
 
+/// `bursar demo --clients 200` creates its clients in one burst, so many share their ids'
+/// creation millisecond (a UUIDv7's first 12 hex digits); clearing every one of them still
+/// succeeds, and no two erased users end up with one login.
+#[tokio::test]
+async fn every_client_of_a_burst_can_be_cleared() {
+    use sqlx::Row;
+    let t = spawn().await;
+    t.app.load_demo(200).await.unwrap();
+    // How many of those share a millisecond depends on the machine and the database (over
+    // a network, none may); these share one by construction.
+    same_millisecond_clients(&t, 20).await;
+    let ids: Vec<String> = sqlx::query("SELECT id FROM clients ORDER BY id")
+        .fetch_all(t.store.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get::<String, _>("id"))
+        .collect();
+    assert_eq!(
+        ids.len(),
+        225,
+        "200 generated, 5 named and 20 made-up clients"
+    );
+    let same_millisecond = ids.windows(2).filter(|w| w[0][..13] == w[1][..13]).count();
+    assert!(same_millisecond >= 19);
+    let _ = std::io::Write::write_all(
+        &mut std::io::stderr(),
+        format!("note: {same_millisecond} pairs of clients share a creation millisecond\n")
+            .as_bytes(),
+    );
+    let admin = t.admin().await;
+    for id in &ids {
+        let res = admin
+            .post(&format!("/api/v1/clients/{id}/clear-data"), json!({}))
+            .await;
+        let status = res.status();
+        assert_eq!(
+            status,
+            StatusCode::NO_CONTENT,
+            "clearing {id}: {}",
+            res.text().await.unwrap()
+        );
+    }
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n, COUNT(DISTINCT login) AS logins, \
+           COALESCE(SUM(CASE WHEN is_active THEN 1 ELSE 0 END), 0) AS active \
+         FROM users WHERE client_id IS NOT NULL",
+    )
+    .fetch_one(t.store.pool())
+    .await
+    .unwrap();
+    let (n, logins, active): (i64, i64, i64) = (row.get("n"), row.get("logins"), row.get("active"));
+    assert_eq!(
+        (logins, active),
+        (n, 0),
+        "{n} users, each erased under its own login"
+    );
+}
+
+/// Inserts `n` clients, each with a main user, whose ids all carry one creation millisecond.
+async fn same_millisecond_clients(t: &TestApp, n: usize) {
+    use bursar_app::ports::{ClientRecord, Store, UserRecord};
+    use bursar_domain::identity::{DisplayName, Email, Login};
+    let now = jiff::Timestamp::now();
+    let ms = u64::try_from(now.as_millisecond()).unwrap();
+    let mut tx = t.store.write().await.unwrap();
+    for i in 0..n {
+        let id = uuid::Builder::from_unix_timestamp_millis(ms, &rand::random()).into_uuid();
+        let email = Email::parse("email", &format!("burst{i}@x.example")).unwrap();
+        let client = ClientRecord {
+            id: bursar_domain::ClientId(id),
+            name: DisplayName::parse("name", &format!("Burst {i}")).unwrap(),
+            email: email.clone(),
+            locale: bursar_domain::Locale::En,
+            country: None,
+            phone: None,
+            phone_verified: false,
+            label: None,
+            registration_ip: None,
+            characteristic: bursar_domain::clients::Characteristic::Common,
+            staff_id: None,
+            comment: None,
+            anonymized_at: None,
+            created_at: now,
+            updated_at: now,
+        };
+        tx.insert_client(&client).await.unwrap();
+        let user = UserRecord {
+            id: bursar_domain::UserId::new(),
+            kind: bursar_domain::access::AccountKind::Client,
+            client_id: Some(client.id),
+            login: Login::of_email(&email),
+            email: Some(email),
+            name: client.name.clone(),
+            name_ru: None,
+            phone: None,
+            locale: client.locale,
+            password_hash: "not-a-hash".to_owned(),
+            full_access: false,
+            is_main: true,
+            is_active: true,
+            created_at: now,
+            updated_at: now,
+        };
+        tx.insert_user(&user).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
 #[tokio::test]
 async fn client_users_act_inside_their_own_client_only() {
     let t = spawn().await;

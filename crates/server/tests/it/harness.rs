@@ -57,20 +57,21 @@ pub fn on_postgres() -> bool {
 
 /// A fresh, migrated, empty database.
 pub async fn fresh_store() -> (SqlStore, DbGuard) {
+    let (url, guard) = fresh_url().await;
+    let store = SqlStore::connect(&url, 5).await.unwrap();
+    store.migrate().await.unwrap();
+    (store, guard)
+}
+
+/// The URL of a new, empty database (not migrated) of the kind the tests run on.
+pub async fn fresh_url() -> (String, DbGuard) {
     match postgres_url() {
         None => {
             let dir = tempfile::tempdir().unwrap();
             let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
-            let store = SqlStore::connect(&url, 5).await.unwrap();
-            store.migrate().await.unwrap();
-            (store, DbGuard(Some(Db::Sqlite(dir))))
+            (url, DbGuard(Some(Db::Sqlite(dir))))
         }
-        Some(admin_url) => {
-            let (url, guard) = empty_postgres(admin_url).await;
-            let store = SqlStore::connect(&url, 5).await.unwrap();
-            store.migrate().await.unwrap();
-            (store, guard)
-        }
+        Some(admin_url) => empty_postgres(admin_url).await,
     }
 }
 

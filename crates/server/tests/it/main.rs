@@ -21,6 +21,7 @@ mod first_start;
 mod harness;
 mod history;
 mod mail;
+mod migrations;
 mod password_reset;
 mod refusals;
 mod routes_guarded;
