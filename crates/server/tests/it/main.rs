@@ -20,6 +20,7 @@ mod first_start;
 mod harness;
 mod history;
 mod mail;
+mod nul_bytes;
 mod password_reset;
 mod refusals;
 mod routes_guarded;
