@@ -21,6 +21,9 @@
 //!   htmx sends the token as a header, so no handler meets a form it cannot read; forms are
 //!   read up to [`BODY_LIMIT`], the limit the server gives every handler, so a form the
 //!   handler could not read is refused as too large, not as malformed.
+//! * Text holding a NUL character (U+0000), which PostgreSQL cannot store, is refused here
+//!   in the address of every route and in a panel form ([`Malformed::Nul`], see
+//!   [`crate::nul`]); JSON bodies are checked by their extractor.
 //! * An extractor of the handler (axum's `Path`, `Query`, `Form`, `Json`) that refuses the
 //!   request answers in plain text; the guard turns that answer into the surface's refusal
 //!   ([`Malformed::Path`] when the address does not decode, [`Malformed::Other`] otherwise),
@@ -29,6 +32,7 @@
 
 use crate::cookies;
 use crate::multipart;
+use crate::nul::{self, NulIn};
 use crate::openapi::Doc;
 use crate::problem::Problem;
 use axum::Extension;
@@ -81,6 +85,8 @@ pub enum Malformed {
     Path,
     /// A form field is not UTF-8 once percent-decoded (`name=%FF%FE`): 400.
     Form,
+    /// Text holding a NUL character (see [`crate::nul`]): 400 in the address, 422 in a form.
+    Nul(NulIn),
     /// An extractor refused the request with a plain-text answer: its status (4xx) and text.
     Other { status: StatusCode, detail: String },
 }
@@ -244,14 +250,56 @@ async fn check(g: &RouteGuard, parts: &mut Parts, body: Body) -> Result<Body, Re
             return Err(Rejection::Forbidden(function.key));
         }
     }
+    refuse_nul_in_address(parts)?;
     // A public API operation (sign-in) uses no authority of an existing session, and its
     // JSON body cannot be sent cross-site without CORS; everything else is checked.
     let exempt = g.surface == Surface::Api && function.audience == Audience::Public;
-    if is_state_changing(&parts.method) && !exempt {
-        check_csrf(g.surface, parts, body, principal).await
+    let body = if is_state_changing(&parts.method) && !exempt {
+        check_csrf(g.surface, parts, body, principal).await?
+    } else {
+        body
+    };
+    // After the token, so a forged form learns nothing but "forged". API forms are left to
+    // the handler, which takes JSON only and refuses them as such.
+    if g.surface == Surface::Panel && is_form(parts) {
+        refuse_nul_in_form(body).await
     } else {
         Ok(body)
     }
+}
+
+/// 400 for a path segment or a query parameter holding a NUL (see [`crate::nul`]).
+fn refuse_nul_in_address(parts: &Parts) -> Result<(), Rejection> {
+    let nul = if nul::in_path(parts.uri.path()) {
+        Some(NulIn::Path)
+    } else {
+        parts
+            .uri
+            .query()
+            .and_then(|q| nul::in_pairs(q.as_bytes()))
+            .map(NulIn::Query)
+    };
+    match nul {
+        Some(at) => Err(Rejection::Malformed(Malformed::Nul(at))),
+        None => Ok(()),
+    }
+}
+
+/// 422 for a urlencoded form with a field holding a NUL; the body, read, otherwise.
+async fn refuse_nul_in_form(body: Body) -> Result<Body, Rejection> {
+    let bytes = read_body(body, BODY_LIMIT).await?;
+    match nul::in_pairs(&bytes) {
+        Some(field) => Err(Rejection::Malformed(Malformed::Nul(NulIn::Form(field)))),
+        None => Ok(Body::from(bytes)),
+    }
+}
+
+fn is_form(parts: &Parts) -> bool {
+    parts
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
 }
 
 /// A handler's answer, or the refusal to send instead when it is a framework's plain-text

@@ -1,8 +1,9 @@
 //! Request bodies for the API: JSON only, strictly typed. Every way a body can be wrong maps
 //! to a clear problem: not JSON at all (415), too big (413), invalid UTF-8 or broken syntax
-//! (400 `malformed_json`), the wrong shape (422 `invalid_body`, naming the field when serde
-//! can). DTOs carry `#[serde(deny_unknown_fields)]` so a typo is an error, not a silent no-op.
+//! (400 `malformed_json`), a string holding U+0000 anywhere (422 `nul_byte`, see
+//! [`crate::nul`]), the wrong shape (422 `invalid_body`, naming the field when serde can). DTOs carry `#[serde(deny_unknown_fields)]` so a typo is an error, not a silent no-op.
 
+use crate::nul::{self, NulIn};
 use crate::problem::Problem;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -55,6 +56,10 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
             "malformed_json",
             "The body is not valid UTF-8.",
         ));
+    }
+    // Before the shape: a NUL is refused the same way whatever else is wrong with the body.
+    if let Some(field) = nul::in_json(bytes) {
+        return Err(Problem::nul_byte(&NulIn::Json(field)));
     }
     serde_json::from_slice(bytes).map_err(|e| {
         use serde_json::error::Category;

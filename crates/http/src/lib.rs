@@ -4,6 +4,7 @@
 //!   the guard authenticates the caller (session cookie or bearer token), checks the
 //!   function, enforces CSRF on state-changing session requests, and stamps the response
 //!   with the function it ran under so tests can prove no route is unguarded.
+//! * [`nul`]: text holding U+0000 is refused at the edge, on every route.
 //! * [`problem`]: errors as `application/problem+json` with stable codes.
 //! * [`api`]: the `/api/v1` handlers, which only extract, call one use case, and render.
 //! * [`openapi`]: the OpenAPI 3.1 document, generated from the same route declarations.
@@ -18,6 +19,7 @@ pub mod docs;
 pub mod guard;
 pub mod json;
 pub mod multipart;
+pub mod nul;
 pub mod openapi;
 pub mod problem;
 

@@ -197,12 +197,17 @@ fn common_errors(decl: &RouteDecl, doc: &Doc, public: bool) -> Vec<(u16, &'stati
     if decl.path.contains('{') {
         errors.push((
             400,
-            "A parameter of the address is not valid once percent-decoded",
+            "A parameter of the address is not valid once percent-decoded (`invalid_path`), \
+             or holds a NUL character, U+0000 (`nul_byte`)",
         ));
         errors.push((404, "Not found, or not the caller's to see"));
     }
     if doc.query.is_some() {
-        errors.push((400, "The query string is invalid (`invalid_query`)"));
+        errors.push((
+            400,
+            "The query string is invalid (`invalid_query`), or a parameter holds a NUL \
+             character, U+0000 (`nul_byte`, the parameter named in `errors`)",
+        ));
     }
     if doc.request.is_some() {
         errors.push((400, "The body is not valid JSON (`malformed_json`)"));
@@ -210,7 +215,9 @@ fn common_errors(decl: &RouteDecl, doc: &Doc, public: bool) -> Vec<(u16, &'stati
         errors.push((415, "The body is not sent as `application/json`"));
         errors.push((
             422,
-            "Invalid fields: the body has the wrong shape, or a field is refused",
+            "Invalid fields: the body has the wrong shape (`invalid_body`), a string of it \
+             (a value or a key, at any depth) holds a NUL character, U+0000 (`nul_byte`, \
+             the field named in `errors`), or a field is refused (`validation_failed`)",
         ));
     }
     errors

@@ -4,6 +4,7 @@
 //! internals never reach the caller.
 
 use crate::guard::Malformed;
+use crate::nul::{self, NulIn};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bursar_app::AppError;
@@ -17,7 +18,8 @@ pub struct Problem {
     pub kind: String,
     pub title: String,
     pub status: u16,
-    /// Stable machine-readable code, e.g. `validation_failed`, `forbidden`, `login_taken`.
+    /// Stable machine-readable code, e.g. `validation_failed`, `forbidden`, `login_taken`,
+    /// `nul_byte`.
     pub code: String,
     pub detail: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -107,6 +109,7 @@ impl Problem {
                 "malformed_form",
                 "The form body is not valid UTF-8 once percent-decoded.",
             ),
+            Malformed::Nul(at) => Self::nul_byte(at),
             Malformed::Other { status, detail } => {
                 let code = match *status {
                     StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
@@ -126,6 +129,31 @@ impl Problem {
                 )
             }
         }
+    }
+
+    /// Text holding a NUL character (U+0000): 400 `nul_byte` in the address, 422 in the
+    /// body, naming the field or parameter in `errors`.
+    pub fn nul_byte(at: &NulIn) -> Self {
+        let (status, detail) = if at.in_body() {
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "A field of the body contains a NUL character (U+0000), which no text may hold.",
+            )
+        } else {
+            (
+                StatusCode::BAD_REQUEST,
+                "The address contains a NUL character (U+0000, `%00`), which no text may hold.",
+            )
+        };
+        let mut p = Self::new(status, nul::CODE, detail);
+        if let Some(field) = at.field() {
+            p.errors.push(FieldError {
+                field: field.to_owned(),
+                code: nul::CODE,
+                message: "must not contain a NUL character (U+0000)".to_owned(),
+            });
+        }
+        p
     }
 
     pub fn csrf() -> Self {
@@ -263,6 +291,17 @@ mod tests {
         let p = Problem::malformed(&other(StatusCode::BAD_REQUEST));
         assert_eq!((p.status, p.code.as_str()), (400, "bad_request"));
         assert!(p.detail.contains("Failed to deserialize query string"));
+        let p = Problem::malformed(&Malformed::Nul(NulIn::Query("label".into())));
+        assert_eq!((p.status, p.code.as_str()), (400, "nul_byte"));
+        assert_eq!(p.errors.first().map(|e| e.field.as_str()), Some("label"));
+        let p = Problem::malformed(&Malformed::Nul(NulIn::Path));
+        assert_eq!(
+            (p.status, p.code.as_str(), p.errors.len()),
+            (400, "nul_byte", 0)
+        );
+        let p = Problem::nul_byte(&NulIn::Json("contacts[0].email".into()));
+        assert_eq!((p.status, p.code.as_str()), (422, "nul_byte"));
+        assert_eq!(p.errors.first().map(|e| e.code), Some("nul_byte"));
         let p = Problem::malformed(&other(StatusCode::UNSUPPORTED_MEDIA_TYPE));
         assert_eq!((p.status, p.code.as_str()), (415, "unsupported_media_type"));
         assert_eq!(size_text(700), "700 bytes");

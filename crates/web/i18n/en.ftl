@@ -202,6 +202,10 @@ error-bad-form-title = The form contained invalid characters
 error-bad-form-text = Some fields contained characters that are not valid text, so nothing was saved. Go back to the form, type those values again and send it.
 error-bad-request-title = The request cannot be read
 error-bad-request-text = Your browser sent a request this page cannot read, so nothing was done. Go back and try again.
+error-nul-address-title = This address cannot be used
+error-nul-address-text = The address contains a null character (%00), which no text may hold, so nothing was done. Check the link or the filter you typed, or start again from your start page.
+error-nul-form-title = The form contained a null character
+error-nul-form-text = A field contained a null character (U+0000), an invisible character that no text may hold, so nothing was saved. Go back to the form, type that value again and send it.
 size-kb = { $n } KB
 size-mb = { $n } MB
 

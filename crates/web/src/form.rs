@@ -4,6 +4,9 @@
 //! token's scope) and empty strings for untouched fields, and because a malformed body must
 //! become a translated error page, not a framework's plain-text rejection. Handlers turn the
 //! pairs into the use case's input; the use case does the validating.
+//!
+//! A field or parameter holding a NUL character never gets here: the guard refuses the
+//! request first, for every route (see `bursar_http::nul`).
 
 use crate::pages::error;
 use axum::Form;

@@ -22,6 +22,7 @@ mod harness;
 mod history;
 mod mail;
 mod migrations;
+mod nul_bytes;
 mod password_reset;
 mod refusals;
 mod routes_guarded;

@@ -26,6 +26,7 @@ use axum::response::Response;
 use bursar_app::{App, AppError, Principal};
 use bursar_domain::functions;
 use bursar_http::guard::Malformed;
+use bursar_http::nul::NulIn;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
@@ -290,7 +291,8 @@ pub fn too_large(parts: &Parts, limit: usize) -> Response {
 }
 
 /// 400 for a request that cannot be read: an address or a form that is not text, or a
-/// request a handler's extractor refused.
+/// request a handler's extractor refused; a NUL character gets 400 in the address (a
+/// query's, typed in a filter, offers the way back) and 422 in a form, as in the API.
 pub fn malformed(parts: &Parts, m: Malformed) -> Response {
     let frame = Frame::of(parts);
     let tr = frame.tr;
@@ -306,6 +308,18 @@ pub fn malformed(parts: &Parts, m: Malformed) -> Response {
             "error-bad-form-title",
             tr.t("error-bad-form-text"),
             true,
+        ),
+        Malformed::Nul(at) if at.in_body() => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "error-nul-form-title",
+            tr.t("error-nul-form-text"),
+            true,
+        ),
+        Malformed::Nul(at) => (
+            StatusCode::BAD_REQUEST,
+            "error-nul-address-title",
+            tr.t("error-nul-address-text"),
+            at != NulIn::Path,
         ),
         Malformed::Other { status, .. } => (
             if status.is_client_error() {
