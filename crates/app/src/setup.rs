@@ -176,30 +176,14 @@ impl App {
         };
         let hash = self.passwords.hash(&input.password).await?;
         let now = self.now();
-        let client = ClientRecord {
-            id: ClientId::new(),
-            name: name.clone(),
-            email: email.clone(),
-            locale: input.locale,
-            country: None,
-            phone: None,
-            phone_verified: false,
-            label: None,
-            registration_ip: None,
-            characteristic: Default::default(),
-            staff_id: None,
-            comment: None,
-            anonymized_at: None,
-            created_at: now,
-            updated_at: now,
-        };
+        let client_id = ClientId::new();
         let user = UserRecord {
             id: UserId::new(),
             kind: AccountKind::Client,
-            client_id: Some(client.id),
+            client_id: Some(client_id),
             login,
-            email: Some(email),
-            name,
+            email: Some(email.clone()),
+            name: name.clone(),
             name_ru: None,
             phone: None,
             locale: input.locale,
@@ -212,6 +196,24 @@ impl App {
         };
         retry(|| async {
             let mut tx = self.store.write().await?;
+            let client = ClientRecord {
+                id: client_id,
+                number: crate::clients::next_client_number(tx.as_mut()).await?,
+                name: name.clone(),
+                email: email.clone(),
+                locale: input.locale,
+                country: None,
+                phone: None,
+                phone_verified: false,
+                label: None,
+                registration_ip: None,
+                characteristic: Default::default(),
+                staff_id: None,
+                comment: None,
+                anonymized_at: None,
+                created_at: now,
+                updated_at: now,
+            };
             tx.insert_client(&client).await?;
             tx.insert_user(&user).await?;
             let object = ObjectRef {
@@ -234,6 +236,6 @@ impl App {
             Ok(())
         })
         .await?;
-        Ok(client.id)
+        Ok(client_id)
     }
 }

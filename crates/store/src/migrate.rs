@@ -35,6 +35,7 @@ static MIGRATIONS: &[Migration] = &[
     migration!(8, "0008_client_sort_keys"),
     migration!(9, "0009_password_resets"),
     migration!(10, "0010_reset_request_limit"),
+    migration!(11, "0011_client_numbers"),
 ];
 
 /// Applies pending migrations; returns the names of those applied now.
