@@ -326,3 +326,18 @@ async fn a_rolled_back_bump_leaves_no_gap_and_parallel_bumps_take_turns() {
     got.sort_unstable();
     assert_eq!(got, (1..=8).collect::<Vec<i64>>());
 }
+
+#[tokio::test]
+async fn the_api_document_describes_the_number_and_where_it_is_accepted() {
+    let (_t, admin, _) = setup().await;
+    let (status, doc) = json_of(&admin, "/api/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    for schema in ["ClientDto", "ClientSummary", "CreatedClientDto"] {
+        let number = &doc["components"]["schemas"][schema]["properties"]["number"];
+        assert_eq!(number["type"], "integer", "{schema}: {number}");
+        let required = doc["components"]["schemas"][schema]["required"].to_string();
+        assert!(required.contains("\"number\""), "{schema}");
+    }
+    let params = &doc["paths"]["/api/v1/clients/{id}/payers"]["get"]["parameters"];
+    assert!(params.to_string().contains("or number"), "{params}");
+}
