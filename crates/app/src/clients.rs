@@ -12,14 +12,16 @@ use crate::secrets::generate_password;
 use crate::use_case::Work;
 use crate::{App, Principal};
 use bursar_domain::access::AccountKind;
-use bursar_domain::clients::{Characteristic, parse_label, query_words, search_terms};
+use bursar_domain::clients::{Characteristic, ClientSearch, parse_label, search_terms};
 use bursar_domain::directory::Country;
 use bursar_domain::functions::{Function, f};
 use bursar_domain::history::{Actor, Changes, ObjectRef};
 use bursar_domain::identity::{DisplayName, Email, Login, NewPassword};
 use bursar_domain::staff::Phone;
 use bursar_domain::validation::parse_text;
-use bursar_domain::{ClientGroupId, ClientId, Invalid, Locale, ProviderId, UserId};
+use bursar_domain::{
+    ClientGroupId, ClientId, ClientNumber, ClientRef, Invalid, Locale, ProviderId, Ref, UserId,
+};
 
 pub const COMMENT_MAX: usize = 2000;
 
@@ -94,6 +96,7 @@ pub struct ClientCard {
 
 pub struct CreatedClient {
     pub id: ClientId,
+    pub number: ClientNumber,
     pub main_user: UserId,
     /// The generated password, shown once.
     pub generated_password: Option<String>,
@@ -218,6 +221,13 @@ fn locale_of(invalid: &mut Invalid, raw: Option<&str>, default: Locale) -> Local
             default
         }
     }
+}
+
+/// The next client number, taken in `tx`. Call it before the creation's other writes (see
+/// [`Counters`]).
+pub(crate) async fn next_client_number(tx: &mut dyn Tx) -> Result<ClientNumber, AppError> {
+    let n = tx.next_number(Counter::Clients).await?;
+    ClientNumber::new(n).ok_or_else(|| AppError::Internal(format!("counter clients gave {n}")))
 }
 
 /// The search words of a client: name, e-mail and every user's login and e-mail.
@@ -398,6 +408,7 @@ impl App {
             };
             let client = ClientRecord {
                 id: ClientId::new(),
+                number: next_client_number(w.tx()).await?,
                 name: name.clone(),
                 email: email.clone(),
                 locale,
@@ -461,6 +472,7 @@ impl App {
             }
             Ok(CreatedClient {
                 id: client.id,
+                number: client.number,
                 main_user: user.id,
                 generated_password: None,
             })
@@ -584,7 +596,9 @@ impl App {
         page: Page,
     ) -> Result<Paged<ClientListItem>, AppError> {
         who.require(f::CLIENT_LIST)?;
-        filter.words = text.map(query_words).unwrap_or_default();
+        let search = text.map(ClientSearch::parse).unwrap_or_default();
+        filter.words = search.words;
+        filter.number = search.number;
         let mut tx = self.store.read().await?;
         let (items, total) = tx.list_clients(&filter, page).await?;
         tx.commit().await?;
@@ -594,6 +608,45 @@ impl App {
             per_page: page.size,
             total,
         })
+    }
+
+    /// The client a person or script named by id or by number (`1042`). A number nobody has
+    /// is 404, and so is, for a client user, another client's number: numbers are easy to
+    /// guess, and an id nobody has answers 404 too. The use case called next authorises the
+    /// caller as it would for the id.
+    pub async fn resolve_client(
+        &self,
+        who: &Principal,
+        client: ClientRef,
+    ) -> Result<ClientId, AppError> {
+        let number = match client {
+            Ref::Id(id) => return Ok(id),
+            Ref::Number(number) => number,
+        };
+        let mut tx = self.store.read().await?;
+        let found = tx.client_id_by_number(number).await?;
+        tx.commit().await?;
+        match found {
+            Some(id) if who.kind() == AccountKind::Staff || who.user.client_id == Some(id) => {
+                Ok(id)
+            }
+            _ => Err(AppError::NotFound { what: "client" }),
+        }
+    }
+
+    /// The number of the signed-in client user's own client (`None` for staff), for the
+    /// client area to show.
+    pub async fn own_client_number(
+        &self,
+        who: &Principal,
+    ) -> Result<Option<ClientNumber>, AppError> {
+        let Some(id) = who.user.client_id else {
+            return Ok(None);
+        };
+        let mut tx = self.store.read().await?;
+        let client = load_client(tx.as_mut(), id).await?;
+        tx.commit().await?;
+        Ok(Some(client.number))
     }
 
     pub async fn client_card(&self, who: &Principal, id: ClientId) -> Result<ClientCard, AppError> {

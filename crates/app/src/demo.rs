@@ -5,7 +5,7 @@
 //! generated clients, which are numbered on from those already there.
 
 use crate::App;
-use crate::clients::reindex;
+use crate::clients::{next_client_number, reindex};
 use crate::error::AppError;
 use crate::history::{Event, record};
 use crate::ports::*;
@@ -15,7 +15,9 @@ use bursar_domain::directory::Country;
 use bursar_domain::functions::f;
 use bursar_domain::history::{Actor, Changes, ObjectRef};
 use bursar_domain::identity::{DisplayName, Email, Login};
-use bursar_domain::{ClientGroupId, ClientId, CompanyId, DepartmentId, Locale, ProviderId, UserId};
+use bursar_domain::{
+    ClientGroupId, ClientId, ClientNumber, CompanyId, DepartmentId, Locale, ProviderId, UserId,
+};
 use jiff::Timestamp;
 
 /// The password every demo user gets, printed by the CLI.
@@ -80,6 +82,7 @@ fn obj(kind: &'static str, id: impl ToString) -> ObjectRef {
 #[allow(clippy::too_many_arguments)]
 fn client_record(
     id: ClientId,
+    number: ClientNumber,
     name: &str,
     email: &str,
     locale: Locale,
@@ -90,6 +93,7 @@ fn client_record(
 ) -> Result<ClientRecord, AppError> {
     Ok(ClientRecord {
         id,
+        number,
         name: DisplayName::parse("name", name)?,
         email: Email::parse("email", email)?,
         locale,
@@ -185,6 +189,7 @@ impl App {
                         }
                         let client = client_record(
                             ClientId::new(),
+                            next_client_number(w.tx()).await?,
                             name,
                             email,
                             *locale,
@@ -362,6 +367,7 @@ impl App {
                         };
                         let client = client_record(
                             ClientId::new(),
+                            next_client_number(w.tx()).await?,
                             &name,
                             &email,
                             if i % 3 == 0 { Locale::Ru } else { Locale::En },

@@ -136,7 +136,7 @@ impl App {
         Ok(json!({
             "exported_at": self.now().to_string(),
             "client": {
-                "id": c.id, "name": c.name, "email": c.email, "locale": c.locale.code(),
+                "id": c.id, "number": c.number.value(), "name": c.name, "email": c.email, "locale": c.locale.code(),
                 "country": c.country.map(|x| x.code()), "phone": c.phone.as_ref().map(ToString::to_string),
                 "phone_verified": c.phone_verified, "label": c.label, "registration_ip": c.registration_ip,
                 "registered_at": c.created_at.to_string(), "characteristic": c.characteristic.code(),

@@ -173,30 +173,14 @@ impl App {
         };
         let hash = self.passwords.hash(&input.password).await?;
         let now = self.now();
-        let client = ClientRecord {
-            id: ClientId::new(),
-            name: name.clone(),
-            email: email.clone(),
-            locale: input.locale,
-            country: None,
-            phone: None,
-            phone_verified: false,
-            label: None,
-            registration_ip: None,
-            characteristic: Default::default(),
-            staff_id: None,
-            comment: None,
-            anonymized_at: None,
-            created_at: now,
-            updated_at: now,
-        };
+        let client_id = ClientId::new();
         let user = UserRecord {
             id: UserId::new(),
             kind: AccountKind::Client,
-            client_id: Some(client.id),
+            client_id: Some(client_id),
             login,
-            email: Some(email),
-            name,
+            email: Some(email.clone()),
+            name: name.clone(),
             name_ru: None,
             phone: None,
             locale: input.locale,
@@ -207,11 +191,28 @@ impl App {
             created_at: now,
             updated_at: now,
         };
-        let client = &client;
-        let user = &user;
+        let (user, name, email) = (&user, &name, &email);
         self.write_as(Actor::system(), f::SYSTEM_CLI, |w| {
             Box::pin(async move {
-                w.tx().insert_client(client).await?;
+                let client = ClientRecord {
+                    id: client_id,
+                    number: crate::clients::next_client_number(w.tx()).await?,
+                    name: name.clone(),
+                    email: email.clone(),
+                    locale: input.locale,
+                    country: None,
+                    phone: None,
+                    phone_verified: false,
+                    label: None,
+                    registration_ip: None,
+                    characteristic: Default::default(),
+                    staff_id: None,
+                    comment: None,
+                    anonymized_at: None,
+                    created_at: now,
+                    updated_at: now,
+                };
+                w.tx().insert_client(&client).await?;
                 w.tx().insert_user(user).await?;
                 let object = ObjectRef {
                     kind: "client",
@@ -222,12 +223,11 @@ impl App {
                     .set("name", &client.name)
                     .set("email", &client.email)
                     .set("main_user", &user.login);
-
-                w.record_as(f::SYSTEM_CLI, object, "create", changes);
+                w.record(object, "create", changes);
                 Ok(())
             })
         })
         .await?;
-        Ok(client.id)
+        Ok(client_id)
     }
 }

@@ -1,6 +1,7 @@
 //! Client card fields with rules (seed 004): the label (one tag), the characteristic, the
 //! payer kind, free-text fields with limits, and the words a client is found by.
 
+use crate::numbers::ClientNumber;
 use crate::validation::Invalid;
 use serde::Serialize;
 use std::fmt;
@@ -160,9 +161,51 @@ pub fn query_words(query: &str) -> Vec<String> {
         .collect()
 }
 
+/// What the client list's search box asks for: the words of [`query_words`], and a client
+/// number when the whole query is one. `#1042` asks for that client only; `1042` for that
+/// client and for the clients with a word starting with `1042` (an e-mail `1042@…`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClientSearch {
+    pub words: Vec<String>,
+    pub number: Option<ClientNumber>,
+}
+
+impl ClientSearch {
+    pub fn parse(query: &str) -> Self {
+        let number = query.parse::<ClientNumber>().ok();
+        let words = if query.trim().starts_with('#') && number.is_some() {
+            Vec::new()
+        } else {
+            query_words(query)
+        };
+        ClientSearch { words, number }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_search_for_a_number_names_the_client_number() {
+        let n = ClientNumber::new(1042);
+        assert_eq!(
+            ClientSearch::parse(" #1042"),
+            ClientSearch {
+                words: vec![],
+                number: n
+            }
+        );
+        assert_eq!(
+            ClientSearch::parse("1042"),
+            ClientSearch {
+                words: vec!["1042".to_owned()],
+                number: n
+            }
+        );
+        assert_eq!(ClientSearch::parse("anna 1042").number, None);
+        assert_eq!(ClientSearch::parse("#0").number, None);
+    }
 
     #[test]
     fn labels_are_one_tag() {

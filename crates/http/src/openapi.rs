@@ -267,6 +267,7 @@ pub fn document(decls: &[RouteDecl]) -> OpenApi {
                         .name(name)
                         .parameter_in(ParameterIn::Path)
                         .required(Required::True)
+                        .description(path_parameter_doc(decl.path, name))
                         .schema(Some(String::schema())),
                 );
             }
@@ -375,4 +376,11 @@ pub fn document(decls: &[RouteDecl]) -> OpenApi {
         .paths(paths.build())
         .components(Some(components.build()))
         .build()
+}
+
+/// What a path parameter accepts, where it is more than an id: a client is named by its id
+/// or by its number (`1042`; `#1042` percent-encoded as `%231042`).
+fn path_parameter_doc(path: &str, name: &str) -> Option<&'static str> {
+    (name == "id" && path.starts_with("/api/v1/clients/{id}"))
+        .then_some("The client's id (UUID) or number (`1042`, or `%231042` for `#1042`).")
 }

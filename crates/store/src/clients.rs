@@ -8,7 +8,9 @@ use bursar_app::ports::*;
 use bursar_domain::directory::Country;
 use bursar_domain::identity::{DisplayName, Email};
 use bursar_domain::staff::Phone;
-use bursar_domain::{ClientGroupId, ClientId, CompanyId, PayerId, ProviderId, UserId};
+use bursar_domain::{
+    ClientGroupId, ClientId, ClientNumber, CompanyId, PayerId, ProviderId, UserId,
+};
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
@@ -35,13 +37,16 @@ fn to_json(v: &[String]) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".to_owned())
 }
 
-const CLIENT_COLUMNS: &str = "c.id, c.name, c.email, c.locale, c.country, c.phone, c.phone_verified, c.label, \
+const CLIENT_COLUMNS: &str = "c.id, c.number, c.name, c.email, c.locale, c.country, c.phone, c.phone_verified, c.label, \
      c.registration_ip, c.characteristic, c.staff_id, c.comment, c.anonymized_at, c.created_at, c.updated_at";
 
 fn client_from(r: &AnyRow) -> StoreResult<ClientRecord> {
     let created_at = at(r, "created_at")?;
+    let number = int(r, "number")?;
     Ok(ClientRecord {
         id: parsed(r, "id")?,
+        number: ClientNumber::new(number)
+            .ok_or_else(|| StoreError::Other(format!("column number: {number}")))?,
         name: DisplayName::from_trusted(text(r, "name")?),
         email: Email::from_trusted(text(r, "email")?),
         locale: parsed(r, "locale")?,
@@ -70,8 +75,8 @@ impl Clients for SqlTx {
     async fn insert_client(&mut self, c: &ClientRecord) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO clients (id, name, email, locale, country, phone, phone_verified, label, registration_ip, \
-             characteristic, staff_id, comment, anonymized_at, created_at, updated_at, sort_name) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, $13, $14, $15)",
+             characteristic, staff_id, comment, anonymized_at, created_at, updated_at, sort_name, number) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, $13, $14, $15, $16)",
         )
         .bind(c.id.to_string())
         .bind(c.name.as_str())
@@ -88,10 +93,20 @@ impl Clients for SqlTx {
         .bind(instant(c.created_at))
         .bind(instant(c.updated_at))
         .bind(sort_name(c))
+        .bind(c.number.value())
         .execute(&mut *self.tx)
         .await
         .map_err(map_err)?;
         Ok(())
+    }
+
+    async fn client_id_by_number(&mut self, number: ClientNumber) -> StoreResult<Option<ClientId>> {
+        let row = sqlx::query("SELECT id FROM clients WHERE number = $1")
+            .bind(number.value())
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(map_err)?;
+        row.as_ref().map(|r| parsed(r, "id")).transpose()
     }
 
     async fn client_by_id(&mut self, id: ClientId) -> StoreResult<Option<ClientRecord>> {
@@ -386,13 +401,29 @@ pub(crate) fn client_list_sql(f: &ClientFilter, page: Page) -> ClientListSql {
             "SELECT client_id FROM client_search_terms WHERE term >= {lo} AND term < {hi}"
         ));
     }
-    let (with_sql, from_sql) = if ranges.is_empty() {
-        (String::new(), "clients c".to_owned())
-    } else {
-        (
-            format!("WITH matched AS ({}) ", ranges.join(" INTERSECT ")),
-            "matched m JOIN clients c ON c.id = m.client_id".to_owned(),
-        )
+    // A client number (the unique index `clients_number_key`): alone, or beside the words'
+    // matches. Every value is bound as text, hence the cast for PostgreSQL.
+    let number = f
+        .number
+        .map(|n| format!("CAST({} AS BIGINT)", bind(n.value().to_string())));
+    let (with_sql, from_sql) = match (ranges.is_empty(), number) {
+        (true, None) => (String::new(), "clients c".to_owned()),
+        (true, Some(n)) => {
+            conds.push(format!("c.number = {n}"));
+            (String::new(), "clients c".to_owned())
+        }
+        (false, number) => {
+            let by_number = number
+                .map(|n| format!(" UNION SELECT id AS client_id FROM clients WHERE number = {n}"))
+                .unwrap_or_default();
+            (
+                format!(
+                    "WITH matched AS ({}{by_number}) ",
+                    ranges.join(" INTERSECT ")
+                ),
+                "matched m JOIN clients c ON c.id = m.client_id".to_owned(),
+            )
+        }
     };
     if let Some(label) = &f.label {
         let p = bind(label.clone());

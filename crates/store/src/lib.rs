@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 mod clients;
+mod counters;
 mod errors;
 pub mod migrate;
 mod outbox;

@@ -23,7 +23,7 @@ cl-done-back = You are back in the staff panel; the client session has ended.
 
 ## Client card
 card-title = Client card
-card-id = Client id
+card-id = Client number
 card-tabs-label = Client card sections
 card-back-to-list = Clients
 card-add-client = Add client

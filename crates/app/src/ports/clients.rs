@@ -5,7 +5,9 @@ use super::{ClientRecord, Page, StoreResult, UserRecord};
 use async_trait::async_trait;
 use bursar_domain::clients::{Characteristic, PayerKind};
 use bursar_domain::directory::Country;
-use bursar_domain::{ClientGroupId, ClientId, CompanyId, PayerId, ProviderId, UserId};
+use bursar_domain::{
+    ClientGroupId, ClientId, ClientNumber, CompanyId, PayerId, ProviderId, UserId,
+};
 use jiff::Timestamp;
 
 #[derive(Clone, Debug)]
@@ -92,6 +94,8 @@ pub enum ClientSort {
 pub struct ClientFilter {
     /// Words matched against the beginnings of the name's, e-mail's and logins' words.
     pub words: Vec<String>,
+    /// The client with this number (with the words: or any client matching them).
+    pub number: Option<ClientNumber>,
     pub label: Option<String>,
     pub status: Option<ClientStatus>,
     pub provider: Option<ProviderId>,

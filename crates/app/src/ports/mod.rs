@@ -6,19 +6,21 @@
 //! in [`Tx`], which `bursar-store` implements once for both SQLite and PostgreSQL.
 
 mod clients;
+mod counters;
 mod mailer;
 mod outbox;
 mod records;
 mod staff;
 
 pub use clients::*;
+pub use counters::*;
 pub use mailer::*;
 pub use outbox::*;
 pub use records::*;
 pub use staff::*;
 
 use async_trait::async_trait;
-use bursar_domain::{ApiTokenId, ClientId, SessionId, UserId};
+use bursar_domain::{ApiTokenId, ClientId, ClientNumber, SessionId, UserId};
 use jiff::Timestamp;
 
 /// Storage failures the use cases tell apart.
@@ -77,6 +79,7 @@ pub trait Tx:
     + Payers
     + ClientGroups
     + PasswordResets
+    + Counters
     + Send
 {
     async fn commit(self: Box<Self>) -> StoreResult<()>;
@@ -113,6 +116,7 @@ pub trait Users {
 pub trait Clients {
     async fn insert_client(&mut self, client: &ClientRecord) -> StoreResult<()>;
     async fn client_by_id(&mut self, id: ClientId) -> StoreResult<Option<ClientRecord>>;
+    async fn client_id_by_number(&mut self, number: ClientNumber) -> StoreResult<Option<ClientId>>;
     async fn count_clients(&mut self) -> StoreResult<i64>;
 }
 

@@ -7,7 +7,7 @@ use bursar_domain::directory::Country;
 use bursar_domain::history::Changes;
 use bursar_domain::identity::{DisplayName, Email, Login};
 use bursar_domain::staff::Phone;
-use bursar_domain::{ApiTokenId, ClientId, HistoryId, Locale, SessionId, UserId};
+use bursar_domain::{ApiTokenId, ClientId, ClientNumber, HistoryId, Locale, SessionId, UserId};
 use jiff::Timestamp;
 use serde::Serialize;
 
@@ -39,6 +39,8 @@ pub struct UserRecord {
 #[derive(Clone, Debug)]
 pub struct ClientRecord {
     pub id: ClientId,
+    /// The short number people use (`#1042`), from the `clients` counter.
+    pub number: ClientNumber,
     /// The client's or contact person's name.
     pub name: DisplayName,
     pub email: Email,

@@ -124,7 +124,7 @@ pub async fn users(
     Caller(who): Caller,
     Path(c): Path<String>,
 ) -> ApiResult<Json<ClientUserList>> {
-    users_of(&app, &who, client_id(&c)?).await
+    users_of(&app, &who, client_id(&app, &who, &c).await?).await
 }
 
 pub async fn create_user(
@@ -134,7 +134,7 @@ pub async fn create_user(
     ApiJson(b): ApiJson<ClientUserBody>,
 ) -> ApiResult<(StatusCode, Json<CreatedId>)> {
     let id = app
-        .create_client_user(&who, client_id(&c)?, b.into())
+        .create_client_user(&who, client_id(&app, &who, &c).await?, b.into())
         .await?;
     Ok((StatusCode::CREATED, Json(CreatedId { id: id.to_string() })))
 }
@@ -145,8 +145,13 @@ pub async fn update_user(
     Path((c, u)): Path<(String, String)>,
     ApiJson(b): ApiJson<ClientUserBody>,
 ) -> ApiResult<StatusCode> {
-    app.update_client_user(&who, client_id(&c)?, id::<UserId>(&u)?, b.into())
-        .await?;
+    app.update_client_user(
+        &who,
+        client_id(&app, &who, &c).await?,
+        id::<UserId>(&u)?,
+        b.into(),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -155,7 +160,7 @@ pub async fn delete_user(
     Caller(who): Caller,
     Path((c, u)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    app.delete_client_user(&who, client_id(&c)?, id::<UserId>(&u)?)
+    app.delete_client_user(&who, client_id(&app, &who, &c).await?, id::<UserId>(&u)?)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -165,7 +170,7 @@ pub async fn payers(
     Caller(who): Caller,
     Path(c): Path<String>,
 ) -> ApiResult<Json<PayerList>> {
-    payers_of(&app, &who, client_id(&c)?).await
+    payers_of(&app, &who, client_id(&app, &who, &c).await?).await
 }
 
 pub async fn create_payer(
@@ -177,7 +182,7 @@ pub async fn create_payer(
     Ok((
         StatusCode::CREATED,
         Json(
-            app.save_payer(&who, client_id(&c)?, None, b.into())
+            app.save_payer(&who, client_id(&app, &who, &c).await?, None, b.into())
                 .await?
                 .into(),
         ),
@@ -191,9 +196,14 @@ pub async fn update_payer(
     ApiJson(b): ApiJson<PayerBody>,
 ) -> ApiResult<Json<PayerDto>> {
     Ok(Json(
-        app.save_payer(&who, client_id(&c)?, Some(id::<PayerId>(&p)?), b.into())
-            .await?
-            .into(),
+        app.save_payer(
+            &who,
+            client_id(&app, &who, &c).await?,
+            Some(id::<PayerId>(&p)?),
+            b.into(),
+        )
+        .await?
+        .into(),
     ))
 }
 
@@ -202,7 +212,7 @@ pub async fn delete_payer(
     Caller(who): Caller,
     Path((c, p)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    app.delete_payer(&who, client_id(&c)?, id::<PayerId>(&p)?)
+    app.delete_payer(&who, client_id(&app, &who, &c).await?, id::<PayerId>(&p)?)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

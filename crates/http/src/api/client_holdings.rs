@@ -82,7 +82,9 @@ pub async fn services(
     Caller(who): Caller,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ServiceList>> {
-    let lines = app.client_services(&who, client_id(&id)?).await?;
+    let lines = app
+        .client_services(&who, client_id(&app, &who, &id).await?)
+        .await?;
     Ok(Json(ServiceList {
         items: lines.into_iter().map(Into::into).collect(),
     }))
@@ -93,7 +95,9 @@ pub async fn accounts(
     Caller(who): Caller,
     Path(id): Path<String>,
 ) -> ApiResult<Json<AccountList>> {
-    let lines = app.client_personal_accounts(&who, client_id(&id)?).await?;
+    let lines = app
+        .client_personal_accounts(&who, client_id(&app, &who, &id).await?)
+        .await?;
     Ok(Json(AccountList {
         items: lines.into_iter().map(Into::into).collect(),
     }))

@@ -11,14 +11,14 @@ use axum::Json;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use bursar_app::AppError;
 use bursar_app::clients::{ClientCard, ClientChanges, NewClientInput};
 use bursar_app::ports::{
     ClientFilter, ClientListItem, ClientSort, ClientStatus, Page, PayerRecord, UserRecord,
 };
+use bursar_app::{App, AppError, Principal};
 use bursar_domain::clients::Characteristic;
 use bursar_domain::functions::f;
-use bursar_domain::{ClientGroupId, ClientId, Invalid, ProviderId};
+use bursar_domain::{ClientGroupId, ClientId, ClientRef, Invalid, ProviderId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -69,6 +69,9 @@ impl From<NewClientBody> for NewClientInput {
 #[derive(Serialize, ToSchema)]
 pub struct CreatedClientDto {
     pub id: String,
+    /// The client's short number (`1042`, shown as `#1042`); accepted wherever a client id is.
+    #[schema(minimum = 1, example = 1042)]
+    pub number: i64,
     pub main_user_id: String,
     /// Present when the password was generated: shown only now.
     pub generated_password: Option<String>,
@@ -111,6 +114,9 @@ impl From<ClientPatch> for ClientChanges {
 #[derive(Serialize, ToSchema)]
 pub struct ClientSummary {
     pub id: String,
+    /// The client's short number (`1042`, shown as `#1042`); accepted wherever a client id is.
+    #[schema(minimum = 1, example = 1042)]
+    pub number: i64,
     pub name: String,
     pub email: String,
     pub login: Option<String>,
@@ -128,6 +134,7 @@ impl From<ClientListItem> for ClientSummary {
         let c = i.client;
         ClientSummary {
             id: c.id.to_string(),
+            number: c.number.value(),
             name: c.name.to_string(),
             email: c.email.to_string(),
             login: i.main_login,
@@ -151,7 +158,8 @@ pub struct ClientPage {
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ClientQuery {
-    /// Words matched against the beginnings of the words of name, e-mail and logins.
+    /// Words matched against the beginnings of the words of name, e-mail and logins; a
+    /// client number alone (`1042`, or `#1042` for that client only) finds that client too.
     pub q: Option<String>,
     pub label: Option<String>,
     /// `active` or `inactive`.
@@ -232,6 +240,9 @@ pub struct GroupRef {
 #[derive(Serialize, ToSchema)]
 pub struct ClientDto {
     pub id: String,
+    /// The client's short number (`1042`, shown as `#1042`); accepted wherever a client id is.
+    #[schema(minimum = 1, example = 1042)]
+    pub number: i64,
     pub name: String,
     pub email: String,
     pub locale: String,
@@ -259,6 +270,7 @@ impl From<ClientCard> for ClientDto {
         let c = card.client;
         ClientDto {
             id: c.id.to_string(),
+            number: c.number.value(),
             name: c.name.to_string(),
             email: c.email.to_string(),
             locale: c.locale.code().to_owned(),
@@ -326,7 +338,7 @@ pub struct ClientDataExport {
     /// When the export was made (RFC 3339).
     #[schema(value_type = String, format = DateTime)]
     pub exported_at: String,
-    /// The client card: `id`, `name`, `email`, `locale`, `country`, `phone`,
+    /// The client card: `id`, `number`, `name`, `email`, `locale`, `country`, `phone`,
     /// `phone_verified`, `label`, `registration_ip`, `registered_at`, `characteristic`,
     /// `anonymized_at`.
     #[schema(value_type = Object)]
@@ -353,8 +365,12 @@ pub struct ClientDataExport {
     pub emails: Vec<serde_json::Value>,
 }
 
-pub(super) fn client_id(raw: &str) -> Result<ClientId, Problem> {
-    raw.parse().map_err(|_| Problem::not_found())
+/// The client an address names by id or by number (`1042`, or `%231042` for `#1042`):
+/// numbers are resolved to the id here, at the edge, so every use case keeps taking ids.
+/// Neither (or a number nobody has) is 404.
+pub(super) async fn client_id(app: &App, who: &Principal, raw: &str) -> Result<ClientId, Problem> {
+    let named: ClientRef = raw.parse().map_err(|_| Problem::not_found())?;
+    Ok(app.resolve_client(who, named).await?)
 }
 
 /// The client list's sort keys, as the API and the staff panel accept them.
@@ -386,6 +402,7 @@ impl ClientFilterParams<'_> {
         let mut invalid = Invalid::default();
         let filter = ClientFilter {
             words: Vec::new(),
+            number: None,
             // Labels are stored lower-case (`parse_label`), so `VIP` finds `vip`.
             label: self
                 .label
@@ -473,6 +490,7 @@ pub async fn create(
         StatusCode::CREATED,
         Json(CreatedClientDto {
             id: created.id.to_string(),
+            number: created.number.value(),
             main_user_id: created.main_user.to_string(),
             generated_password: created.generated_password,
         }),
@@ -484,7 +502,11 @@ pub async fn show(
     Caller(who): Caller,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ClientDto>> {
-    Ok(Json(app.client_card(&who, client_id(&id)?).await?.into()))
+    Ok(Json(
+        app.client_card(&who, client_id(&app, &who, &id).await?)
+            .await?
+            .into(),
+    ))
 }
 
 pub async fn update(
@@ -493,7 +515,7 @@ pub async fn update(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<ClientPatch>,
 ) -> ApiResult<Json<ClientDto>> {
-    let id = client_id(&id)?;
+    let id = client_id(&app, &who, &id).await?;
     app.update_client(&who, id, b.into()).await?;
     Ok(Json(app.client_card(&who, id).await?.into()))
 }
@@ -503,7 +525,8 @@ pub async fn delete(
     Caller(who): Caller,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    app.delete_client(&who, client_id(&id)?).await?;
+    app.delete_client(&who, client_id(&app, &who, &id).await?)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -512,7 +535,8 @@ pub async fn clear_data(
     Caller(who): Caller,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    app.clear_client_data(&who, client_id(&id)?).await?;
+    app.clear_client_data(&who, client_id(&app, &who, &id).await?)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -521,7 +545,10 @@ pub async fn export(
     Caller(who): Caller,
     Path(id): Path<String>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    Ok(Json(app.export_client_data(&who, client_id(&id)?).await?))
+    Ok(Json(
+        app.export_client_data(&who, client_id(&app, &who, &id).await?)
+            .await?,
+    ))
 }
 
 pub async fn history(
@@ -531,9 +558,13 @@ pub async fn history(
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<HistoryPage>> {
     Ok(Json(
-        app.client_history(&who, client_id(&id)?, Page::new(q.page, q.per_page))
-            .await?
-            .into(),
+        app.client_history(
+            &who,
+            client_id(&app, &who, &id).await?,
+            Page::new(q.page, q.per_page),
+        )
+        .await?
+        .into(),
     ))
 }
 
@@ -543,7 +574,7 @@ pub async fn connect_provider(
     Path((id, p)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let p: ProviderId = p.parse().map_err(|_| Problem::not_found())?;
-    app.set_client_provider(&who, client_id(&id)?, p, true)
+    app.set_client_provider(&who, client_id(&app, &who, &id).await?, p, true)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -554,7 +585,7 @@ pub async fn disconnect_provider(
     Path((id, p)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
     let p: ProviderId = p.parse().map_err(|_| Problem::not_found())?;
-    app.set_client_provider(&who, client_id(&id)?, p, false)
+    app.set_client_provider(&who, client_id(&app, &who, &id).await?, p, false)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -565,7 +596,7 @@ pub async fn set_groups(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<GroupsBody>,
 ) -> ApiResult<StatusCode> {
-    app.set_client_groups(&who, client_id(&id)?, b.groups)
+    app.set_client_groups(&who, client_id(&app, &who, &id).await?, b.groups)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -576,8 +607,13 @@ pub async fn message(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<MessageBody>,
 ) -> ApiResult<StatusCode> {
-    app.message_client(&who, client_id(&id)?, &b.subject, &b.message)
-        .await?;
+    app.message_client(
+        &who,
+        client_id(&app, &who, &id).await?,
+        &b.subject,
+        &b.message,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -586,7 +622,9 @@ pub async fn login_as(
     Caller(who): Caller,
     Path(id): Path<String>,
 ) -> ApiResult<Json<LoginAsAnswer>> {
-    let token = app.login_as_client(&who, client_id(&id)?).await?;
+    let token = app
+        .login_as_client(&who, client_id(&app, &who, &id).await?)
+        .await?;
     Ok(Json(LoginAsAnswer { token }))
 }
 
@@ -612,6 +650,7 @@ pub async fn register(
         StatusCode::CREATED,
         Json(CreatedClientDto {
             id: created.id.to_string(),
+            number: created.number.value(),
             main_user_id: created.main_user.to_string(),
             generated_password: None,
         }),

@@ -144,6 +144,7 @@ pub struct HistoryQuery {
     /// e.g. `user`, `client`, `api_token`.
     pub object_kind: Option<String>,
     pub object_id: Option<String>,
+    /// The client's id or number (`1042`).
     pub client_id: Option<String>,
     pub actor_user_id: Option<String>,
     pub page: Option<u32>,

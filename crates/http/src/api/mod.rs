@@ -196,7 +196,7 @@ pub fn routes(app: App) -> Guarded {
             Doc::new("history", "History of all records, newest first")
                 .query::<HistoryQuery>()
                 .returns::<HistoryPage>(200)
-                .invalid("`client_id` or `actor_user_id` is not a valid id"),
+                .invalid("`client_id` or `actor_user_id` is not a valid id, or no client has the number in `client_id` (`unknown_client`)"),
             history::list,
         );
     let g = departments::routes(g);

@@ -597,8 +597,13 @@ async fn same_millisecond_clients(t: &TestApp, n: usize) {
     for i in 0..n {
         let id = uuid::Builder::from_unix_timestamp_millis(ms, &rand::random()).into_uuid();
         let email = Email::parse("email", &format!("burst{i}@x.example")).unwrap();
+        let number = tx
+            .next_number(bursar_app::ports::Counter::Clients)
+            .await
+            .unwrap();
         let client = ClientRecord {
             id: bursar_domain::ClientId(id),
+            number: bursar_domain::ClientNumber::new(number).unwrap(),
             name: DisplayName::parse("name", &format!("Burst {i}")).unwrap(),
             email: email.clone(),
             locale: bursar_domain::Locale::En,

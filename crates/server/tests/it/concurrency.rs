@@ -181,7 +181,7 @@ fn unerased(card: &Value) -> Vec<String> {
         let erased = u["login"]
             .as_str()
             .unwrap_or_default()
-            .starts_with("erased-")
+            .starts_with("erased:")
             && u["name"] == "Erased user"
             && u["email"].is_null()
             && u["is_active"] == false;

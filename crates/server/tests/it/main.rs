@@ -14,6 +14,7 @@ mod api_tokens;
 mod bad_input;
 mod browser;
 mod client_list_panel;
+mod client_numbers;
 mod client_panel;
 mod clients;
 mod concurrency;

@@ -58,6 +58,20 @@ pub async fn show(Signed { ctx, who }: Signed) -> Response {
     };
     let tr = ctx.tr;
     let panel = ctx.panel;
+    let mut details = account_details(tr, &who);
+    if panel == Panel::Client {
+        match ctx.app.own_client_number(&who).await {
+            Ok(Some(number)) => details.insert(
+                0,
+                Detail {
+                    label: tr.t("card-id"),
+                    value: number.to_string(),
+                },
+            ),
+            Ok(None) => {}
+            Err(e) => return error::fail(&ctx, e),
+        }
+    }
     let link = |href: String, label: &str, hint: &str| QuickLink {
         href,
         label: tr.t(label),
@@ -95,7 +109,7 @@ pub async fn show(Signed { ctx, who }: Signed) -> Response {
         ui: Ui::new(&ctx, "dashboard-title"),
         welcome: tr.t1("dashboard-welcome", "name", who.user.name.as_str()),
         lead: tr.t(lead),
-        details: account_details(tr, &who),
+        details,
         links,
         recent,
         profile_href: panel.profile(),

@@ -151,6 +151,7 @@ pub fn head(ctx: &Ctx, who: &Principal, card: &ClientCard, active: &str) -> Head
             .unwrap_or_default(),
         name,
         email: c.email.to_string(),
+        number: c.number.to_string(),
         id: c.id.to_string(),
         status: tr.t(if card.active {
             "card-status-active"

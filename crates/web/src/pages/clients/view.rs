@@ -383,6 +383,9 @@ pub struct CardHead {
     /// The first letter of the name, for the avatar.
     pub initial: String,
     pub email: String,
+    /// The client's number, `#1042`: the id people use.
+    pub number: String,
+    /// The UUID, for whoever needs it (shown on hover).
     pub id: String,
     pub status: String,
     pub active: bool,

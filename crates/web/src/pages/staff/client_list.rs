@@ -178,6 +178,8 @@ pub struct Column {
 }
 
 pub struct ClientRow {
+    /// `#1042`.
+    pub number: String,
     pub name: String,
     pub card_href: String,
     pub country: Option<String>,
@@ -416,6 +418,7 @@ fn columns(tr: Tr, query: &ListQuery, sort: ClientSort, has_actions: bool) -> Ve
         arrow: "",
     };
     let mut out = vec![
+        plain("clientlist-col-number"),
         sortable(
             "clientlist-col-name",
             "name",
@@ -458,6 +461,7 @@ fn row(tr: Tr, who: &Principal, query: &ListQuery, item: &ClientListItem) -> Cli
         (l.clone(), href)
     });
     ClientRow {
+        number: c.number.to_string(),
         name: c.name.to_string(),
         card_href: format!("{LIST}/{}", c.id),
         country: c.country.map(|country| {
