@@ -599,7 +599,8 @@ impl App {
         let search = text.map(ClientSearch::parse).unwrap_or_default();
         filter.words = search.words;
         filter.number = search.number;
-        let mut tx = self.store.read().await?;
+        // The page and its total from one snapshot, so they agree.
+        let mut tx = self.store.snapshot().await?;
         let (items, total) = tx.list_clients(&filter, page).await?;
         tx.commit().await?;
         Ok(Paged {
@@ -655,7 +656,8 @@ impl App {
     }
 
     pub(crate) async fn card(&self, id: ClientId) -> Result<ClientCard, AppError> {
-        let mut tx = self.store.read().await?;
+        // Every tab of the card from one snapshot (its accounts will show balances).
+        let mut tx = self.store.snapshot().await?;
         let client = load_client(tx.as_mut(), id).await?;
         let active = tx.client_is_active(id).await?;
         let users = tx.client_users(id).await?;
@@ -852,7 +854,7 @@ impl App {
         page: Page,
     ) -> Result<Paged<HistoryView>, AppError> {
         who.require(f::CLIENT_HISTORY)?;
-        let mut tx = self.store.read().await?;
+        let mut tx = self.store.snapshot().await?;
         load_client(tx.as_mut(), id).await?;
         let filter = HistoryFilter {
             client_id: Some(id),

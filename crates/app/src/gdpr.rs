@@ -99,7 +99,7 @@ impl App {
             ));
         }
         let card = self.card(id).await?;
-        let mut tx = self.store.read().await?;
+        let mut tx = self.store.snapshot().await?;
         let filter = HistoryFilter {
             client_id: Some(id),
             ..HistoryFilter::default()

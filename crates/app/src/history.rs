@@ -124,7 +124,7 @@ impl App {
         filter: HistoryFilter,
         page: Page,
     ) -> Result<Paged<HistoryView>, AppError> {
-        let mut tx = self.store.read().await?;
+        let mut tx = self.store.snapshot().await?;
         let (items, total) = tx.list_history(&filter, page).await?;
         tx.commit().await?;
         Ok(Paged {

@@ -227,7 +227,7 @@ impl App {
         page: Page,
     ) -> Result<Paged<StaffView>, AppError> {
         who.require(f::STAFF_LIST)?;
-        let mut tx = self.store.read().await?;
+        let mut tx = self.store.snapshot().await?;
         let (users, total) = tx.list_staff(&filter, page).await?;
         let mut items = Vec::new();
         for u in users {

@@ -836,3 +836,45 @@ async fn nothing_personal_is_added_while_a_client_is_cleared() {
         assert_eq!(logins.len(), users, "{what}: erased logins are distinct");
     }
 }
+
+/// Item 7 of the spine issue: a page and its total come from one snapshot. While a
+/// snapshot transaction is open, clients created and committed elsewhere are not in it:
+/// its count and its page agree with each other, not with the newer state.
+#[tokio::test]
+async fn a_snapshot_read_does_not_see_commits_made_after_it_began() {
+    use bursar_app::ports::{ClientFilter, Page, Store};
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let provider = crate::harness::new_provider(&admin, "Snap", "EUR", false).await;
+    let make = |n: usize| json!({"email": format!("snap{n}@x.example"), "name": format!("Snap {n}"), "providers": [provider]});
+    crate::harness::new_client(&admin, make(0)).await;
+    let page = Page {
+        number: 1,
+        size: 50,
+    };
+    let mut snap = t.store.snapshot().await.unwrap();
+    let (items, total) = snap
+        .list_clients(&ClientFilter::default(), page)
+        .await
+        .unwrap();
+    assert_eq!((items.len(), total), (1, 1));
+    for n in 1..4 {
+        crate::harness::new_client(&admin, make(n)).await;
+    }
+    let (items, total) = snap
+        .list_clients(&ClientFilter::default(), page)
+        .await
+        .unwrap();
+    assert_eq!(
+        (items.len(), total),
+        (1, 1),
+        "the snapshot saw later commits"
+    );
+    snap.commit().await.unwrap();
+    let mut fresh = t.store.snapshot().await.unwrap();
+    let (items, total) = fresh
+        .list_clients(&ClientFilter::default(), page)
+        .await
+        .unwrap();
+    assert_eq!((items.len(), total), (4, 4));
+}
