@@ -75,11 +75,10 @@ async fn main() -> Result<()> {
     app.install(Some(ADMIN_PASSWORD.to_owned())).await?;
 
     let have = {
-        use sqlx::Row;
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM clients")
+        let row = bursar_store::db::query("SELECT COUNT(*) AS n FROM clients")
             .fetch_one(store.pool())
             .await?;
-        usize::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0)
+        usize::try_from(row.try_get::<i64>("n")?).unwrap_or(0)
     };
     if have < args.clients {
         let missing = args.clients - have;
@@ -95,7 +94,7 @@ async fn main() -> Result<()> {
     } else {
         "ANALYZE"
     };
-    sqlx::raw_sql(maintenance).execute(store.pool()).await?;
+    store.pool().raw_script(maintenance).await?;
 
     let login = LoginInput {
         ident: "admin".into(),
@@ -186,16 +185,17 @@ async fn ensure_postgres_database(url: &str) -> Result<()> {
     let (server, name) = url.rsplit_once('/').context("the URL names no database")?;
     let name = name.split('?').next().unwrap_or(name);
     let admin = SqlStore::connect(&format!("{server}/postgres"), 1).await?;
-    use sqlx::Row;
-    let exists = sqlx::query("SELECT COUNT(*) AS n FROM pg_database WHERE datname = $1")
-        .bind(name)
-        .fetch_one(admin.pool())
-        .await?
-        .try_get::<i64, _>("n")?
-        > 0;
+    let exists =
+        bursar_store::db::query("SELECT COUNT(*) AS n FROM pg_database WHERE datname = $1")
+            .bind(name)
+            .fetch_one(admin.pool())
+            .await?
+            .try_get::<i64>("n")?
+            > 0;
     if !exists {
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-            .execute(admin.pool())
+        admin
+            .pool()
+            .raw_script(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
             .await?;
     }
     admin.close().await;

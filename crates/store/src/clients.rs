@@ -1,8 +1,9 @@
 //! Currencies, providers, companies, clients with their provider links, payers and groups.
 
+use crate::db::{IntoVal, Row, Val};
 use crate::map_err;
 use crate::repos::{SqlTx, USER_COLUMNS, user_from};
-use crate::rows::{at, flag, instant, int, opt_at, opt_parsed, opt_text, parsed, text};
+use crate::rows::{at, flag, int, opt_at, opt_parsed, opt_text, parsed, text};
 use async_trait::async_trait;
 use bursar_app::ports::*;
 use bursar_domain::directory::Country;
@@ -13,14 +14,13 @@ use bursar_domain::{
 };
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
-use sqlx::any::AnyRow;
 use std::collections::BTreeMap;
 
-fn country(r: &AnyRow, col: &str) -> StoreResult<Country> {
+fn country(r: &Row, col: &str) -> StoreResult<Country> {
     Country::parse(col, &text(r, col)?).map_err(|e| StoreError::Other(format!("column {col}: {e}")))
 }
 
-fn opt_country(r: &AnyRow, col: &str) -> StoreResult<Option<Country>> {
+fn opt_country(r: &Row, col: &str) -> StoreResult<Option<Country>> {
     opt_text(r, col)?
         .map(|c| {
             Country::parse(col, &c).map_err(|e| StoreError::Other(format!("column {col}: {e}")))
@@ -28,7 +28,7 @@ fn opt_country(r: &AnyRow, col: &str) -> StoreResult<Option<Country>> {
         .transpose()
 }
 
-fn json_list(r: &AnyRow, col: &str) -> StoreResult<Vec<String>> {
+fn json_list(r: &Row, col: &str) -> StoreResult<Vec<String>> {
     serde_json::from_str(&text(r, col)?)
         .map_err(|e| StoreError::Other(format!("column {col}: {e}")))
 }
@@ -40,7 +40,7 @@ fn to_json(v: &[String]) -> String {
 const CLIENT_COLUMNS: &str = "c.id, c.number, c.name, c.email, c.locale, c.country, c.phone, c.phone_verified, c.label, \
      c.registration_ip, c.characteristic, c.staff_id, c.comment, c.anonymized_at, c.created_at, c.updated_at";
 
-fn client_from(r: &AnyRow) -> StoreResult<ClientRecord> {
+fn client_from(r: &Row) -> StoreResult<ClientRecord> {
     let created_at = at(r, "created_at")?;
     let number = int(r, "number")?;
     Ok(ClientRecord {
@@ -73,12 +73,12 @@ fn sort_name(c: &ClientRecord) -> String {
 #[async_trait]
 impl Clients for SqlTx {
     async fn insert_client(&mut self, c: &ClientRecord) -> StoreResult<()> {
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO clients (id, name, email, locale, country, phone, phone_verified, label, registration_ip, \
              characteristic, staff_id, comment, anonymized_at, created_at, updated_at, sort_name, number) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, $13, $14, $15, $16)",
         )
-        .bind(c.id.to_string())
+        .bind(c.id)
         .bind(c.name.as_str())
         .bind(c.email.as_str())
         .bind(c.locale.code())
@@ -88,22 +88,22 @@ impl Clients for SqlTx {
         .bind(c.label.clone())
         .bind(c.registration_ip.clone())
         .bind(c.characteristic.code())
-        .bind(c.staff_id.map(|s| s.to_string()))
+        .bind(c.staff_id)
         .bind(c.comment.clone())
-        .bind(instant(c.created_at))
-        .bind(instant(c.updated_at))
+        .bind(c.created_at)
+        .bind(c.updated_at)
         .bind(sort_name(c))
         .bind(c.number.value())
-        .execute(&mut *self.tx)
+        .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
         Ok(())
     }
 
     async fn client_id_by_number(&mut self, number: ClientNumber) -> StoreResult<Option<ClientId>> {
-        let row = sqlx::query("SELECT id FROM clients WHERE number = $1")
+        let row = crate::db::query("SELECT id FROM clients WHERE number = $1")
             .bind(number.value())
-            .fetch_optional(&mut *self.tx)
+            .fetch_optional(&mut self.tx)
             .await
             .map_err(map_err)?;
         row.as_ref().map(|r| parsed(r, "id")).transpose()
@@ -111,24 +111,24 @@ impl Clients for SqlTx {
 
     async fn client_by_id(&mut self, id: ClientId) -> StoreResult<Option<ClientRecord>> {
         let sql = format!("SELECT {CLIENT_COLUMNS} FROM clients c WHERE c.id = $1");
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(id.to_string())
-            .fetch_optional(&mut *self.tx)
+        let row = crate::db::query(AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&mut self.tx)
             .await
             .map_err(map_err)?;
         row.as_ref().map(client_from).transpose()
     }
 
     async fn count_clients(&mut self) -> StoreResult<i64> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM clients")
-            .fetch_one(&mut *self.tx)
+        let row = crate::db::query("SELECT COUNT(*) AS n FROM clients")
+            .fetch_one(&mut self.tx)
             .await
             .map_err(map_err)?;
         int(&row, "n")
     }
 }
 
-fn provider_from(r: &AnyRow) -> StoreResult<ProviderRecord> {
+fn provider_from(r: &Row) -> StoreResult<ProviderRecord> {
     Ok(ProviderRecord {
         id: parsed(r, "id")?,
         name: text(r, "name")?,
@@ -139,7 +139,7 @@ fn provider_from(r: &AnyRow) -> StoreResult<ProviderRecord> {
     })
 }
 
-fn currency_from(r: &AnyRow) -> StoreResult<CurrencyRecord> {
+fn currency_from(r: &Row) -> StoreResult<CurrencyRecord> {
     Ok(CurrencyRecord {
         code: text(r, "code")?,
         name: text(r, "name")?,
@@ -149,12 +149,12 @@ fn currency_from(r: &AnyRow) -> StoreResult<CurrencyRecord> {
 }
 
 impl SqlTx {
-    async fn company_from(&mut self, r: &AnyRow) -> StoreResult<CompanyRecord> {
+    async fn company_from(&mut self, r: &Row) -> StoreResult<CompanyRecord> {
         let id: CompanyId = parsed(r, "id")?;
         let providers =
-            sqlx::query("SELECT provider_id FROM company_providers WHERE company_id = $1")
-                .bind(id.to_string())
-                .fetch_all(&mut *self.tx)
+            crate::db::query("SELECT provider_id FROM company_providers WHERE company_id = $1")
+                .bind(id)
+                .fetch_all(&mut self.tx)
                 .await
                 .map_err(map_err)?
                 .iter()
@@ -174,18 +174,20 @@ impl SqlTx {
     }
 
     async fn set_company_providers(&mut self, c: &CompanyRecord) -> StoreResult<()> {
-        sqlx::query("DELETE FROM company_providers WHERE company_id = $1")
-            .bind(c.id.to_string())
-            .execute(&mut *self.tx)
+        crate::db::query("DELETE FROM company_providers WHERE company_id = $1")
+            .bind(c.id)
+            .execute(&mut self.tx)
             .await
             .map_err(map_err)?;
         for p in &c.providers {
-            sqlx::query("INSERT INTO company_providers (company_id, provider_id) VALUES ($1, $2)")
-                .bind(c.id.to_string())
-                .bind(p.to_string())
-                .execute(&mut *self.tx)
-                .await
-                .map_err(map_err)?;
+            crate::db::query(
+                "INSERT INTO company_providers (company_id, provider_id) VALUES ($1, $2)",
+            )
+            .bind(c.id)
+            .bind(p)
+            .execute(&mut self.tx)
+            .await
+            .map_err(map_err)?;
         }
         Ok(())
     }
@@ -194,27 +196,28 @@ impl SqlTx {
 #[async_trait]
 impl Directory for SqlTx {
     async fn list_currencies(&mut self) -> StoreResult<Vec<CurrencyRecord>> {
-        let rows =
-            sqlx::query("SELECT code, name, minor_units, is_active FROM currencies ORDER BY code")
-                .fetch_all(&mut *self.tx)
-                .await
-                .map_err(map_err)?;
+        let rows = crate::db::query(
+            "SELECT code, name, minor_units, is_active FROM currencies ORDER BY code",
+        )
+        .fetch_all(&mut self.tx)
+        .await
+        .map_err(map_err)?;
         rows.iter().map(currency_from).collect()
     }
 
     async fn currency(&mut self, code: &str) -> StoreResult<Option<CurrencyRecord>> {
-        let row = sqlx::query(
+        let row = crate::db::query(
             "SELECT code, name, minor_units, is_active FROM currencies WHERE code = $1",
         )
         .bind(code)
-        .fetch_optional(&mut *self.tx)
+        .fetch_optional(&mut self.tx)
         .await
         .map_err(map_err)?;
         row.as_ref().map(currency_from).transpose()
     }
 
     async fn seed_currency(&mut self, c: &CurrencyRecord, now: Timestamp) -> StoreResult<()> {
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO currencies (code, name, minor_units, is_active, updated_at) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (code) DO NOTHING",
         )
@@ -222,8 +225,8 @@ impl Directory for SqlTx {
         .bind(&c.name)
         .bind(c.minor_units)
         .bind(c.is_active)
-        .bind(instant(now))
-        .execute(&mut *self.tx)
+        .bind(now)
+        .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
         Ok(())
@@ -235,63 +238,63 @@ impl Directory for SqlTx {
         active: bool,
         now: Timestamp,
     ) -> StoreResult<()> {
-        sqlx::query("UPDATE currencies SET is_active = $1, updated_at = $2 WHERE code = $3")
+        crate::db::query("UPDATE currencies SET is_active = $1, updated_at = $2 WHERE code = $3")
             .bind(active)
-            .bind(instant(now))
+            .bind(now)
             .bind(code)
-            .execute(&mut *self.tx)
+            .execute(&mut self.tx)
             .await
             .map_err(map_err)?;
         Ok(())
     }
 
     async fn insert_provider(&mut self, p: &ProviderRecord) -> StoreResult<()> {
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO providers (id, name, currency_code, login_at_registration, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(p.id.to_string())
+        .bind(p.id)
         .bind(&p.name)
         .bind(&p.currency_code)
         .bind(p.login_at_registration)
-        .bind(instant(p.created_at))
-        .bind(instant(p.updated_at))
-        .execute(&mut *self.tx)
+        .bind(p.created_at)
+        .bind(p.updated_at)
+        .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
         Ok(())
     }
 
     async fn update_provider(&mut self, p: &ProviderRecord) -> StoreResult<()> {
-        sqlx::query("UPDATE providers SET name = $1, currency_code = $2, login_at_registration = $3, updated_at = $4 WHERE id = $5")
+        crate::db::query("UPDATE providers SET name = $1, currency_code = $2, login_at_registration = $3, updated_at = $4 WHERE id = $5")
             .bind(&p.name)
             .bind(&p.currency_code)
             .bind(p.login_at_registration)
-            .bind(instant(p.updated_at))
-            .bind(p.id.to_string())
-            .execute(&mut *self.tx)
+            .bind(p.updated_at)
+            .bind(p.id)
+            .execute(&mut self.tx)
             .await
             .map_err(map_err)?;
         Ok(())
     }
 
     async fn delete_provider(&mut self, id: ProviderId) -> StoreResult<()> {
-        self.execute_with("DELETE FROM providers WHERE id = $1", id.to_string())
+        self.execute_with("DELETE FROM providers WHERE id = $1", id)
             .await
     }
 
     async fn provider(&mut self, id: ProviderId) -> StoreResult<Option<ProviderRecord>> {
-        let row = sqlx::query("SELECT id, name, currency_code, login_at_registration, created_at, updated_at FROM providers WHERE id = $1")
-            .bind(id.to_string())
-            .fetch_optional(&mut *self.tx)
+        let row = crate::db::query("SELECT id, name, currency_code, login_at_registration, created_at, updated_at FROM providers WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut self.tx)
             .await
             .map_err(map_err)?;
         row.as_ref().map(provider_from).transpose()
     }
 
     async fn list_providers(&mut self) -> StoreResult<Vec<ProviderRecord>> {
-        let rows = sqlx::query("SELECT id, name, currency_code, login_at_registration, created_at, updated_at FROM providers ORDER BY name")
-            .fetch_all(&mut *self.tx)
+        let rows = crate::db::query("SELECT id, name, currency_code, login_at_registration, created_at, updated_at FROM providers ORDER BY name")
+            .fetch_all(&mut self.tx)
             .await
             .map_err(map_err)?;
         rows.iter().map(provider_from).collect()
@@ -303,32 +306,32 @@ impl Directory for SqlTx {
              + (SELECT COUNT(*) FROM services WHERE provider_id = $1) \
              + (SELECT COUNT(*) FROM payments WHERE provider_id = $1) \
              + (SELECT COUNT(*) FROM expenses WHERE provider_id = $1) AS n",
-            id.to_string(),
+            id,
         )
         .await
     }
 
     async fn insert_company(&mut self, c: &CompanyRecord) -> StoreResult<()> {
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO companies (id, name, country, tax_number, address, bank_details, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
-        .bind(c.id.to_string())
+        .bind(c.id)
         .bind(&c.name)
         .bind(c.country.code())
         .bind(c.tax_number.clone())
         .bind(&c.address)
         .bind(c.bank_details.clone())
-        .bind(instant(c.created_at))
-        .bind(instant(c.updated_at))
-        .execute(&mut *self.tx)
+        .bind(c.created_at)
+        .bind(c.updated_at)
+        .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
         self.set_company_providers(c).await
     }
 
     async fn update_company(&mut self, c: &CompanyRecord) -> StoreResult<()> {
-        sqlx::query(
+        crate::db::query(
             "UPDATE companies SET name = $1, country = $2, tax_number = $3, address = $4, bank_details = $5, updated_at = $6 WHERE id = $7",
         )
         .bind(&c.name)
@@ -336,23 +339,23 @@ impl Directory for SqlTx {
         .bind(c.tax_number.clone())
         .bind(&c.address)
         .bind(c.bank_details.clone())
-        .bind(instant(c.updated_at))
-        .bind(c.id.to_string())
-        .execute(&mut *self.tx)
+        .bind(c.updated_at)
+        .bind(c.id)
+        .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
         self.set_company_providers(c).await
     }
 
     async fn delete_company(&mut self, id: CompanyId) -> StoreResult<()> {
-        self.execute_with("DELETE FROM companies WHERE id = $1", id.to_string())
+        self.execute_with("DELETE FROM companies WHERE id = $1", id)
             .await
     }
 
     async fn company(&mut self, id: CompanyId) -> StoreResult<Option<CompanyRecord>> {
-        let row = sqlx::query("SELECT id, name, country, tax_number, address, bank_details, created_at, updated_at FROM companies WHERE id = $1")
-            .bind(id.to_string())
-            .fetch_optional(&mut *self.tx)
+        let row = crate::db::query("SELECT id, name, country, tax_number, address, bank_details, created_at, updated_at FROM companies WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut self.tx)
             .await
             .map_err(map_err)?;
         match row {
@@ -362,8 +365,8 @@ impl Directory for SqlTx {
     }
 
     async fn list_companies(&mut self) -> StoreResult<Vec<CompanyRecord>> {
-        let rows = sqlx::query("SELECT id, name, country, tax_number, address, bank_details, created_at, updated_at FROM companies ORDER BY name")
-            .fetch_all(&mut *self.tx)
+        let rows = crate::db::query("SELECT id, name, country, tax_number, address, bank_details, created_at, updated_at FROM companies ORDER BY name")
+            .fetch_all(&mut self.tx)
             .await
             .map_err(map_err)?;
         let mut out = Vec::new();
@@ -379,13 +382,13 @@ impl Directory for SqlTx {
 pub(crate) struct ClientListSql {
     pub count: String,
     pub list: String,
-    pub values: Vec<String>,
+    pub values: Vec<Val>,
 }
 
 pub(crate) fn client_list_sql(f: &ClientFilter, page: Page) -> ClientListSql {
     let mut conds: Vec<String> = Vec::new();
-    let mut values: Vec<String> = Vec::new();
-    let mut bind = |v: String| {
+    let mut values: Vec<Val> = Vec::new();
+    let mut bind = |v: Val| {
         values.push(v);
         format!("${}", values.len())
     };
@@ -395,17 +398,15 @@ pub(crate) fn client_list_sql(f: &ClientFilter, page: Page) -> ClientListSql {
     let mut ranges: Vec<String> = Vec::new();
     for word in &f.words {
         // Prefix range [word, word + U+10FFFF) in binary order (the column's collation is "C").
-        let lo = bind(word.clone());
-        let hi = bind(format!("{word}\u{10FFFF}"));
+        let lo = bind(word.clone().into_val());
+        let hi = bind(format!("{word}\u{10FFFF}").into_val());
         ranges.push(format!(
             "SELECT client_id FROM client_search_terms WHERE term >= {lo} AND term < {hi}"
         ));
     }
     // A client number (the unique index `clients_number_key`): alone, or beside the words'
-    // matches. Every value is bound as text, hence the cast for PostgreSQL.
-    let number = f
-        .number
-        .map(|n| format!("CAST({} AS BIGINT)", bind(n.value().to_string())));
+    // matches.
+    let number = f.number.map(|n| bind(n.value().into_val()));
     let (with_sql, from_sql) = match (ranges.is_empty(), number) {
         (true, None) => (String::new(), "clients c".to_owned()),
         (true, Some(n)) => {
@@ -426,21 +427,21 @@ pub(crate) fn client_list_sql(f: &ClientFilter, page: Page) -> ClientListSql {
         }
     };
     if let Some(label) = &f.label {
-        let p = bind(label.clone());
+        let p = bind(label.clone().into_val());
         conds.push(format!("c.label = {p}"));
     }
     if let Some(ch) = f.characteristic {
-        let p = bind(ch.code().to_owned());
+        let p = bind(ch.code().into_val());
         conds.push(format!("c.characteristic = {p}"));
     }
     if let Some(provider) = f.provider {
-        let p = bind(provider.to_string());
+        let p = bind(provider.into_val());
         conds.push(format!(
             "c.id IN (SELECT client_id FROM client_providers WHERE provider_id = {p})"
         ));
     }
     if let Some(group) = f.group {
-        let p = bind(group.to_string());
+        let p = bind(group.into_val());
         conds.push(format!(
             "c.id IN (SELECT client_id FROM client_group_members WHERE group_id = {p})"
         ));
@@ -479,7 +480,7 @@ pub(crate) fn client_list_sql(f: &ClientFilter, page: Page) -> ClientListSql {
 #[async_trait]
 impl ClientCards for SqlTx {
     async fn update_client(&mut self, c: &ClientRecord) -> StoreResult<()> {
-        sqlx::query(
+        crate::db::query(
             "UPDATE clients SET name = $1, email = $2, locale = $3, country = $4, phone = $5, phone_verified = $6, \
              label = $7, characteristic = $8, staff_id = $9, comment = $10, anonymized_at = $11, updated_at = $12, \
              registration_ip = $13, sort_name = $14 WHERE id = $15",
@@ -492,14 +493,14 @@ impl ClientCards for SqlTx {
         .bind(c.phone_verified)
         .bind(c.label.clone())
         .bind(c.characteristic.code())
-        .bind(c.staff_id.map(|s| s.to_string()))
+        .bind(c.staff_id)
         .bind(c.comment.clone())
-        .bind(c.anonymized_at.map(instant))
-        .bind(instant(c.updated_at))
+        .bind(c.anonymized_at)
+        .bind(c.updated_at)
         .bind(c.registration_ip.clone())
         .bind(sort_name(c))
-        .bind(c.id.to_string())
-        .execute(&mut *self.tx)
+        .bind(c.id)
+        .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
         Ok(())
@@ -508,19 +509,19 @@ impl ClientCards for SqlTx {
     async fn delete_client(&mut self, id: ClientId) -> StoreResult<()> {
         // Users point at their client without cascading (a user row must never vanish by
         // accident), so they go first; their sessions, tokens and grants cascade.
-        sqlx::query("DELETE FROM users WHERE client_id = $1")
-            .bind(id.to_string())
-            .execute(&mut *self.tx)
+        crate::db::query("DELETE FROM users WHERE client_id = $1")
+            .bind(id)
+            .execute(&mut self.tx)
             .await
             .map_err(map_err)?;
         // Only deleted services can be left (the use case refuses otherwise); they go with
         // the client.
-        sqlx::query("DELETE FROM services WHERE client_id = $1 AND status = 'deleted'")
-            .bind(id.to_string())
-            .execute(&mut *self.tx)
+        crate::db::query("DELETE FROM services WHERE client_id = $1 AND status = 'deleted'")
+            .bind(id)
+            .execute(&mut self.tx)
             .await
             .map_err(map_err)?;
-        self.execute_with("DELETE FROM clients WHERE id = $1", id.to_string())
+        self.execute_with("DELETE FROM clients WHERE id = $1", id)
             .await
     }
 
@@ -530,16 +531,16 @@ impl ClientCards for SqlTx {
         page: Page,
     ) -> StoreResult<(Vec<ClientListItem>, i64)> {
         let q = client_list_sql(f, page);
-        let mut count = sqlx::query(AssertSqlSafe(q.count));
+        let mut count = crate::db::query(AssertSqlSafe(q.count));
         for v in &q.values {
             count = count.bind(v.clone());
         }
-        let total = int(&count.fetch_one(&mut *self.tx).await.map_err(map_err)?, "n")?;
-        let mut list = sqlx::query(AssertSqlSafe(q.list));
+        let total = int(&count.fetch_one(&mut self.tx).await.map_err(map_err)?, "n")?;
+        let mut list = crate::db::query(AssertSqlSafe(q.list));
         for v in &q.values {
             list = list.bind(v.clone());
         }
-        let rows = list.fetch_all(&mut *self.tx).await.map_err(map_err)?;
+        let rows = list.fetch_all(&mut self.tx).await.map_err(map_err)?;
         let items = rows
             .iter()
             .map(|r| {
@@ -554,16 +555,16 @@ impl ClientCards for SqlTx {
     }
 
     async fn set_search_terms(&mut self, client: ClientId, terms: &[String]) -> StoreResult<()> {
-        sqlx::query("DELETE FROM client_search_terms WHERE client_id = $1")
-            .bind(client.to_string())
-            .execute(&mut *self.tx)
+        crate::db::query("DELETE FROM client_search_terms WHERE client_id = $1")
+            .bind(client)
+            .execute(&mut self.tx)
             .await
             .map_err(map_err)?;
         for t in terms {
-            sqlx::query("INSERT INTO client_search_terms (term, client_id) VALUES ($1, $2) ON CONFLICT (term, client_id) DO NOTHING")
+            crate::db::query("INSERT INTO client_search_terms (term, client_id) VALUES ($1, $2) ON CONFLICT (term, client_id) DO NOTHING")
                 .bind(t)
-                .bind(client.to_string())
-                .execute(&mut *self.tx)
+                .bind(client)
+                .execute(&mut self.tx)
                 .await
                 .map_err(map_err)?;
         }
@@ -574,17 +575,17 @@ impl ClientCards for SqlTx {
         let n = self
             .count(
                 "SELECT COUNT(*) AS n FROM services WHERE client_id = $1 AND status = 'active'",
-                client.to_string(),
+                client,
             )
             .await?;
         Ok(n > 0)
     }
 
     async fn client_footprint(&mut self, client: ClientId) -> StoreResult<ClientFootprint> {
-        let id = client.to_string();
+        let id = client;
         Ok(ClientFootprint {
-            payments: self.count("SELECT COUNT(*) AS n FROM payments WHERE client_id = $1", id.clone()).await?,
-            expenses: self.count("SELECT COUNT(*) AS n FROM expenses WHERE client_id = $1", id.clone()).await?,
+            payments: self.count("SELECT COUNT(*) AS n FROM payments WHERE client_id = $1", id).await?,
+            expenses: self.count("SELECT COUNT(*) AS n FROM expenses WHERE client_id = $1", id).await?,
             active_services: self.count("SELECT COUNT(*) AS n FROM services WHERE client_id = $1 AND status <> 'deleted'", id).await?,
         })
     }
@@ -593,20 +594,20 @@ impl ClientCards for SqlTx {
         let sql = format!(
             "SELECT {USER_COLUMNS} FROM users WHERE client_id = $1 ORDER BY is_main DESC, login"
         );
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .bind(client.to_string())
-            .fetch_all(&mut *self.tx)
+        let rows = crate::db::query(AssertSqlSafe(sql))
+            .bind(client)
+            .fetch_all(&mut self.tx)
             .await
             .map_err(map_err)?;
         rows.iter().map(user_from).collect()
     }
 
     async fn client_providers(&mut self, client: ClientId) -> StoreResult<Vec<ProviderId>> {
-        let rows = sqlx::query(
+        let rows = crate::db::query(
             "SELECT provider_id FROM client_providers WHERE client_id = $1 ORDER BY connected_at",
         )
-        .bind(client.to_string())
-        .fetch_all(&mut *self.tx)
+        .bind(client)
+        .fetch_all(&mut self.tx)
         .await
         .map_err(map_err)?;
         rows.iter().map(|r| parsed(r, "provider_id")).collect()
@@ -618,14 +619,14 @@ impl ClientCards for SqlTx {
         provider: ProviderId,
         now: Timestamp,
     ) -> StoreResult<()> {
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO client_providers (client_id, provider_id, connected_at) VALUES ($1, $2, $3) \
              ON CONFLICT (client_id, provider_id) DO NOTHING",
         )
-        .bind(client.to_string())
-        .bind(provider.to_string())
-        .bind(instant(now))
-        .execute(&mut *self.tx)
+        .bind(client)
+        .bind(provider)
+        .bind(now)
+        .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
         Ok(())
@@ -636,22 +637,22 @@ impl ClientCards for SqlTx {
         client: ClientId,
         provider: ProviderId,
     ) -> StoreResult<()> {
-        sqlx::query("DELETE FROM client_providers WHERE client_id = $1 AND provider_id = $2")
-            .bind(client.to_string())
-            .bind(provider.to_string())
-            .execute(&mut *self.tx)
+        crate::db::query("DELETE FROM client_providers WHERE client_id = $1 AND provider_id = $2")
+            .bind(client)
+            .bind(provider)
+            .execute(&mut self.tx)
             .await
             .map_err(map_err)?;
         Ok(())
     }
 
     async fn services_of(&mut self, client: ClientId) -> StoreResult<Vec<ServiceRecord>> {
-        let rows = sqlx::query(
+        let rows = crate::db::query(
             "SELECT id, provider_id, status, created_at FROM services WHERE client_id = $1 \
              ORDER BY created_at DESC, id DESC",
         )
-        .bind(client.to_string())
-        .fetch_all(&mut *self.tx)
+        .bind(client)
+        .fetch_all(&mut self.tx)
         .await
         .map_err(map_err)?;
         rows.iter()
@@ -675,9 +676,9 @@ impl ClientCards for SqlTx {
                 "SELECT provider_id, currency_code, CAST(SUM(amount_minor) AS BIGINT) AS total \
                  FROM {table} WHERE client_id = $1 GROUP BY provider_id, currency_code"
             );
-            let rows = sqlx::query(AssertSqlSafe(sql))
-                .bind(client.to_string())
-                .fetch_all(&mut *self.tx)
+            let rows = crate::db::query(AssertSqlSafe(sql))
+                .bind(client)
+                .fetch_all(&mut self.tx)
                 .await
                 .map_err(map_err)?;
             for r in &rows {
@@ -709,10 +710,10 @@ impl ClientCards for SqlTx {
         client: ClientId,
         provider: ProviderId,
     ) -> StoreResult<i64> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM services WHERE client_id = $1 AND provider_id = $2 AND status <> 'deleted'")
-            .bind(client.to_string())
-            .bind(provider.to_string())
-            .fetch_one(&mut *self.tx)
+        let row = crate::db::query("SELECT COUNT(*) AS n FROM services WHERE client_id = $1 AND provider_id = $2 AND status <> 'deleted'")
+            .bind(client)
+            .bind(provider)
+            .fetch_one(&mut self.tx)
             .await
             .map_err(map_err)?;
         int(&row, "n")
@@ -724,19 +725,19 @@ impl ClientCards for SqlTx {
         functions: &[String],
         now: Timestamp,
     ) -> StoreResult<()> {
-        sqlx::query("DELETE FROM user_grants WHERE user_id = $1")
-            .bind(user.to_string())
-            .execute(&mut *self.tx)
+        crate::db::query("DELETE FROM user_grants WHERE user_id = $1")
+            .bind(user)
+            .execute(&mut self.tx)
             .await
             .map_err(map_err)?;
         for f in functions {
-            sqlx::query(
+            crate::db::query(
                 "INSERT INTO user_grants (user_id, function, granted_at) VALUES ($1, $2, $3)",
             )
-            .bind(user.to_string())
+            .bind(user)
             .bind(f)
-            .bind(instant(now))
-            .execute(&mut *self.tx)
+            .bind(now)
+            .execute(&mut self.tx)
             .await
             .map_err(map_err)?;
         }
@@ -746,26 +747,26 @@ impl ClientCards for SqlTx {
     async fn anonymize_history(&mut self, client: ClientId, users: &[UserId]) -> StoreResult<()> {
         // Field names and the fact of a change stay; the values (names, e-mails, phones…)
         // go. Amounts live in ledger documents, not in history values.
-        sqlx::query(
+        crate::db::query(
             "UPDATE history SET changes = $1, ip = NULL WHERE client_id = $2 AND changes <> '[]'",
         )
         .bind("[{\"field\":\"personal_data\",\"old\":null,\"new\":\"erased\"}]")
-        .bind(client.to_string())
-        .execute(&mut *self.tx)
+        .bind(client)
+        .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
         // Addresses go from every entry about the client, with changes or without.
-        sqlx::query("UPDATE history SET ip = NULL WHERE client_id = $1")
-            .bind(client.to_string())
-            .execute(&mut *self.tx)
+        crate::db::query("UPDATE history SET ip = NULL WHERE client_id = $1")
+            .bind(client)
+            .execute(&mut self.tx)
             .await
             .map_err(map_err)?;
         for u in users {
-            sqlx::query(
+            crate::db::query(
                 "UPDATE history SET ip = NULL, actor_login = NULL WHERE actor_user_id = $1",
             )
-            .bind(u.to_string())
-            .execute(&mut *self.tx)
+            .bind(u)
+            .execute(&mut self.tx)
             .await
             .map_err(map_err)?;
         }
@@ -773,26 +774,26 @@ impl ClientCards for SqlTx {
     }
 
     async fn erase_client_mails(&mut self, client: ClientId) -> StoreResult<()> {
-        sqlx::query(
+        crate::db::query(
             "UPDATE outbox_emails SET to_address = 'erased@erased.invalid', to_name = NULL, \
              params = '{}', subject = '(erased)', body = '(erased)', leased_until = NULL, \
              status = CASE WHEN status = 'sent' THEN 'sent' ELSE 'failed' END, \
              last_error = CASE WHEN status = 'sent' THEN last_error ELSE 'personal data erased' END \
              WHERE client_id = $1",
         )
-        .bind(client.to_string())
-        .execute(&mut *self.tx)
+        .bind(client)
+        .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
         Ok(())
     }
 
     async fn client_mails(&mut self, client: ClientId) -> StoreResult<Vec<MailSummary>> {
-        let rows = sqlx::query(
+        let rows = crate::db::query(
             "SELECT created_at, to_address, subject, status FROM outbox_emails WHERE client_id = $1 ORDER BY created_at DESC, id DESC",
         )
-        .bind(client.to_string())
-        .fetch_all(&mut *self.tx)
+        .bind(client)
+        .fetch_all(&mut self.tx)
         .await
         .map_err(map_err)?;
         rows.iter()
@@ -816,20 +817,20 @@ impl ClientCards for SqlTx {
         now: Timestamp,
     ) -> StoreResult<()> {
         self.ensure_identity_free(user, login, email).await?;
-        sqlx::query("UPDATE users SET login = $1, email = $2, name = $3, name_ru = NULL, phone = NULL, updated_at = $4 WHERE id = $5")
+        crate::db::query("UPDATE users SET login = $1, email = $2, name = $3, name_ru = NULL, phone = NULL, updated_at = $4 WHERE id = $5")
             .bind(login)
             .bind(email.map(str::to_owned))
             .bind(name)
-            .bind(instant(now))
-            .bind(user.to_string())
-            .execute(&mut *self.tx)
+            .bind(now)
+            .bind(user)
+            .execute(&mut self.tx)
             .await
             .map_err(map_err)?;
         self.close_password_resets(user, now).await
     }
 }
 
-fn payer_from(r: &AnyRow) -> StoreResult<PayerRecord> {
+fn payer_from(r: &Row) -> StoreResult<PayerRecord> {
     Ok(PayerRecord {
         id: parsed(r, "id")?,
         client_id: parsed(r, "client_id")?,
@@ -848,12 +849,12 @@ fn payer_from(r: &AnyRow) -> StoreResult<PayerRecord> {
 #[async_trait]
 impl Payers for SqlTx {
     async fn insert_payer(&mut self, p: &PayerRecord) -> StoreResult<()> {
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO payers (id, client_id, kind, name, country, address, tax_number, email, is_default, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
-        .bind(p.id.to_string())
-        .bind(p.client_id.to_string())
+        .bind(p.id)
+        .bind(p.client_id)
         .bind(p.kind.code())
         .bind(&p.name)
         .bind(p.country.code())
@@ -861,16 +862,16 @@ impl Payers for SqlTx {
         .bind(p.tax_number.clone())
         .bind(p.email.clone())
         .bind(p.is_default)
-        .bind(instant(p.created_at))
-        .bind(instant(p.updated_at))
-        .execute(&mut *self.tx)
+        .bind(p.created_at)
+        .bind(p.updated_at)
+        .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
         Ok(())
     }
 
     async fn update_payer(&mut self, p: &PayerRecord) -> StoreResult<()> {
-        sqlx::query(
+        crate::db::query(
             "UPDATE payers SET kind = $1, name = $2, country = $3, address = $4, tax_number = $5, email = $6, updated_at = $7 WHERE id = $8",
         )
         .bind(p.kind.code())
@@ -879,43 +880,43 @@ impl Payers for SqlTx {
         .bind(p.address.clone())
         .bind(p.tax_number.clone())
         .bind(p.email.clone())
-        .bind(instant(p.updated_at))
-        .bind(p.id.to_string())
-        .execute(&mut *self.tx)
+        .bind(p.updated_at)
+        .bind(p.id)
+        .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
         Ok(())
     }
 
     async fn delete_payer(&mut self, id: PayerId) -> StoreResult<()> {
-        self.execute_with("DELETE FROM payers WHERE id = $1", id.to_string())
+        self.execute_with("DELETE FROM payers WHERE id = $1", id)
             .await
     }
 
     async fn payers_of(&mut self, client: ClientId) -> StoreResult<Vec<PayerRecord>> {
-        let rows = sqlx::query(
+        let rows = crate::db::query(
             "SELECT id, client_id, kind, name, country, address, tax_number, email, is_default, created_at, updated_at \
              FROM payers WHERE client_id = $1 ORDER BY created_at, id",
         )
-        .bind(client.to_string())
-        .fetch_all(&mut *self.tx)
+        .bind(client)
+        .fetch_all(&mut self.tx)
         .await
         .map_err(map_err)?;
         rows.iter().map(payer_from).collect()
     }
 
     async fn set_default_payer(&mut self, client: ClientId, payer: PayerId) -> StoreResult<()> {
-        sqlx::query("UPDATE payers SET is_default = (id = $1) WHERE client_id = $2")
-            .bind(payer.to_string())
-            .bind(client.to_string())
-            .execute(&mut *self.tx)
+        crate::db::query("UPDATE payers SET is_default = (id = $1) WHERE client_id = $2")
+            .bind(payer)
+            .bind(client)
+            .execute(&mut self.tx)
             .await
             .map_err(map_err)?;
         Ok(())
     }
 }
 
-fn group_from(r: &AnyRow) -> StoreResult<ClientGroupRecord> {
+fn group_from(r: &Row) -> StoreResult<ClientGroupRecord> {
     Ok(ClientGroupRecord {
         id: parsed(r, "id")?,
         name: text(r, "name")?,
@@ -938,12 +939,12 @@ const GROUP_COLUMNS: &str = "g.id, g.name, g.allow_suspend, g.allow_activate, g.
 #[async_trait]
 impl ClientGroups for SqlTx {
     async fn insert_group(&mut self, g: &ClientGroupRecord) -> StoreResult<()> {
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO client_groups (id, name, allow_suspend, allow_activate, allow_delete, unlimited_services, \
              forbid_contract_drafts, mailing_segment, forbidden_tariffs, restricted_payment_methods, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
-        .bind(g.id.to_string())
+        .bind(g.id)
         .bind(&g.name)
         .bind(g.allow_suspend)
         .bind(g.allow_activate)
@@ -953,16 +954,16 @@ impl ClientGroups for SqlTx {
         .bind(g.mailing_segment)
         .bind(to_json(&g.forbidden_tariffs))
         .bind(to_json(&g.restricted_payment_methods))
-        .bind(instant(g.created_at))
-        .bind(instant(g.updated_at))
-        .execute(&mut *self.tx)
+        .bind(g.created_at)
+        .bind(g.updated_at)
+        .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
         Ok(())
     }
 
     async fn update_group(&mut self, g: &ClientGroupRecord) -> StoreResult<()> {
-        sqlx::query(
+        crate::db::query(
             "UPDATE client_groups SET name = $1, allow_suspend = $2, allow_activate = $3, allow_delete = $4, \
              unlimited_services = $5, forbid_contract_drafts = $6, mailing_segment = $7, forbidden_tariffs = $8, \
              restricted_payment_methods = $9, updated_at = $10 WHERE id = $11",
@@ -976,24 +977,24 @@ impl ClientGroups for SqlTx {
         .bind(g.mailing_segment)
         .bind(to_json(&g.forbidden_tariffs))
         .bind(to_json(&g.restricted_payment_methods))
-        .bind(instant(g.updated_at))
-        .bind(g.id.to_string())
-        .execute(&mut *self.tx)
+        .bind(g.updated_at)
+        .bind(g.id)
+        .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
         Ok(())
     }
 
     async fn delete_group(&mut self, id: ClientGroupId) -> StoreResult<()> {
-        self.execute_with("DELETE FROM client_groups WHERE id = $1", id.to_string())
+        self.execute_with("DELETE FROM client_groups WHERE id = $1", id)
             .await
     }
 
     async fn group(&mut self, id: ClientGroupId) -> StoreResult<Option<ClientGroupRecord>> {
         let sql = format!("SELECT {GROUP_COLUMNS} FROM client_groups g WHERE g.id = $1");
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(id.to_string())
-            .fetch_optional(&mut *self.tx)
+        let row = crate::db::query(AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&mut self.tx)
             .await
             .map_err(map_err)?;
         row.as_ref().map(group_from).transpose()
@@ -1004,8 +1005,8 @@ impl ClientGroups for SqlTx {
             "SELECT {GROUP_COLUMNS}, (SELECT COUNT(*) FROM client_group_members m WHERE m.group_id = g.id) AS members \
              FROM client_groups g ORDER BY g.name"
         );
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .fetch_all(&mut *self.tx)
+        let rows = crate::db::query(AssertSqlSafe(sql))
+            .fetch_all(&mut self.tx)
             .await
             .map_err(map_err)?;
         rows.iter()
@@ -1014,11 +1015,12 @@ impl ClientGroups for SqlTx {
     }
 
     async fn groups_of(&mut self, client: ClientId) -> StoreResult<Vec<ClientGroupId>> {
-        let rows = sqlx::query("SELECT group_id FROM client_group_members WHERE client_id = $1")
-            .bind(client.to_string())
-            .fetch_all(&mut *self.tx)
-            .await
-            .map_err(map_err)?;
+        let rows =
+            crate::db::query("SELECT group_id FROM client_group_members WHERE client_id = $1")
+                .bind(client)
+                .fetch_all(&mut self.tx)
+                .await
+                .map_err(map_err)?;
         rows.iter().map(|r| parsed(r, "group_id")).collect()
     }
 
@@ -1027,18 +1029,20 @@ impl ClientGroups for SqlTx {
         client: ClientId,
         groups: &[ClientGroupId],
     ) -> StoreResult<()> {
-        sqlx::query("DELETE FROM client_group_members WHERE client_id = $1")
-            .bind(client.to_string())
-            .execute(&mut *self.tx)
+        crate::db::query("DELETE FROM client_group_members WHERE client_id = $1")
+            .bind(client)
+            .execute(&mut self.tx)
             .await
             .map_err(map_err)?;
         for g in groups {
-            sqlx::query("INSERT INTO client_group_members (group_id, client_id) VALUES ($1, $2)")
-                .bind(g.to_string())
-                .bind(client.to_string())
-                .execute(&mut *self.tx)
-                .await
-                .map_err(map_err)?;
+            crate::db::query(
+                "INSERT INTO client_group_members (group_id, client_id) VALUES ($1, $2)",
+            )
+            .bind(g)
+            .bind(client)
+            .execute(&mut self.tx)
+            .await
+            .map_err(map_err)?;
         }
         Ok(())
     }

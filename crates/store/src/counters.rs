@@ -15,13 +15,13 @@ use bursar_app::ports::{Counter, Counters, StoreResult};
 #[async_trait]
 impl Counters for SqlTx {
     async fn next_number(&mut self, counter: Counter) -> StoreResult<i64> {
-        let row = sqlx::query(
+        let row = crate::db::query(
             "INSERT INTO counters (name, last_value) VALUES ($1, 1) \
              ON CONFLICT (name) DO UPDATE SET last_value = counters.last_value + 1 \
              RETURNING last_value",
         )
         .bind(counter.name())
-        .fetch_one(&mut *self.tx)
+        .fetch_one(&mut self.tx)
         .await
         .map_err(map_err)?;
         int(&row, "last_value")

@@ -1,8 +1,8 @@
 //! The sqlx implementation of `bursar-app`'s storage port, for SQLite and PostgreSQL through
-//! one code path: sqlx's `Any` driver with portable SQL (`$N` placeholders, `ON CONFLICT`,
-//! `RETURNING`), TEXT ids and instants, and booleans read by [`rows::flag`] whether the
-//! dialect stores them as INTEGER or BOOLEAN. Dialect differences live only in the
-//! migrations ([`migrate`]) and in how a write transaction begins.
+//! one code path: portable SQL (`$N` placeholders, `ON CONFLICT`, `RETURNING`), one text per
+//! statement, run through [`db`], which binds and reads each value the backend's way
+//! (native `uuid` and `timestamptz` on PostgreSQL, text on SQLite). Dialect differences
+//! live only there, in the migrations ([`migrate`]) and in how a transaction begins.
 //!
 //! SQL lives only in this crate. Constraint names are explicit because `bursar-app` maps
 //! them to error codes.
@@ -10,20 +10,23 @@
 
 mod clients;
 mod counters;
+pub mod db;
 mod errors;
 pub mod migrate;
 mod outbox;
+mod pg_types;
 mod repos;
 mod rows;
 mod staff;
 
 use async_trait::async_trait;
 use bursar_app::ports::{Store, StoreError, StoreResult, Tx};
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
 use std::time::Duration;
 
+pub use db::Pool;
 pub use errors::map_err;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,7 +57,7 @@ impl Dialect {
 /// The store: a connection pool and its dialect.
 #[derive(Clone)]
 pub struct SqlStore {
-    pool: AnyPool,
+    pool: Pool,
     dialect: Dialect,
 }
 
@@ -62,31 +65,40 @@ impl SqlStore {
     /// Connects to `url` (`sqlite://path?mode=rwc` or `postgres://…`). SQLite connections run
     /// in WAL mode with foreign keys on and wait for locks instead of failing at once.
     pub async fn connect(url: &str, max_connections: u32) -> Result<SqlStore, StoreError> {
-        sqlx::any::install_default_drivers();
         let dialect = Dialect::of_url(url).ok_or_else(|| {
             StoreError::Other(format!(
                 "unsupported database URL (use sqlite:// or postgres://): {url}"
             ))
         })?;
-        let options = AnyConnectOptions::from_str(url).map_err(map_err)?;
-        let pool = AnyPoolOptions::new()
-            .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(10))
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if dialect == Dialect::Sqlite {
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
-                        )
-                        .await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect_with(options)
-            .await
-            .map_err(map_err)?;
+        let pool = match dialect {
+            Dialect::Sqlite => {
+                let options = SqliteConnectOptions::from_str(url)
+                    .map_err(map_err)?
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(5));
+                Pool::Sqlite(
+                    SqlitePoolOptions::new()
+                        .max_connections(max_connections)
+                        .acquire_timeout(Duration::from_secs(10))
+                        .connect_with(options)
+                        .await
+                        .map_err(map_err)?,
+                )
+            }
+            Dialect::Postgres => {
+                let options = PgConnectOptions::from_str(url).map_err(map_err)?;
+                Pool::Postgres(
+                    PgPoolOptions::new()
+                        .max_connections(max_connections)
+                        .acquire_timeout(Duration::from_secs(10))
+                        .connect_with(options)
+                        .await
+                        .map_err(map_err)?,
+                )
+            }
+        };
         Ok(SqlStore { pool, dialect })
     }
 
@@ -94,7 +106,8 @@ impl SqlStore {
         self.dialect
     }
 
-    pub fn pool(&self) -> &AnyPool {
+    /// The pool, for tools and tests that run their own statements through [`db::query`].
+    pub fn pool(&self) -> &Pool {
         &self.pool
     }
 
@@ -105,16 +118,28 @@ impl SqlStore {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+
+    async fn begin(
+        &self,
+        postgres: &'static str,
+        sqlite: &'static str,
+    ) -> StoreResult<Box<dyn Tx>> {
+        let statement = match self.dialect {
+            Dialect::Sqlite => sqlite,
+            Dialect::Postgres => postgres,
+        };
+        let tx = self.pool.begin_with(statement).await.map_err(map_err)?;
+        Ok(Box::new(repos::SqlTx {
+            tx,
+            dialect: self.dialect,
+        }))
+    }
 }
 
 #[async_trait]
 impl Store for SqlStore {
     async fn read(&self) -> StoreResult<Box<dyn Tx>> {
-        let tx = self.pool.begin().await.map_err(map_err)?;
-        Ok(Box::new(repos::SqlTx {
-            tx,
-            dialect: self.dialect,
-        }))
+        self.begin("BEGIN", "BEGIN").await
     }
 
     async fn write(&self) -> StoreResult<Box<dyn Tx>> {
@@ -122,44 +147,23 @@ impl Store for SqlStore {
         // PostgreSQL: SERIALIZABLE, so a decision taken on a read that another transaction
         // has since changed fails with a serialization error (retried by the use-case
         // spine) instead of committing a lost update.
-        let begin = match self.dialect {
-            Dialect::Sqlite => "BEGIN IMMEDIATE",
-            Dialect::Postgres => "BEGIN ISOLATION LEVEL SERIALIZABLE",
-        };
-        let tx = self.pool.begin_with(begin).await.map_err(map_err)?;
-        Ok(Box::new(repos::SqlTx {
-            tx,
-            dialect: self.dialect,
-        }))
+        self.begin("BEGIN ISOLATION LEVEL SERIALIZABLE", "BEGIN IMMEDIATE")
+            .await
     }
 
     async fn relaxed(&self) -> StoreResult<Box<dyn Tx>> {
-        let begin = match self.dialect {
-            Dialect::Sqlite => "BEGIN IMMEDIATE",
-            Dialect::Postgres => "BEGIN ISOLATION LEVEL READ COMMITTED",
-        };
-        let tx = self.pool.begin_with(begin).await.map_err(map_err)?;
-        Ok(Box::new(repos::SqlTx {
-            tx,
-            dialect: self.dialect,
-        }))
+        self.begin("BEGIN ISOLATION LEVEL READ COMMITTED", "BEGIN IMMEDIATE")
+            .await
     }
 
     async fn snapshot(&self) -> StoreResult<Box<dyn Tx>> {
         // A WAL-mode SQLite read transaction already sees one snapshot.
-        let begin = match self.dialect {
-            Dialect::Sqlite => "BEGIN",
-            Dialect::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-        };
-        let tx = self.pool.begin_with(begin).await.map_err(map_err)?;
-        Ok(Box::new(repos::SqlTx {
-            tx,
-            dialect: self.dialect,
-        }))
+        self.begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "BEGIN")
+            .await
     }
 
     async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1")
+        db::query("SELECT 1")
             .execute(&self.pool)
             .await
             .map_err(map_err)?;
@@ -184,17 +188,16 @@ impl SqlStore {
         let mut lines = Vec::new();
         for (name, sql) in [("page", &q.list), ("count", &q.count)] {
             lines.push(format!("-- {name}"));
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(format!("{prefix}{sql}")));
+            let mut query = db::query(sqlx::AssertSqlSafe(format!("{prefix}{sql}")));
             for v in &q.values {
                 query = query.bind(v.clone());
             }
             for row in query.fetch_all(&self.pool).await.map_err(map_err)? {
-                use sqlx::Row;
-                let line = match self.dialect {
-                    Dialect::Sqlite => row.try_get::<String, _>("detail").unwrap_or_default(),
-                    Dialect::Postgres => row.try_get::<String, _>(0).unwrap_or_default(),
+                let column = match self.dialect {
+                    Dialect::Sqlite => "detail",
+                    Dialect::Postgres => "QUERY PLAN",
                 };
-                lines.push(line);
+                lines.push(row.try_get::<String>(column).unwrap_or_default());
             }
         }
         Ok(lines)

@@ -20,10 +20,10 @@
 //! Trade-offs: expiry instants come from each instance's clock, so clocks must agree to well
 //! within [`LEASE`]; a crashed holder delays the others by at most [`LEASE`].
 
+use crate::db::{DbTx, Pool};
 use crate::{Dialect, map_err};
 use bursar_app::ports::StoreError;
 use sha2::{Digest, Sha256};
-use sqlx::{AnyPool, Row};
 use std::time::Duration;
 
 struct Migration {
@@ -60,19 +60,7 @@ macro_rules! migration {
     };
 }
 
-static MIGRATIONS: &[Migration] = &[
-    migration!(1, "0001_foundation"),
-    migration!(2, "0002_staff"),
-    migration!(3, "0003_outbox"),
-    migration!(4, "0004_clients"),
-    migration!(5, "0005_client_list_order"),
-    migration!(6, "0006_registration_limit"),
-    migration!(7, "0007_history_actor_login"),
-    migration!(8, "0008_client_sort_keys"),
-    migration!(9, "0009_password_resets"),
-    migration!(10, "0010_reset_request_limit"),
-    migration!(11, "0011_client_numbers"),
-];
+static MIGRATIONS: &[Migration] = &[migration!(1, "0001_baseline")];
 
 /// The bookkeeping tables, the same text on both dialects.
 const BOOKKEEPING: [(&str, &str); 2] = [
@@ -102,17 +90,7 @@ const WAIT_NOTE: Duration = Duration::from_secs(15);
 
 /// Applies pending migrations; returns the names of those applied now (by this call: when
 /// several instances start together, each migration is applied by exactly one of them).
-pub async fn run(pool: &AnyPool, dialect: Dialect) -> Result<Vec<String>, StoreError> {
-    run_up_to(pool, dialect, i64::MAX).await
-}
-
-/// Applies the pending migrations up to version `last`: a test sets a database up as an
-/// older release left it, then checks what a later migration makes of its rows.
-pub async fn run_up_to(
-    pool: &AnyPool,
-    dialect: Dialect,
-    last: i64,
-) -> Result<Vec<String>, StoreError> {
+pub async fn run(pool: &Pool, dialect: Dialect) -> Result<Vec<String>, StoreError> {
     for (table, sql) in BOOKKEEPING {
         create_bookkeeping(pool, table, sql).await?;
     }
@@ -120,7 +98,7 @@ pub async fn run_up_to(
     let mut applied_now = Vec::new();
     loop {
         acquire(pool, &me).await?;
-        let outcome = apply_pending(pool, dialect, &me, last, &mut applied_now).await;
+        let outcome = apply_pending(pool, dialect, &me, &mut applied_now).await;
         release(pool, &me).await;
         match outcome? {
             Outcome::Done => return Ok(applied_now),
@@ -137,18 +115,14 @@ pub async fn run_up_to(
 /// Creates a bookkeeping table if missing. Two instances creating it at once can make one of
 /// them fail on PostgreSQL (a unique violation in the catalogue, or "already exists"): that
 /// means someone else made it, which the table being readable then confirms.
-async fn create_bookkeeping(
-    pool: &AnyPool,
-    table: &str,
-    sql: &'static str,
-) -> Result<(), StoreError> {
+async fn create_bookkeeping(pool: &Pool, table: &str, sql: &'static str) -> Result<(), StoreError> {
     let mut attempts = 0;
     loop {
-        let Err(e) = sqlx::raw_sql(sql).execute(pool).await else {
+        let Err(e) = pool.raw_script(sql).await else {
             return Ok(());
         };
         let probe = format!("SELECT COUNT(*) AS n FROM {table}");
-        if sqlx::query(sqlx::AssertSqlSafe(probe))
+        if crate::db::query(sqlx::AssertSqlSafe(probe))
             .fetch_one(pool)
             .await
             .is_ok()
@@ -187,12 +161,12 @@ fn lease_end(now: jiff::Timestamp) -> String {
 
 /// Waits until this run holds the lease: the lock row is absent, or it has expired (its
 /// holder crashed). One statement decides, so two instances can never both take it.
-async fn acquire(pool: &AnyPool, me: &str) -> Result<(), StoreError> {
+async fn acquire(pool: &Pool, me: &str) -> Result<(), StoreError> {
     let started = std::time::Instant::now();
     let mut noted: Option<std::time::Instant> = None;
     loop {
         let t = now();
-        let taken = sqlx::query(
+        let taken = crate::db::query(
             "INSERT INTO migration_locks (name, holder, acquired_at, expires_at) \
              VALUES ($1, $2, $3, $4) \
              ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, \
@@ -222,17 +196,18 @@ async fn acquire(pool: &AnyPool, me: &str) -> Result<(), StoreError> {
         }
         if noted.is_none_or(|at| at.elapsed() >= WAIT_NOTE) {
             noted = Some(std::time::Instant::now());
-            let row = sqlx::query("SELECT holder, expires_at FROM migration_locks WHERE name = $1")
-                .bind(LOCK)
-                .fetch_optional(pool)
-                .await
-                .ok()
-                .flatten();
+            let row =
+                crate::db::query("SELECT holder, expires_at FROM migration_locks WHERE name = $1")
+                    .bind(LOCK)
+                    .fetch_optional(pool)
+                    .await
+                    .ok()
+                    .flatten();
             let (by, until) = row
                 .map(|r| {
                     (
-                        r.try_get::<String, _>("holder").unwrap_or_default(),
-                        r.try_get::<String, _>("expires_at").unwrap_or_default(),
+                        r.try_get::<String>("holder").unwrap_or_default(),
+                        r.try_get::<String>("expires_at").unwrap_or_default(),
                     )
                 })
                 .unwrap_or_default();
@@ -248,8 +223,8 @@ async fn acquire(pool: &AnyPool, me: &str) -> Result<(), StoreError> {
 
 /// Gives the lease back. A failure only costs the others [`LEASE`], so it is logged, not
 /// returned: the migrations themselves went through (or their own error is returned).
-async fn release(pool: &AnyPool, me: &str) {
-    let done = sqlx::query("DELETE FROM migration_locks WHERE name = $1 AND holder = $2")
+async fn release(pool: &Pool, me: &str) {
+    let done = crate::db::query("DELETE FROM migration_locks WHERE name = $1 AND holder = $2")
         .bind(LOCK)
         .bind(me)
         .execute(pool)
@@ -266,14 +241,13 @@ enum Outcome {
 
 /// Under the lease: checks the applied migrations' checksums, then applies the pending ones.
 async fn apply_pending(
-    pool: &AnyPool,
+    pool: &Pool,
     dialect: Dialect,
     me: &str,
-    last: i64,
     applied_now: &mut Vec<String>,
 ) -> Result<Outcome, StoreError> {
     verify_applied(pool, dialect).await?;
-    for m in MIGRATIONS.iter().take_while(|m| m.version <= last) {
+    for m in MIGRATIONS {
         let begin = if dialect == Dialect::Sqlite {
             "BEGIN IMMEDIATE"
         } else {
@@ -285,22 +259,20 @@ async fn apply_pending(
             tx.rollback().await.map_err(map_err)?;
             return Ok(Outcome::LeaseLost);
         }
-        let done = sqlx::query("SELECT COUNT(*) AS n FROM schema_migrations WHERE version = $1")
-            .bind(m.version)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(map_err)?;
-        if done.try_get::<i64, _>("n").map_err(map_err)? > 0 {
+        let done =
+            crate::db::query("SELECT COUNT(*) AS n FROM schema_migrations WHERE version = $1")
+                .bind(m.version)
+                .fetch_one(&mut tx)
+                .await
+                .map_err(map_err)?;
+        if done.try_get::<i64>("n").map_err(map_err)? > 0 {
             tx.rollback().await.map_err(map_err)?;
             continue;
         }
-        sqlx::raw_sql(m.sql(dialect))
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| {
-                StoreError::Other(format!("migration {} failed: {}", m.name, map_err(e)))
-            })?;
-        sqlx::query(
+        tx.raw_script(m.sql(dialect)).await.map_err(|e| {
+            StoreError::Other(format!("migration {} failed: {}", m.name, map_err(e)))
+        })?;
+        crate::db::query(
             "INSERT INTO schema_migrations (version, name, checksum, applied_at) \
              VALUES ($1, $2, $3, $4)",
         )
@@ -308,7 +280,7 @@ async fn apply_pending(
         .bind(m.name)
         .bind(m.checksum(dialect))
         .bind(crate::rows::instant(now()))
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await
         .map_err(map_err)?;
         // The lease counts from the end of a long migration, not from its start.
@@ -321,15 +293,16 @@ async fn apply_pending(
 }
 
 /// Extends this run's lease; false when it is no longer this run's.
-async fn renew(tx: &mut sqlx::Transaction<'_, sqlx::Any>, me: &str) -> Result<bool, StoreError> {
-    let done =
-        sqlx::query("UPDATE migration_locks SET expires_at = $1 WHERE name = $2 AND holder = $3")
-            .bind(lease_end(now()))
-            .bind(LOCK)
-            .bind(me)
-            .execute(&mut **tx)
-            .await
-            .map_err(map_err)?;
+async fn renew(tx: &mut DbTx, me: &str) -> Result<bool, StoreError> {
+    let done = crate::db::query(
+        "UPDATE migration_locks SET expires_at = $1 WHERE name = $2 AND holder = $3",
+    )
+    .bind(lease_end(now()))
+    .bind(LOCK)
+    .bind(me)
+    .execute(&mut *tx)
+    .await
+    .map_err(map_err)?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -337,16 +310,16 @@ async fn renew(tx: &mut sqlx::Transaction<'_, sqlx::Any>, me: &str) -> Result<bo
 /// made is not what the code now describes. A version this build does not know (a newer
 /// build migrated the database) is only noted: during a rolling upgrade the older instances
 /// keep running on the newer, compatible schema.
-async fn verify_applied(pool: &AnyPool, dialect: Dialect) -> Result<(), StoreError> {
+async fn verify_applied(pool: &Pool, dialect: Dialect) -> Result<(), StoreError> {
     let rows =
-        sqlx::query("SELECT version, name, checksum FROM schema_migrations ORDER BY version")
+        crate::db::query("SELECT version, name, checksum FROM schema_migrations ORDER BY version")
             .fetch_all(pool)
             .await
             .map_err(map_err)?;
     for r in rows {
-        let version: i64 = r.try_get("version").map_err(map_err)?;
-        let name: String = r.try_get("name").map_err(map_err)?;
-        let recorded: String = r.try_get("checksum").map_err(map_err)?;
+        let version: i64 = r.try_get::<i64>("version").map_err(map_err)?;
+        let name: String = r.try_get::<String>("name").map_err(map_err)?;
+        let recorded: String = r.try_get::<String>("checksum").map_err(map_err)?;
         let Some(m) = MIGRATIONS.iter().find(|m| m.version == version) else {
             tracing::warn!(
                 version,

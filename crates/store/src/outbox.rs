@@ -7,13 +7,13 @@
 //! Every outcome is written only while the caller still holds the lease it was given: the
 //! lease's end instant is compared as a fencing token.
 
+use crate::db::{IntoVal, Row, Val};
 use crate::repos::SqlTx;
-use crate::rows::{at, instant, int, opt_at, opt_parsed, opt_text, parsed, text};
+use crate::rows::{at, int, opt_at, opt_parsed, opt_text, parsed, text};
 use crate::{Dialect, map_err};
 use async_trait::async_trait;
 use bursar_app::ports::{MailId, MailRecord, NewMailRecord, Outbox, StoreError, StoreResult};
 use jiff::Timestamp;
-use sqlx::any::AnyRow;
 // Dynamic SQL here is built only from this file's constants; every value is bound.
 use sqlx::AssertSqlSafe;
 
@@ -21,7 +21,7 @@ const COLUMNS: &str = "id, dedupe_key, client_id, to_address, to_name, locale, t
                        subject, body, status, attempts, next_attempt_at, leased_until, \
                        last_error, created_at, sent_at";
 
-fn mail_from(r: &AnyRow) -> StoreResult<MailRecord> {
+fn mail_from(r: &Row) -> StoreResult<MailRecord> {
     let params = serde_json::from_str(&text(r, "params")?)
         .map_err(|e| StoreError::Other(format!("column params: {e}")))?;
     Ok(MailRecord {
@@ -59,7 +59,7 @@ impl SqlTx {
         set: &str,
         id: MailId,
         lease: Timestamp,
-        values: &[Option<String>],
+        values: Vec<Val>,
     ) -> StoreResult<bool> {
         let n = values.len();
         let sql = format!(
@@ -68,14 +68,14 @@ impl SqlTx {
             n + 1,
             n + 2
         );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
+        let mut query = crate::db::query(AssertSqlSafe(sql));
         for v in values {
-            query = query.bind(v.clone());
+            query = query.bind(v);
         }
         let done = query
-            .bind(id.to_string())
-            .bind(instant(lease))
-            .execute(&mut *self.tx)
+            .bind(id)
+            .bind(lease)
+            .execute(&mut self.tx)
             .await
             .map_err(map_err)?;
         Ok(done.rows_affected() == 1)
@@ -89,16 +89,16 @@ impl Outbox for SqlTx {
             serde_json::to_string(&m.params).map_err(|e| StoreError::Other(e.to_string()))?;
         // DO NOTHING rather than a unique violation: on PostgreSQL a violation would abort the
         // caller's whole transaction.
-        let done = sqlx::query(
+        let done = crate::db::query(
             "INSERT INTO outbox_emails (id, dedupe_key, client_id, to_address, to_name, locale, \
              template, params, subject, body, status, attempts, next_attempt_at, leased_until, \
              last_error, created_at, sent_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', 0, $11, NULL, NULL, $12, NULL) \
              ON CONFLICT (dedupe_key) DO NOTHING",
         )
-        .bind(m.id.to_string())
+        .bind(m.id)
         .bind(m.dedupe_key.clone())
-        .bind(m.client_id.map(|c| c.to_string()))
+        .bind(m.client_id)
         .bind(&m.to_address)
         .bind(m.to_name.clone())
         .bind(m.locale.code())
@@ -106,9 +106,9 @@ impl Outbox for SqlTx {
         .bind(params)
         .bind(&m.subject)
         .bind(&m.body)
-        .bind(instant(m.next_attempt_at))
-        .bind(instant(m.created_at))
-        .execute(&mut *self.tx)
+        .bind(m.next_attempt_at)
+        .bind(m.created_at)
+        .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
         Ok(done.rows_affected() == 1)
@@ -132,11 +132,11 @@ impl Outbox for SqlTx {
                  ORDER BY next_attempt_at, id LIMIT $3 {lock}) \
              RETURNING {COLUMNS}"
         );
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .bind(instant(lease_until))
-            .bind(instant(now))
+        let rows = crate::db::query(AssertSqlSafe(sql))
+            .bind(lease_until)
+            .bind(now)
             .bind(i64::from(limit))
-            .fetch_all(&mut *self.tx)
+            .fetch_all(&mut self.tx)
             .await
             .map_err(map_err)?;
         let mut mails = rows
@@ -156,7 +156,7 @@ impl Outbox for SqlTx {
     ) -> StoreResult<bool> {
         let set =
             format!("status = 'sent', attempts = attempts + 1, sent_at = $1, {FORGET_SECRETS}");
-        self.update_leased(&set, id, lease, &[Some(instant(at))])
+        self.update_leased(&set, id, lease, vec![at.into_val()])
             .await
     }
 
@@ -171,7 +171,7 @@ impl Outbox for SqlTx {
             "status = 'pending', attempts = attempts + 1, next_attempt_at = $1, last_error = $2",
             id,
             lease,
-            &[Some(instant(next_attempt_at)), Some(error.to_owned())],
+            vec![next_attempt_at.into_val(), error.into_val()],
         )
         .await
     }
@@ -185,20 +185,20 @@ impl Outbox for SqlTx {
         let set = format!(
             "status = 'failed', attempts = attempts + 1, last_error = $1, {FORGET_SECRETS}"
         );
-        self.update_leased(&set, id, lease, &[Some(error.to_owned())])
+        self.update_leased(&set, id, lease, vec![error.into_val()])
             .await
     }
 
     async fn release_mail(&mut self, id: MailId, lease: Timestamp) -> StoreResult<bool> {
-        self.update_leased("status = 'pending'", id, lease, &[])
+        self.update_leased("status = 'pending'", id, lease, Vec::new())
             .await
     }
 
     async fn mail_by_id(&mut self, id: MailId) -> StoreResult<Option<MailRecord>> {
         let sql = format!("SELECT {COLUMNS} FROM outbox_emails WHERE id = $1");
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(id.to_string())
-            .fetch_optional(&mut *self.tx)
+        let row = crate::db::query(AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&mut self.tx)
             .await
             .map_err(map_err)?;
         row.as_ref().map(mail_from).transpose()

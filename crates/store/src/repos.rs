@@ -1,7 +1,8 @@
 //! The repositories of the storage port over one open transaction.
 
+use crate::db::Row;
 use crate::map_err;
-use crate::rows::{at, flag, instant, int, opt_at, opt_parsed, opt_text, parsed, text};
+use crate::rows::{at, flag, int, opt_at, opt_parsed, opt_text, parsed, text};
 use async_trait::async_trait;
 use bursar_app::ports::*;
 use bursar_domain::history::Changes;
@@ -9,33 +10,41 @@ use bursar_domain::identity::{DisplayName, Email, Login};
 use bursar_domain::staff::Phone;
 use bursar_domain::{ApiTokenId, SessionId, UserId};
 use jiff::Timestamp;
-use sqlx::any::AnyRow;
 // Dynamic SQL here is built only from this file's constants and numbered placeholders;
 // every value is bound.
-use sqlx::{Any, AssertSqlSafe, Transaction};
+use crate::db::{DbTx, IntoVal, Val};
+use sqlx::AssertSqlSafe;
 
 pub(crate) struct SqlTx {
-    pub tx: Transaction<'static, Any>,
+    pub tx: DbTx,
     /// For the few statements that differ by dialect (claiming with `SKIP LOCKED`).
     pub dialect: crate::Dialect,
 }
 
 impl SqlTx {
     /// Runs a one-value statement (`… WHERE id = $1`), as deletions are.
-    pub(crate) async fn execute_with(&mut self, sql: &'static str, id: String) -> StoreResult<()> {
-        sqlx::query(sql)
+    pub(crate) async fn execute_with(
+        &mut self,
+        sql: &'static str,
+        id: impl IntoVal + Send,
+    ) -> StoreResult<()> {
+        crate::db::query(sql)
             .bind(id)
-            .execute(&mut *self.tx)
+            .execute(&mut self.tx)
             .await
             .map_err(map_err)?;
         Ok(())
     }
 
     /// Runs a `SELECT COUNT(*) AS n … $1` query.
-    pub(crate) async fn count(&mut self, sql: &'static str, id: String) -> StoreResult<i64> {
-        let row = sqlx::query(sql)
+    pub(crate) async fn count(
+        &mut self,
+        sql: &'static str,
+        id: impl IntoVal + Send,
+    ) -> StoreResult<i64> {
+        let row = crate::db::query(sql)
             .bind(id)
-            .fetch_one(&mut *self.tx)
+            .fetch_one(&mut self.tx)
             .await
             .map_err(map_err)?;
         int(&row, "n")
@@ -51,16 +60,16 @@ impl SqlTx {
         login: &str,
         email: Option<&str>,
     ) -> StoreResult<()> {
-        let row = sqlx::query(
+        let row = crate::db::query(
             "SELECT \
                COALESCE(SUM(CASE WHEN email = $2 THEN 1 ELSE 0 END), 0) AS login_clash, \
                COALESCE(SUM(CASE WHEN login = $3 THEN 1 ELSE 0 END), 0) AS email_clash \
              FROM users WHERE id <> $1 AND (email = $2 OR login = $3)",
         )
-        .bind(id.to_string())
+        .bind(id)
         .bind(login)
         .bind(email.map(str::to_owned))
-        .fetch_one(&mut *self.tx)
+        .fetch_one(&mut self.tx)
         .await
         .map_err(map_err)?;
         if int(&row, "login_clash")? > 0 {
@@ -90,10 +99,15 @@ impl Tx for SqlTx {
     }
 }
 
+/// An id the port carries as text (attempt logs, reset links), for a `uuid` column.
+fn uuid_of(id: &str) -> StoreResult<uuid::Uuid> {
+    uuid::Uuid::parse_str(id).map_err(|e| StoreError::Other(format!("not an id {id:?}: {e}")))
+}
+
 pub(crate) const USER_COLUMNS: &str = "id, kind, client_id, login, email, name, name_ru, phone, locale, \
                             password_hash, full_access, is_main, is_active, created_at, updated_at";
 
-pub(crate) fn user_from(row: &AnyRow) -> StoreResult<UserRecord> {
+pub(crate) fn user_from(row: &Row) -> StoreResult<UserRecord> {
     Ok(UserRecord {
         id: parsed(row, "id")?,
         kind: parsed(row, "kind")?,
@@ -119,14 +133,14 @@ impl Users for SqlTx {
         let email = u.email.as_ref().map(|e| e.as_str());
         self.ensure_identity_free(u.id, u.login.as_str(), email)
             .await?;
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO users (id, kind, client_id, login, email, name, name_ru, phone, locale, \
              password_hash, full_access, is_main, is_active, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
         )
-        .bind(u.id.to_string())
+        .bind(u.id)
         .bind(u.kind.as_str())
-        .bind(u.client_id.map(|c| c.to_string()))
+        .bind(u.client_id)
         .bind(u.login.as_str())
         .bind(u.email.as_ref().map(|e| e.as_str().to_owned()))
         .bind(u.name.as_str())
@@ -137,9 +151,9 @@ impl Users for SqlTx {
         .bind(u.full_access)
         .bind(u.is_main)
         .bind(u.is_active)
-        .bind(instant(u.created_at))
-        .bind(instant(u.updated_at))
-        .execute(&mut *self.tx)
+        .bind(u.created_at)
+        .bind(u.updated_at)
+        .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
         Ok(())
@@ -147,9 +161,9 @@ impl Users for SqlTx {
 
     async fn user_by_id(&mut self, id: UserId) -> StoreResult<Option<UserRecord>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-        let row = sqlx::query(AssertSqlSafe(sql.clone()))
-            .bind(id.to_string())
-            .fetch_optional(&mut *self.tx)
+        let row = crate::db::query(AssertSqlSafe(sql.clone()))
+            .bind(id)
+            .fetch_optional(&mut self.tx)
             .await
             .map_err(map_err)?;
         row.as_ref().map(user_from).transpose()
@@ -160,9 +174,9 @@ impl Users for SqlTx {
             "SELECT {USER_COLUMNS} FROM users WHERE login = $1 OR email = $1 \
              ORDER BY CASE WHEN login = $1 THEN 0 ELSE 1 END LIMIT 1"
         );
-        let row = sqlx::query(AssertSqlSafe(sql.clone()))
+        let row = crate::db::query(AssertSqlSafe(sql.clone()))
             .bind(ident)
-            .fetch_optional(&mut *self.tx)
+            .fetch_optional(&mut self.tx)
             .await
             .map_err(map_err)?;
         row.as_ref().map(user_from).transpose()
@@ -174,11 +188,11 @@ impl Users for SqlTx {
         hash: &str,
         now: Timestamp,
     ) -> StoreResult<()> {
-        sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+        crate::db::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
             .bind(hash)
-            .bind(instant(now))
-            .bind(id.to_string())
-            .execute(&mut *self.tx)
+            .bind(now)
+            .bind(id)
+            .execute(&mut self.tx)
             .await
             .map_err(map_err)?;
         self.close_password_resets(id, now).await
@@ -190,21 +204,21 @@ impl Users for SqlTx {
         locale: &str,
         now: Timestamp,
     ) -> StoreResult<()> {
-        sqlx::query("UPDATE users SET locale = $1, updated_at = $2 WHERE id = $3")
+        crate::db::query("UPDATE users SET locale = $1, updated_at = $2 WHERE id = $3")
             .bind(locale)
-            .bind(instant(now))
-            .bind(id.to_string())
-            .execute(&mut *self.tx)
+            .bind(now)
+            .bind(id)
+            .execute(&mut self.tx)
             .await
             .map_err(map_err)?;
         Ok(())
     }
 
     async fn count_full_access_staff(&mut self) -> StoreResult<i64> {
-        let row = sqlx::query(
+        let row = crate::db::query(
             "SELECT COUNT(*) AS n FROM users WHERE kind = 'staff' AND full_access = TRUE AND is_active = TRUE",
         )
-        .fetch_one(&mut *self.tx)
+        .fetch_one(&mut self.tx)
         .await
         .map_err(map_err)?;
         int(&row, "n")
@@ -213,20 +227,20 @@ impl Users for SqlTx {
     async fn count_full_access_staff_locked(&mut self) -> StoreResult<i64> {
         // A no-op update takes the row locks portably (no FOR UPDATE in SQLite); a
         // transaction that waited on them counts afresh in its next statement.
-        sqlx::query(
+        crate::db::query(
             "UPDATE users SET full_access = full_access \
              WHERE kind = 'staff' AND full_access = TRUE AND is_active = TRUE",
         )
-        .execute(&mut *self.tx)
+        .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
         self.count_full_access_staff().await
     }
 
     async fn user_grants(&mut self, id: UserId) -> StoreResult<Vec<String>> {
-        let rows = sqlx::query("SELECT function FROM user_grants WHERE user_id = $1")
-            .bind(id.to_string())
-            .fetch_all(&mut *self.tx)
+        let rows = crate::db::query("SELECT function FROM user_grants WHERE user_id = $1")
+            .bind(id)
+            .fetch_all(&mut self.tx)
             .await
             .map_err(map_err)?;
         rows.iter().map(|r| text(r, "function")).collect()
@@ -236,32 +250,32 @@ impl Users for SqlTx {
 #[async_trait]
 impl Sessions for SqlTx {
     async fn insert_session(&mut self, s: &SessionRecord) -> StoreResult<()> {
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO sessions (id, user_id, token_hash, csrf_token, ip, user_agent, created_at, \
              last_seen_at, revoked_at, impersonator_user_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9)",
         )
-        .bind(s.id.to_string())
-        .bind(s.user_id.to_string())
+        .bind(s.id)
+        .bind(s.user_id)
         .bind(&s.token_hash)
         .bind(&s.csrf_token)
         .bind(s.ip.clone())
         .bind(s.user_agent.clone())
-        .bind(instant(s.created_at))
-        .bind(instant(s.last_seen_at))
-        .bind(s.impersonator.map(|u| u.to_string()))
-        .execute(&mut *self.tx)
+        .bind(s.created_at)
+        .bind(s.last_seen_at)
+        .bind(s.impersonator)
+        .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
         Ok(())
     }
 
     async fn session_by_token_hash(&mut self, hash: &str) -> StoreResult<Option<SessionRecord>> {
-        let row = sqlx::query(
+        let row = crate::db::query(
             "SELECT id, user_id, token_hash, csrf_token, ip, user_agent, created_at, last_seen_at, \
              revoked_at, impersonator_user_id FROM sessions WHERE token_hash = $1",
         )
         .bind(hash)
-        .fetch_optional(&mut *self.tx)
+        .fetch_optional(&mut self.tx)
         .await
         .map_err(map_err)?;
         row.map(|r| {
@@ -282,22 +296,24 @@ impl Sessions for SqlTx {
     }
 
     async fn touch_session(&mut self, id: SessionId, now: Timestamp) -> StoreResult<()> {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
-            .bind(instant(now))
-            .bind(id.to_string())
-            .execute(&mut *self.tx)
+        crate::db::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(&mut self.tx)
             .await
             .map_err(map_err)?;
         Ok(())
     }
 
     async fn revoke_session(&mut self, id: SessionId, now: Timestamp) -> StoreResult<()> {
-        sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-            .bind(instant(now))
-            .bind(id.to_string())
-            .execute(&mut *self.tx)
-            .await
-            .map_err(map_err)?;
+        crate::db::query(
+            "UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&mut self.tx)
+        .await
+        .map_err(map_err)?;
         Ok(())
     }
 
@@ -307,14 +323,15 @@ impl Sessions for SqlTx {
         keep: Option<SessionId>,
         now: Timestamp,
     ) -> StoreResult<u64> {
-        let done = sqlx::query(
+        let done = crate::db::query(
             "UPDATE sessions SET revoked_at = $1 \
-             WHERE (user_id = $2 OR impersonator_user_id = $2) AND revoked_at IS NULL AND id <> $3",
+             WHERE (user_id = $2 OR impersonator_user_id = $2) AND revoked_at IS NULL \
+             AND ($3 IS NULL OR id <> $3)",
         )
-        .bind(instant(now))
-        .bind(user.to_string())
-        .bind(keep.map(|k| k.to_string()).unwrap_or_default())
-        .execute(&mut *self.tx)
+        .bind(now)
+        .bind(user)
+        .bind(keep)
+        .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
         Ok(done.rows_affected())
@@ -325,12 +342,12 @@ impl Sessions for SqlTx {
         user: UserId,
         started_before: Timestamp,
     ) -> StoreResult<()> {
-        sqlx::query(
+        crate::db::query(
             "DELETE FROM sessions WHERE user_id = $1 AND (revoked_at IS NOT NULL OR created_at < $2)",
         )
-        .bind(user.to_string())
-        .bind(instant(started_before))
-        .execute(&mut *self.tx)
+        .bind(user)
+        .bind(started_before)
+        .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
         Ok(())
@@ -341,26 +358,26 @@ impl Sessions for SqlTx {
         employee: UserId,
         at: Timestamp,
     ) -> StoreResult<()> {
-        sqlx::query(
+        crate::db::query(
             "UPDATE sessions SET revoked_at = $1 WHERE impersonator_user_id = $2 AND revoked_at IS NULL",
         )
-        .bind(instant(at))
-        .bind(employee.to_string())
-        .execute(&mut *self.tx)
+        .bind(at)
+        .bind(employee)
+        .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
         Ok(())
     }
 
     async fn forget_user_sessions(&mut self, user: UserId) -> StoreResult<()> {
-        self.execute_with("DELETE FROM sessions WHERE user_id = $1", user.to_string())
+        self.execute_with("DELETE FROM sessions WHERE user_id = $1", user)
             .await
     }
 }
 
 const TOKEN_COLUMNS: &str = "id, user_id, name, token_hash, prefix, scope, created_at, expires_at, last_used_at, revoked_at";
 
-fn token_from(r: &AnyRow) -> StoreResult<ApiTokenRecord> {
+fn token_from(r: &Row) -> StoreResult<ApiTokenRecord> {
     let scope = opt_text(r, "scope")?
         .map(|s| serde_json::from_str::<Vec<String>>(&s))
         .transpose()
@@ -388,19 +405,19 @@ impl Tokens for SqlTx {
             .map(serde_json::to_string)
             .transpose()
             .map_err(|e| StoreError::Other(e.to_string()))?;
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO api_tokens (id, user_id, name, token_hash, prefix, scope, created_at, \
              expires_at, last_used_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL)",
         )
-        .bind(t.id.to_string())
-        .bind(t.user_id.to_string())
+        .bind(t.id)
+        .bind(t.user_id)
         .bind(&t.name)
         .bind(&t.token_hash)
         .bind(&t.prefix)
         .bind(scope)
-        .bind(instant(t.created_at))
-        .bind(t.expires_at.map(instant))
-        .execute(&mut *self.tx)
+        .bind(t.created_at)
+        .bind(t.expires_at)
+        .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
         Ok(())
@@ -408,9 +425,9 @@ impl Tokens for SqlTx {
 
     async fn token_by_hash(&mut self, hash: &str) -> StoreResult<Option<ApiTokenRecord>> {
         let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1");
-        let row = sqlx::query(AssertSqlSafe(sql.clone()))
+        let row = crate::db::query(AssertSqlSafe(sql.clone()))
             .bind(hash)
-            .fetch_optional(&mut *self.tx)
+            .fetch_optional(&mut self.tx)
             .await
             .map_err(map_err)?;
         row.as_ref().map(token_from).transpose()
@@ -420,29 +437,31 @@ impl Tokens for SqlTx {
         let sql = format!(
             "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, id DESC"
         );
-        let rows = sqlx::query(AssertSqlSafe(sql.clone()))
-            .bind(user.to_string())
-            .fetch_all(&mut *self.tx)
+        let rows = crate::db::query(AssertSqlSafe(sql.clone()))
+            .bind(user)
+            .fetch_all(&mut self.tx)
             .await
             .map_err(map_err)?;
         rows.iter().map(token_from).collect()
     }
 
     async fn revoke_token(&mut self, id: ApiTokenId, now: Timestamp) -> StoreResult<()> {
-        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-            .bind(instant(now))
-            .bind(id.to_string())
-            .execute(&mut *self.tx)
-            .await
-            .map_err(map_err)?;
+        crate::db::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&mut self.tx)
+        .await
+        .map_err(map_err)?;
         Ok(())
     }
 
     async fn touch_token(&mut self, id: ApiTokenId, now: Timestamp) -> StoreResult<()> {
-        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-            .bind(instant(now))
-            .bind(id.to_string())
-            .execute(&mut *self.tx)
+        crate::db::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(&mut self.tx)
             .await
             .map_err(map_err)?;
         Ok(())
@@ -457,24 +476,24 @@ impl LoginFailures for SqlTx {
         now: Timestamp,
         forget_before: Timestamp,
     ) -> StoreResult<String> {
-        sqlx::query("DELETE FROM registrations WHERE at < $1")
-            .bind(instant(forget_before))
-            .execute(&mut *self.tx)
+        crate::db::query("DELETE FROM registrations WHERE at < $1")
+            .bind(forget_before)
+            .execute(&mut self.tx)
             .await
             .map_err(map_err)?;
-        let id = uuid::Uuid::now_v7().to_string();
-        sqlx::query("INSERT INTO registrations (id, ip, at) VALUES ($1, $2, $3)")
-            .bind(&id)
+        let id = uuid::Uuid::now_v7();
+        crate::db::query("INSERT INTO registrations (id, ip, at) VALUES ($1, $2, $3)")
+            .bind(id)
             .bind(ip)
-            .bind(instant(now))
-            .execute(&mut *self.tx)
+            .bind(now)
+            .execute(&mut self.tx)
             .await
             .map_err(map_err)?;
-        Ok(id)
+        Ok(id.to_string())
     }
 
     async fn forget_registration(&mut self, id: &str) -> StoreResult<()> {
-        self.execute_with("DELETE FROM registrations WHERE id = $1", id.to_owned())
+        self.execute_with("DELETE FROM registrations WHERE id = $1", uuid_of(id)?)
             .await
     }
 
@@ -483,12 +502,12 @@ impl LoginFailures for SqlTx {
         ip: &str,
         since: Timestamp,
     ) -> StoreResult<(i64, Option<Timestamp>)> {
-        let row = sqlx::query(
+        let row = crate::db::query(
             "SELECT COUNT(*) AS n, MIN(at) AS oldest FROM registrations WHERE ip = $1 AND at > $2",
         )
         .bind(ip)
-        .bind(instant(since))
-        .fetch_one(&mut *self.tx)
+        .bind(since)
+        .fetch_one(&mut self.tx)
         .await
         .map_err(map_err)?;
         Ok((int(&row, "n")?, opt_at(&row, "oldest")?))
@@ -500,23 +519,23 @@ impl LoginFailures for SqlTx {
         key: &str,
         now: Timestamp,
     ) -> StoreResult<String> {
-        let id = uuid::Uuid::now_v7().to_string();
-        sqlx::query("INSERT INTO login_failures (id, scope, key, at) VALUES ($1, $2, $3, $4)")
-            .bind(&id)
+        let id = uuid::Uuid::now_v7();
+        crate::db::query("INSERT INTO login_failures (id, scope, key, at) VALUES ($1, $2, $3, $4)")
+            .bind(id)
             .bind(scope)
             .bind(key)
-            .bind(instant(now))
-            .execute(&mut *self.tx)
+            .bind(now)
+            .execute(&mut self.tx)
             .await
             .map_err(map_err)?;
-        Ok(id)
+        Ok(id.to_string())
     }
 
     async fn forget_login_failures(&mut self, ids: &[String]) -> StoreResult<()> {
         for id in ids {
-            sqlx::query("DELETE FROM login_failures WHERE id = $1")
-                .bind(id)
-                .execute(&mut *self.tx)
+            crate::db::query("DELETE FROM login_failures WHERE id = $1")
+                .bind(uuid_of(id)?)
+                .execute(&mut self.tx)
                 .await
                 .map_err(map_err)?;
         }
@@ -529,32 +548,32 @@ impl LoginFailures for SqlTx {
         key: &str,
         since: Timestamp,
     ) -> StoreResult<(i64, Option<Timestamp>)> {
-        let row = sqlx::query(
+        let row = crate::db::query(
             "SELECT COUNT(*) AS n, MIN(at) AS oldest FROM login_failures WHERE scope = $1 AND key = $2 AND at > $3",
         )
         .bind(scope)
         .bind(key)
-        .bind(instant(since))
-        .fetch_one(&mut *self.tx)
+        .bind(since)
+        .fetch_one(&mut self.tx)
         .await
         .map_err(map_err)?;
         Ok((int(&row, "n")?, opt_at(&row, "oldest")?))
     }
 
     async fn clear_login_failures(&mut self, scope: &str, key: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM login_failures WHERE scope = $1 AND key = $2")
+        crate::db::query("DELETE FROM login_failures WHERE scope = $1 AND key = $2")
             .bind(scope)
             .bind(key)
-            .execute(&mut *self.tx)
+            .execute(&mut self.tx)
             .await
             .map_err(map_err)?;
         Ok(())
     }
 
     async fn prune_login_failures(&mut self, before: Timestamp) -> StoreResult<()> {
-        sqlx::query("DELETE FROM login_failures WHERE at < $1")
-            .bind(instant(before))
-            .execute(&mut *self.tx)
+        crate::db::query("DELETE FROM login_failures WHERE at < $1")
+            .bind(before)
+            .execute(&mut self.tx)
             .await
             .map_err(map_err)?;
         Ok(())
@@ -566,24 +585,24 @@ impl HistoryLog for SqlTx {
     async fn insert_history(&mut self, e: &HistoryRecord) -> StoreResult<()> {
         let changes =
             serde_json::to_string(&e.changes).map_err(|e| StoreError::Other(e.to_string()))?;
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO history (id, at, actor_user_id, actor_as_client_id, ip, object_kind, \
              object_id, client_id, action, function, changes, actor_login) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
-        .bind(e.id.to_string())
-        .bind(instant(e.at))
-        .bind(e.actor_user_id.map(|u| u.to_string()))
-        .bind(e.actor_as_client_id.map(|c| c.to_string()))
+        .bind(e.id)
+        .bind(e.at)
+        .bind(e.actor_user_id)
+        .bind(e.actor_as_client_id)
         .bind(e.ip.clone())
         .bind(&e.object_kind)
         .bind(&e.object_id)
-        .bind(e.client_id.map(|c| c.to_string()))
+        .bind(e.client_id)
         .bind(&e.action)
         .bind(&e.function)
         .bind(changes)
         .bind(e.actor_login.clone())
-        .execute(&mut *self.tx)
+        .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
         Ok(())
@@ -596,28 +615,32 @@ impl HistoryLog for SqlTx {
     ) -> StoreResult<(Vec<HistoryView>, i64)> {
         // Conditions with their values, numbered in order, so the same SQL serves both dialects.
         let mut conds: Vec<String> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut add = |cond: &str, value: String| {
+        let mut values: Vec<Val> = Vec::new();
+        let mut add = |cond: &str, value: Val| {
             values.push(value);
             conds.push(cond.replace("{}", &format!("${}", values.len())));
         };
         if let Some(k) = &f.object_kind {
-            add("h.object_kind = {}", k.clone());
+            add("h.object_kind = {}", k.clone().into_val());
         }
         if let Some(id) = &f.object_id {
-            add("h.object_id = {}", id.clone());
+            add("h.object_id = {}", id.clone().into_val());
         }
         if let Some(c) = f.client_id {
-            add("h.client_id = {}", c.to_string());
+            add("h.client_id = {}", c.into_val());
         }
         if let Some(u) = f.actor_user_id {
-            add("h.actor_user_id = {}", u.to_string());
+            add("h.actor_user_id = {}", u.into_val());
         }
         if let Some(u) = f.involving_user {
-            add(
-                "(h.actor_user_id = {} OR (h.object_kind = 'user' AND h.object_id = {}))",
-                u.to_string(),
-            );
+            // Two values: the actor column is an id, the object id is text (objects of
+            // other kinds have other keys, a currency's code).
+            values.push(u.into_val());
+            values.push(u.to_string().into_val());
+            let (a, o) = (values.len() - 1, values.len());
+            conds.push(format!(
+                "(h.actor_user_id = ${a} OR (h.object_kind = 'user' AND h.object_id = ${o}))"
+            ));
         }
         let where_sql = if conds.is_empty() {
             String::new()
@@ -626,11 +649,11 @@ impl HistoryLog for SqlTx {
         };
 
         let count_sql = format!("SELECT COUNT(*) AS n FROM history h {where_sql}");
-        let mut count = sqlx::query(AssertSqlSafe(count_sql.clone()));
+        let mut count = crate::db::query(AssertSqlSafe(count_sql.clone()));
         for v in &values {
             count = count.bind(v.clone());
         }
-        let total = int(&count.fetch_one(&mut *self.tx).await.map_err(map_err)?, "n")?;
+        let total = int(&count.fetch_one(&mut self.tx).await.map_err(map_err)?, "n")?;
 
         let list_sql = format!(
             "SELECT h.id, h.at, h.actor_user_id, COALESCE(u.login, h.actor_login) AS actor_login, \
@@ -641,11 +664,11 @@ impl HistoryLog for SqlTx {
             page.size,
             page.offset()
         );
-        let mut list = sqlx::query(AssertSqlSafe(list_sql.clone()));
+        let mut list = crate::db::query(AssertSqlSafe(list_sql.clone()));
         for v in &values {
             list = list.bind(v.clone());
         }
-        let rows = list.fetch_all(&mut *self.tx).await.map_err(map_err)?;
+        let rows = list.fetch_all(&mut self.tx).await.map_err(map_err)?;
         let items = rows
             .iter()
             .map(|r| {
@@ -676,21 +699,21 @@ impl HistoryLog for SqlTx {
 impl PasswordResets for SqlTx {
     async fn insert_password_reset(&mut self, r: &PasswordResetRecord) -> StoreResult<()> {
         // Links long dead are of no use to anyone.
-        sqlx::query("DELETE FROM password_resets WHERE expires_at < $1")
-            .bind(instant(r.created_at - jiff::SignedDuration::from_hours(24)))
-            .execute(&mut *self.tx)
+        crate::db::query("DELETE FROM password_resets WHERE expires_at < $1")
+            .bind(r.created_at - jiff::SignedDuration::from_hours(24))
+            .execute(&mut self.tx)
             .await
             .map_err(map_err)?;
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO password_resets (id, user_id, token_hash, created_at, expires_at, used_at) \
              VALUES ($1, $2, $3, $4, $5, NULL)",
         )
-        .bind(&r.id)
-        .bind(r.user_id.to_string())
+        .bind(uuid_of(&r.id)?)
+        .bind(r.user_id)
         .bind(&r.token_hash)
-        .bind(instant(r.created_at))
-        .bind(instant(r.expires_at))
-        .execute(&mut *self.tx)
+        .bind(r.created_at)
+        .bind(r.expires_at)
+        .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
         Ok(())
@@ -700,12 +723,12 @@ impl PasswordResets for SqlTx {
         &mut self,
         hash: &str,
     ) -> StoreResult<Option<PasswordResetRecord>> {
-        let row = sqlx::query(
+        let row = crate::db::query(
             "SELECT id, user_id, token_hash, created_at, expires_at, used_at \
              FROM password_resets WHERE token_hash = $1",
         )
         .bind(hash)
-        .fetch_optional(&mut *self.tx)
+        .fetch_optional(&mut self.tx)
         .await
         .map_err(map_err)?;
         row.map(|r| {
@@ -722,37 +745,37 @@ impl PasswordResets for SqlTx {
     }
 
     async fn use_password_reset(&mut self, hash: &str, now: Timestamp) -> StoreResult<bool> {
-        let done = sqlx::query(
+        let done = crate::db::query(
             "UPDATE password_resets SET used_at = $1 \
              WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
         )
-        .bind(instant(now))
+        .bind(now)
         .bind(hash)
-        .execute(&mut *self.tx)
+        .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
         Ok(done.rows_affected() == 1)
     }
 
     async fn close_password_resets(&mut self, user: UserId, now: Timestamp) -> StoreResult<()> {
-        sqlx::query(
+        crate::db::query(
             "UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",
         )
-        .bind(instant(now))
-        .bind(user.to_string())
-        .execute(&mut *self.tx)
+        .bind(now)
+        .bind(user)
+        .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
         Ok(())
     }
 
     async fn password_resets_since(&mut self, user: UserId, since: Timestamp) -> StoreResult<i64> {
-        let row = sqlx::query(
+        let row = crate::db::query(
             "SELECT COUNT(*) AS n FROM password_resets WHERE user_id = $1 AND created_at > $2",
         )
-        .bind(user.to_string())
-        .bind(instant(since))
-        .fetch_one(&mut *self.tx)
+        .bind(user)
+        .bind(since)
+        .fetch_one(&mut self.tx)
         .await
         .map_err(map_err)?;
         int(&row, "n")

@@ -1,9 +1,8 @@
-//! Reading typed values back from `AnyRow`s, identically for both dialects.
+//! Reading typed values back from [`Row`]s, identically for both dialects.
 
+use crate::db::Row;
 use bursar_app::ports::StoreError;
 use jiff::Timestamp;
-use sqlx::Row;
-use sqlx::any::AnyRow;
 use std::str::FromStr;
 
 /// The stored form of an instant: UTC, RFC 3339, always six fractional digits, so that text
@@ -16,29 +15,25 @@ fn bad(col: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Other(format!("column {col}: {e}"))
 }
 
-pub fn text(row: &AnyRow, col: &str) -> Result<String, StoreError> {
-    row.try_get::<String, _>(col).map_err(|e| bad(col, e))
+/// Text; a `uuid` or `timestamptz` column on PostgreSQL reads as SQLite stores it.
+pub fn text(row: &Row, col: &str) -> Result<String, StoreError> {
+    row.try_get::<String>(col).map_err(|e| bad(col, e))
 }
 
-pub fn opt_text(row: &AnyRow, col: &str) -> Result<Option<String>, StoreError> {
-    row.try_get::<Option<String>, _>(col)
-        .map_err(|e| bad(col, e))
+pub fn opt_text(row: &Row, col: &str) -> Result<Option<String>, StoreError> {
+    row.try_get::<Option<String>>(col).map_err(|e| bad(col, e))
 }
 
-pub fn int(row: &AnyRow, col: &str) -> Result<i64, StoreError> {
-    row.try_get::<i64, _>(col)
-        .or_else(|_| row.try_get::<i32, _>(col).map(i64::from))
-        .map_err(|e| bad(col, e))
+pub fn int(row: &Row, col: &str) -> Result<i64, StoreError> {
+    row.try_get::<i64>(col).map_err(|e| bad(col, e))
 }
 
 /// A boolean stored as BOOLEAN (PostgreSQL) or INTEGER 0/1 (SQLite).
-pub fn flag(row: &AnyRow, col: &str) -> Result<bool, StoreError> {
-    row.try_get::<bool, _>(col)
-        .or_else(|_| int(row, col).map(|n| n != 0))
-        .map_err(|e| bad(col, e))
+pub fn flag(row: &Row, col: &str) -> Result<bool, StoreError> {
+    row.try_get::<bool>(col).map_err(|e| bad(col, e))
 }
 
-pub fn parsed<T: FromStr>(row: &AnyRow, col: &str) -> Result<T, StoreError>
+pub fn parsed<T: FromStr>(row: &Row, col: &str) -> Result<T, StoreError>
 where
     T::Err: std::fmt::Debug,
 {
@@ -46,7 +41,7 @@ where
     raw.parse().map_err(|e| bad(col, format!("{e:?}")))
 }
 
-pub fn opt_parsed<T: FromStr>(row: &AnyRow, col: &str) -> Result<Option<T>, StoreError>
+pub fn opt_parsed<T: FromStr>(row: &Row, col: &str) -> Result<Option<T>, StoreError>
 where
     T::Err: std::fmt::Debug,
 {
@@ -55,12 +50,13 @@ where
         .transpose()
 }
 
-pub fn at(row: &AnyRow, col: &str) -> Result<Timestamp, StoreError> {
-    parsed(row, col)
+pub fn at(row: &Row, col: &str) -> Result<Timestamp, StoreError> {
+    row.try_get::<Timestamp>(col).map_err(|e| bad(col, e))
 }
 
-pub fn opt_at(row: &AnyRow, col: &str) -> Result<Option<Timestamp>, StoreError> {
-    opt_parsed(row, col)
+pub fn opt_at(row: &Row, col: &str) -> Result<Option<Timestamp>, StoreError> {
+    row.try_get::<Option<Timestamp>>(col)
+        .map_err(|e| bad(col, e))
 }
 
 #[cfg(test)]

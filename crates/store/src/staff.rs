@@ -1,8 +1,9 @@
 //! Departments, their grants, and employees' departments, individual grants and avatars.
 
+use crate::db::{IntoVal, Row, Val};
 use crate::map_err;
 use crate::repos::{SqlTx, USER_COLUMNS, user_from};
-use crate::rows::{at, flag, instant, int, parsed, text};
+use crate::rows::{at, flag, int, parsed, text};
 use async_trait::async_trait;
 use bursar_app::ports::{
     DepartmentRecord, Departments, Page, PasswordResets, Staff, StaffFilter, StoreError,
@@ -10,10 +11,9 @@ use bursar_app::ports::{
 };
 use bursar_domain::{DepartmentId, UserId};
 use jiff::Timestamp;
-use sqlx::any::AnyRow;
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::AssertSqlSafe;
 
-fn department_from(r: &AnyRow) -> StoreResult<DepartmentRecord> {
+fn department_from(r: &Row) -> StoreResult<DepartmentRecord> {
     let hours = serde_json::from_str(&text(r, "business_hours")?)
         .map_err(|e| StoreError::Other(format!("column business_hours: {e}")))?;
     Ok(DepartmentRecord {
@@ -38,26 +38,26 @@ fn hours_json(d: &DepartmentRecord) -> StoreResult<String> {
 #[async_trait]
 impl Departments for SqlTx {
     async fn insert_department(&mut self, d: &DepartmentRecord) -> StoreResult<()> {
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO departments (id, name_en, name_ru, business_hours, show_in_support, task_locale, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
-        .bind(d.id.to_string())
+        .bind(d.id)
         .bind(&d.name_en)
         .bind(&d.name_ru)
         .bind(hours_json(d)?)
         .bind(d.show_in_support)
         .bind(d.task_locale.code())
-        .bind(instant(d.created_at))
-        .bind(instant(d.updated_at))
-        .execute(&mut *self.tx)
+        .bind(d.created_at)
+        .bind(d.updated_at)
+        .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
         Ok(())
     }
 
     async fn update_department(&mut self, d: &DepartmentRecord) -> StoreResult<()> {
-        sqlx::query(
+        crate::db::query(
             "UPDATE departments SET name_en = $1, name_ru = $2, business_hours = $3, show_in_support = $4, \
              task_locale = $5, updated_at = $6 WHERE id = $7",
         )
@@ -66,16 +66,16 @@ impl Departments for SqlTx {
         .bind(hours_json(d)?)
         .bind(d.show_in_support)
         .bind(d.task_locale.code())
-        .bind(instant(d.updated_at))
-        .bind(d.id.to_string())
-        .execute(&mut *self.tx)
+        .bind(d.updated_at)
+        .bind(d.id)
+        .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
         Ok(())
     }
 
     async fn delete_department(&mut self, id: DepartmentId) -> StoreResult<()> {
-        self.execute_with("DELETE FROM departments WHERE id = $1", id.to_string())
+        self.execute_with("DELETE FROM departments WHERE id = $1", id)
             .await
     }
 
@@ -84,9 +84,9 @@ impl Departments for SqlTx {
         id: DepartmentId,
     ) -> StoreResult<Option<DepartmentRecord>> {
         let sql = format!("SELECT {DEPARTMENT_COLUMNS} FROM departments WHERE id = $1");
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(id.to_string())
-            .fetch_optional(&mut *self.tx)
+        let row = crate::db::query(AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&mut self.tx)
             .await
             .map_err(map_err)?;
         row.as_ref().map(department_from).transpose()
@@ -94,27 +94,27 @@ impl Departments for SqlTx {
 
     async fn list_departments(&mut self) -> StoreResult<Vec<DepartmentRecord>> {
         let sql = format!("SELECT {DEPARTMENT_COLUMNS} FROM departments ORDER BY name_en, id");
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .fetch_all(&mut *self.tx)
+        let rows = crate::db::query(AssertSqlSafe(sql))
+            .fetch_all(&mut self.tx)
             .await
             .map_err(map_err)?;
         rows.iter().map(department_from).collect()
     }
 
     async fn count_departments(&mut self) -> StoreResult<i64> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM departments")
-            .fetch_one(&mut *self.tx)
+        let row = crate::db::query("SELECT COUNT(*) AS n FROM departments")
+            .fetch_one(&mut self.tx)
             .await
             .map_err(map_err)?;
         int(&row, "n")
     }
 
     async fn department_grants(&mut self, id: DepartmentId) -> StoreResult<Vec<String>> {
-        let rows = sqlx::query(
+        let rows = crate::db::query(
             "SELECT function FROM department_grants WHERE department_id = $1 ORDER BY function",
         )
-        .bind(id.to_string())
-        .fetch_all(&mut *self.tx)
+        .bind(id)
+        .fetch_all(&mut self.tx)
         .await
         .map_err(map_err)?;
         rows.iter().map(|r| text(r, "function")).collect()
@@ -128,28 +128,31 @@ impl Departments for SqlTx {
         now: Timestamp,
     ) -> StoreResult<()> {
         let query = if on {
-            sqlx::query(
+            crate::db::query(
                 "INSERT INTO department_grants (department_id, function, granted_at) VALUES ($1, $2, $3) \
                  ON CONFLICT (department_id, function) DO NOTHING",
             )
-            .bind(id.to_string())
+            .bind(id)
             .bind(function)
-            .bind(instant(now))
+            .bind(now)
         } else {
-            sqlx::query("DELETE FROM department_grants WHERE department_id = $1 AND function = $2")
-                .bind(id.to_string())
-                .bind(function)
+            crate::db::query(
+                "DELETE FROM department_grants WHERE department_id = $1 AND function = $2",
+            )
+            .bind(id)
+            .bind(function)
         };
-        query.execute(&mut *self.tx).await.map_err(map_err)?;
+        query.execute(&mut self.tx).await.map_err(map_err)?;
         Ok(())
     }
 
     async fn department_members(&mut self, id: DepartmentId) -> StoreResult<Vec<UserId>> {
-        let rows = sqlx::query("SELECT user_id FROM staff_departments WHERE department_id = $1")
-            .bind(id.to_string())
-            .fetch_all(&mut *self.tx)
-            .await
-            .map_err(map_err)?;
+        let rows =
+            crate::db::query("SELECT user_id FROM staff_departments WHERE department_id = $1")
+                .bind(id)
+                .fetch_all(&mut self.tx)
+                .await
+                .map_err(map_err)?;
         rows.iter().map(|r| parsed(r, "user_id")).collect()
     }
 }
@@ -162,7 +165,7 @@ impl Staff for SqlTx {
         page: Page,
     ) -> StoreResult<(Vec<UserRecord>, i64)> {
         let mut conds = vec!["kind = 'staff'".to_owned()];
-        let mut values: Vec<String> = Vec::new();
+        let mut values: Vec<Val> = Vec::new();
         if let Some(t) = f
             .text
             .as_ref()
@@ -174,7 +177,7 @@ impl Staff for SqlTx {
                 .replace('\\', "\\\\")
                 .replace('%', "\\%")
                 .replace('_', "\\_");
-            values.push(format!("%{literal}%"));
+            values.push(format!("%{literal}%").into_val());
             let n = values.len();
             conds.push(format!(
                 "(LOWER(login) LIKE ${n} ESCAPE '\\' OR LOWER(name) LIKE ${n} ESCAPE '\\' \
@@ -182,7 +185,7 @@ impl Staff for SqlTx {
             ));
         }
         if let Some(d) = f.department {
-            values.push(d.to_string());
+            values.push(d.into_val());
             conds.push(format!(
                 "id IN (SELECT user_id FROM staff_departments WHERE department_id = ${})",
                 values.len()
@@ -196,23 +199,23 @@ impl Staff for SqlTx {
             });
         }
         let where_sql = conds.join(" AND ");
-        let mut count = sqlx::query(AssertSqlSafe(format!(
+        let mut count = crate::db::query(AssertSqlSafe(format!(
             "SELECT COUNT(*) AS n FROM users WHERE {where_sql}"
         )));
         for v in &values {
             count = count.bind(v.clone());
         }
-        let total = int(&count.fetch_one(&mut *self.tx).await.map_err(map_err)?, "n")?;
+        let total = int(&count.fetch_one(&mut self.tx).await.map_err(map_err)?, "n")?;
         let sql = format!(
             "SELECT {USER_COLUMNS} FROM users WHERE {where_sql} ORDER BY login LIMIT {} OFFSET {}",
             page.size,
             page.offset()
         );
-        let mut list = sqlx::query(AssertSqlSafe(sql));
+        let mut list = crate::db::query(AssertSqlSafe(sql));
         for v in &values {
             list = list.bind(v.clone());
         }
-        let rows = list.fetch_all(&mut *self.tx).await.map_err(map_err)?;
+        let rows = list.fetch_all(&mut self.tx).await.map_err(map_err)?;
         Ok((
             rows.iter().map(user_from).collect::<StoreResult<_>>()?,
             total,
@@ -223,7 +226,7 @@ impl Staff for SqlTx {
         let email = u.email.as_ref().map(|e| e.as_str());
         self.ensure_identity_free(u.id, u.login.as_str(), email)
             .await?;
-        sqlx::query(
+        crate::db::query(
             "UPDATE users SET email = $1, name = $2, name_ru = $3, phone = $4, locale = $5, full_access = $6, \
              is_active = $7, updated_at = $8, login = $9 WHERE id = $10",
         )
@@ -234,10 +237,10 @@ impl Staff for SqlTx {
         .bind(u.locale.code())
         .bind(u.full_access)
         .bind(u.is_active)
-        .bind(instant(u.updated_at))
+        .bind(u.updated_at)
         .bind(u.login.as_str())
-        .bind(u.id.to_string())
-        .execute(&mut *self.tx)
+        .bind(u.id)
+        .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
         // A changed address, state or anything else about the account: links already sent
@@ -246,17 +249,17 @@ impl Staff for SqlTx {
     }
 
     async fn delete_user(&mut self, id: UserId) -> StoreResult<()> {
-        self.execute_with("DELETE FROM users WHERE id = $1", id.to_string())
+        self.execute_with("DELETE FROM users WHERE id = $1", id)
             .await
     }
 
     async fn staff_departments(&mut self, user: UserId) -> StoreResult<Vec<DepartmentId>> {
-        let rows = sqlx::query(
+        let rows = crate::db::query(
             "SELECT sd.department_id FROM staff_departments sd JOIN departments d ON d.id = sd.department_id \
              WHERE sd.user_id = $1 ORDER BY d.name_en",
         )
-        .bind(user.to_string())
-        .fetch_all(&mut *self.tx)
+        .bind(user)
+        .fetch_all(&mut self.tx)
         .await
         .map_err(map_err)?;
         rows.iter().map(|r| parsed(r, "department_id")).collect()
@@ -267,30 +270,32 @@ impl Staff for SqlTx {
         user: UserId,
         departments: &[DepartmentId],
     ) -> StoreResult<()> {
-        sqlx::query("DELETE FROM staff_departments WHERE user_id = $1")
-            .bind(user.to_string())
-            .execute(&mut *self.tx)
+        crate::db::query("DELETE FROM staff_departments WHERE user_id = $1")
+            .bind(user)
+            .execute(&mut self.tx)
             .await
             .map_err(map_err)?;
         for d in departments {
-            sqlx::query("INSERT INTO staff_departments (user_id, department_id) VALUES ($1, $2)")
-                .bind(user.to_string())
-                .bind(d.to_string())
-                .execute(&mut *self.tx)
-                .await
-                .map_err(map_err)?;
+            crate::db::query(
+                "INSERT INTO staff_departments (user_id, department_id) VALUES ($1, $2)",
+            )
+            .bind(user)
+            .bind(d)
+            .execute(&mut self.tx)
+            .await
+            .map_err(map_err)?;
         }
         Ok(())
     }
 
     async fn inherited_grants(&mut self, user: UserId) -> StoreResult<Vec<(String, String)>> {
-        let rows = sqlx::query(
+        let rows = crate::db::query(
             "SELECT d.name_en AS department, g.function FROM staff_departments sd \
              JOIN departments d ON d.id = sd.department_id \
              JOIN department_grants g ON g.department_id = sd.department_id WHERE sd.user_id = $1",
         )
-        .bind(user.to_string())
-        .fetch_all(&mut *self.tx)
+        .bind(user)
+        .fetch_all(&mut self.tx)
         .await
         .map_err(map_err)?;
         rows.iter()
@@ -306,19 +311,19 @@ impl Staff for SqlTx {
         now: Timestamp,
     ) -> StoreResult<()> {
         let query = if on {
-            sqlx::query(
+            crate::db::query(
                 "INSERT INTO user_grants (user_id, function, granted_at) VALUES ($1, $2, $3) \
                  ON CONFLICT (user_id, function) DO NOTHING",
             )
-            .bind(user.to_string())
+            .bind(user)
             .bind(function)
-            .bind(instant(now))
+            .bind(now)
         } else {
-            sqlx::query("DELETE FROM user_grants WHERE user_id = $1 AND function = $2")
-                .bind(user.to_string())
+            crate::db::query("DELETE FROM user_grants WHERE user_id = $1 AND function = $2")
+                .bind(user)
                 .bind(function)
         };
-        query.execute(&mut *self.tx).await.map_err(map_err)?;
+        query.execute(&mut self.tx).await.map_err(map_err)?;
         Ok(())
     }
 
@@ -329,27 +334,28 @@ impl Staff for SqlTx {
         bytes: &[u8],
         now: Timestamp,
     ) -> StoreResult<()> {
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO user_avatars (user_id, content_type, bytes, updated_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (user_id) DO UPDATE SET content_type = excluded.content_type, bytes = excluded.bytes, \
              updated_at = excluded.updated_at",
         )
-        .bind(user.to_string())
+        .bind(user)
         .bind(content_type)
         .bind(bytes.to_vec())
-        .bind(instant(now))
-        .execute(&mut *self.tx)
+        .bind(now)
+        .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
         Ok(())
     }
 
     async fn avatar(&mut self, user: UserId) -> StoreResult<Option<(String, Vec<u8>)>> {
-        let row = sqlx::query("SELECT content_type, bytes FROM user_avatars WHERE user_id = $1")
-            .bind(user.to_string())
-            .fetch_optional(&mut *self.tx)
-            .await
-            .map_err(map_err)?;
+        let row =
+            crate::db::query("SELECT content_type, bytes FROM user_avatars WHERE user_id = $1")
+                .bind(user)
+                .fetch_optional(&mut self.tx)
+                .await
+                .map_err(map_err)?;
         row.map(|r| {
             let bytes: Vec<u8> = r.try_get("bytes").map_err(map_err)?;
             Ok((text(&r, "content_type")?, bytes))
@@ -361,7 +367,7 @@ impl Staff for SqlTx {
         let n = self
             .count(
                 "SELECT COUNT(*) AS n FROM user_avatars WHERE user_id = $1",
-                user.to_string(),
+                user,
             )
             .await?;
         Ok(n > 0)

@@ -4,6 +4,8 @@
 //! readable 422, and an employee without the provider or group list simply has no such
 //! control.
 
+#[allow(unused_imports)]
+use crate::harness::RowExt as _;
 use crate::harness::{Session, TestApp, new_client, new_provider, spawn};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -85,13 +87,13 @@ async fn patch(admin: &Session, id: &str, body: Value) {
 }
 
 async fn active_service(t: &TestApp, client: &str, provider: &str) {
-    sqlx::query(
+    bursar_store::db::query(
         "INSERT INTO services (id, client_id, provider_id, status, created_at) \
          VALUES ($1, $2, $3, 'active', '2026-11-22T00:00:00.000000Z')",
     )
-    .bind(uuid::Uuid::now_v7().to_string())
-    .bind(client)
-    .bind(provider)
+    .bind(uuid::Uuid::now_v7())
+    .bind(crate::harness::val(client))
+    .bind(crate::harness::val(provider))
     .execute(t.store.pool())
     .await
     .unwrap();

@@ -1,19 +1,14 @@
 //! Short client numbers (`#1042`): handed out 1, 2, 3 … in creation order, gapless and unique
 //! under parallel creation (the counter row is bumped in the creating transaction), accepted
 //! by the API wherever it takes a client id, found by the list's search, shown by both
-//! panels, and given to existing clients by the migration that introduced them.
+//! panels.
 
-use crate::harness::{
-    CLIENT_PASSWORD, Session, TestApp, fresh_postgres_url, new_client, new_provider, problem_code,
-    spawn,
-};
-use bursar_app::{App, ManualClock, Policy};
-use bursar_store::SqlStore;
+#[allow(unused_imports)]
+use crate::harness::RowExt as _;
+use crate::harness::{Session, TestApp, new_client, new_provider, problem_code, spawn};
 use futures_util::future::join_all;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use sqlx::Row;
-use std::sync::Arc;
 
 async fn add_client(admin: &Session, provider: &str, n: usize) -> Value {
     new_client(
@@ -224,86 +219,6 @@ async fn a_number_tells_a_client_user_nothing_an_id_would_not() {
             "{named}"
         );
     }
-}
-
-/// A database at the release before numbers, with clients in it, gets them numbered in
-/// creation order (not id order), and the counter goes on from there.
-#[tokio::test]
-async fn migrating_numbers_existing_clients_in_creation_order() {
-    let dir = tempfile::tempdir().unwrap();
-    let pg = fresh_postgres_url().await;
-    let url = match &pg {
-        Some((url, _)) => url.clone(),
-        None => format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display()),
-    };
-    let store = SqlStore::connect(&url, 2).await.unwrap();
-    bursar_store::migrate::run_up_to(store.pool(), store.dialect(), 10)
-        .await
-        .unwrap();
-    // Ids in one order, creation times in the other.
-    let rows = [
-        (
-            "01900000-0000-7000-8000-000000000001",
-            "2026-03-01T00:00:00.000000Z",
-            "Carol",
-        ),
-        (
-            "01900000-0000-7000-8000-000000000002",
-            "2026-02-01T00:00:00.000000Z",
-            "Bob",
-        ),
-        (
-            "01900000-0000-7000-8000-000000000003",
-            "2026-01-01T00:00:00.000000Z",
-            "Alice",
-        ),
-    ];
-    for (id, at, name) in rows {
-        sqlx::query(
-            "INSERT INTO clients (id, name, email, locale, created_at, updated_at, sort_name) \
-             VALUES ($1, $2, $3, 'en', $4, $4, $5)",
-        )
-        .bind(id)
-        .bind(name)
-        .bind(format!("{}@example.com", name.to_lowercase()))
-        .bind(at)
-        .bind(name.to_lowercase())
-        .execute(store.pool())
-        .await
-        .unwrap();
-    }
-    assert_eq!(store.migrate().await.unwrap(), ["0011_client_numbers"]);
-    let numbered: Vec<(String, i64)> =
-        sqlx::query("SELECT name, number FROM clients ORDER BY number")
-            .fetch_all(store.pool())
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| (r.get("name"), r.get("number")))
-            .collect();
-    assert_eq!(
-        numbered,
-        [("Alice".into(), 1), ("Bob".into(), 2), ("Carol".into(), 3)]
-    );
-    let clock = Arc::new(ManualClock::new(jiff::Timestamp::now()));
-    let app = App::new(Arc::new(store.clone()), clock, Policy::default());
-    let id = app
-        .create_client_as_system(bursar_app::setup::NewClient {
-            name: "Dave".into(),
-            email: "dave@example.com".into(),
-            login: None,
-            password: CLIENT_PASSWORD.into(),
-            locale: bursar_domain::Locale::En,
-        })
-        .await
-        .unwrap();
-    let row = sqlx::query("SELECT number FROM clients WHERE id = $1")
-        .bind(id.to_string())
-        .fetch_one(store.pool())
-        .await
-        .unwrap();
-    assert_eq!(row.get::<i64, _>("number"), 4);
-    store.close().await;
 }
 
 /// The counter itself: a bump rolled back is given out again, and transactions bumping in

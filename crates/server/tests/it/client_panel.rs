@@ -3,6 +3,8 @@
 //! "log in as client" and the way back, registration, and one client's payer hidden from
 //! another client's users.
 
+#[allow(unused_imports)]
+use crate::harness::RowExt as _;
 use crate::harness::{Session, TestApp, new_client, new_provider as provider, spawn};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
@@ -202,13 +204,13 @@ async fn deleting_a_client_with_a_payment_is_refused_with_a_message() {
     let admin = t.admin().await;
     let hosting = provider(&admin, "N-1 Hosting", "EUR", false).await;
     let id = api_client(&admin, &hosting, "payer@example.com", "Paying Client").await;
-    sqlx::query(
+    bursar_store::db::query(
         "INSERT INTO payments (id, client_id, provider_id, amount_minor, currency_code, created_at) \
          VALUES ($1, $2, $3, 1250, 'EUR', '2026-11-22T00:00:00.000000Z')",
     )
-    .bind(uuid::Uuid::now_v7().to_string())
-    .bind(&id)
-    .bind(&hosting)
+    .bind(uuid::Uuid::now_v7())
+    .bind(crate::harness::val(&id))
+    .bind(crate::harness::val(&hosting))
     .execute(t.store.pool())
     .await
     .unwrap();
@@ -544,13 +546,13 @@ async fn refusals_of_provider_switches_and_currencies_are_shown_in_words() {
     let admin = t.admin().await;
     let hosting = provider(&admin, "N-1 Hosting", "RUB", false).await;
     let id = api_client(&admin, &hosting, "svc@example.com", "Service Client").await;
-    sqlx::query(
+    bursar_store::db::query(
         "INSERT INTO services (id, client_id, provider_id, status, created_at) \
          VALUES ($1, $2, $3, 'active', '2026-11-22T00:00:00.000000Z')",
     )
-    .bind(uuid::Uuid::now_v7().to_string())
-    .bind(&id)
-    .bind(&hosting)
+    .bind(uuid::Uuid::now_v7())
+    .bind(crate::harness::val(&id))
+    .bind(crate::harness::val(&hosting))
     .execute(t.store.pool())
     .await
     .unwrap();

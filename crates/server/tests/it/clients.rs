@@ -1,5 +1,7 @@
 //! Providers, companies, clients, users, payers and client groups (seeds 002 and 004).
 
+#[allow(unused_imports)]
+use crate::harness::RowExt as _;
 use crate::harness::{
     Session, TestApp, new_client as client, new_provider as provider, problem_code, spawn,
 };
@@ -23,10 +25,10 @@ async fn insert_row(
             "INSERT INTO {other} (id, client_id, provider_id, amount_minor, currency_code, created_at) VALUES ($1, $2, $3, CAST($4 AS BIGINT), 'EUR', '2026-11-22T00:00:00.000000Z')"
         ),
     };
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .bind(client)
-        .bind(provider)
+    bursar_store::db::query(sqlx::AssertSqlSafe(sql))
+        .bind(crate::harness::val(&id))
+        .bind(crate::harness::val(client))
+        .bind(crate::harness::val(provider))
         .bind(status_or_amount)
         .execute(t.store.pool())
         .await
@@ -447,9 +449,8 @@ async fn clearing_data_deactivates_users_and_erases_personal_data_but_keeps_mone
         "history values erased: {history}"
     );
     let payments: i64 = {
-        use sqlx::Row;
-        sqlx::query("SELECT COUNT(*) AS n FROM payments WHERE client_id = $1")
-            .bind(id)
+        bursar_store::db::query("SELECT COUNT(*) AS n FROM payments WHERE client_id = $1")
+            .bind(crate::harness::val(id))
             .fetch_one(t.store.pool())
             .await
             .unwrap()
@@ -479,9 +480,8 @@ async fn clearing_data_deactivates_users_and_erases_personal_data_but_keeps_mone
         "mail addresses erased too: {export}"
     );
     let sessions: i64 = {
-        use sqlx::Row;
-        sqlx::query("SELECT COUNT(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.client_id = $1")
-            .bind(id)
+        bursar_store::db::query("SELECT COUNT(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.client_id = $1")
+            .bind(crate::harness::val(id))
             .fetch_one(t.store.pool())
             .await
             .unwrap()
@@ -533,18 +533,17 @@ async fn clearing_data_deactivates_users_and_erases_personal_data_but_keeps_mone
 /// succeeds, and no two erased users end up with one login.
 #[tokio::test]
 async fn every_client_of_a_burst_can_be_cleared() {
-    use sqlx::Row;
     let t = spawn().await;
     t.app.load_demo(200).await.unwrap();
     // How many of those share a millisecond depends on the machine and the database (over
     // a network, none may); these share one by construction.
     same_millisecond_clients(&t, 20).await;
-    let ids: Vec<String> = sqlx::query("SELECT id FROM clients ORDER BY id")
+    let ids: Vec<String> = bursar_store::db::query("SELECT id FROM clients ORDER BY id")
         .fetch_all(t.store.pool())
         .await
         .unwrap()
         .iter()
-        .map(|r| r.get::<String, _>("id"))
+        .map(|r| r.get::<String>("id"))
         .collect();
     assert_eq!(
         ids.len(),
@@ -571,7 +570,7 @@ async fn every_client_of_a_burst_can_be_cleared() {
             res.text().await.unwrap()
         );
     }
-    let row = sqlx::query(
+    let row = bursar_store::db::query(
         "SELECT COUNT(*) AS n, COUNT(DISTINCT login) AS logins, \
            COALESCE(SUM(CASE WHEN is_active THEN 1 ELSE 0 END), 0) AS active \
          FROM users WHERE client_id IS NOT NULL",
@@ -826,8 +825,8 @@ async fn providers_connect_and_disconnect_unless_services_remain() {
         history["items"][0]["changes"],
         json!([{"field": "provider:Domains", "old": "on", "new": "off"}])
     );
-    sqlx::query("UPDATE services SET status = 'deleted' WHERE client_id = $1")
-        .bind(id)
+    bursar_store::db::query("UPDATE services SET status = 'deleted' WHERE client_id = $1")
+        .bind(crate::harness::val(id))
         .execute(t.store.pool())
         .await
         .unwrap();
@@ -1090,7 +1089,6 @@ async fn client_sub_users_cannot_raise_rights_or_take_over_the_main_user() {
 
 #[tokio::test]
 async fn clearing_data_gives_up_unsent_mail_and_exports_are_recorded() {
-    use sqlx::Row;
     let t = spawn().await;
     let admin = t.admin().await;
     let p = provider(&admin, "Hosting", "EUR", false).await;
@@ -1117,18 +1115,19 @@ async fn clearing_data_gives_up_unsent_mail_and_exports_are_recorded() {
             .status(),
         StatusCode::NO_CONTENT
     );
-    let row =
-        sqlx::query("SELECT to_address, status, body FROM outbox_emails WHERE client_id = $1")
-            .bind(id)
-            .fetch_one(t.store.pool())
-            .await
-            .unwrap();
+    let row = bursar_store::db::query(
+        "SELECT to_address, status, body FROM outbox_emails WHERE client_id = $1",
+    )
+    .bind(crate::harness::val(id))
+    .fetch_one(t.store.pool())
+    .await
+    .unwrap();
     assert_eq!(
-        row.try_get::<String, _>("to_address").unwrap(),
+        row.try_get::<String>("to_address").unwrap(),
         "erased@erased.invalid"
     );
-    assert_eq!(row.try_get::<String, _>("status").unwrap(), "failed");
-    assert!(!row.try_get::<String, _>("body").unwrap().contains("mailme"));
+    assert_eq!(row.try_get::<String>("status").unwrap(), "failed");
+    assert!(!row.try_get::<String>("body").unwrap().contains("mailme"));
 }
 
 #[tokio::test]

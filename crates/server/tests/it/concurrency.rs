@@ -5,6 +5,8 @@
 //! request that loses a race may be refused (404 or 409 with a code), but none may fail (5xx)
 //! and none may report a success whose effect is missing.
 
+#[allow(unused_imports)]
+use crate::harness::RowExt as _;
 use crate::harness::{
     ADMIN_PASSWORD, Session, TestApp, new_client, new_provider, problem_code, spawn,
 };
@@ -142,9 +144,8 @@ async fn json_of(s: &Session, path: &str) -> Value {
 
 /// `SELECT COUNT(*) AS n …` with one text parameter, straight from the database.
 async fn count(t: &TestApp, sql: &'static str, arg: &str) -> i64 {
-    use sqlx::Row;
-    sqlx::query(sql)
-        .bind(arg.to_owned())
+    bursar_store::db::query(sql)
+        .bind(crate::harness::val(arg))
         .fetch_one(t.store.pool())
         .await
         .unwrap()
@@ -571,7 +572,7 @@ async fn the_last_full_access_account_survives_parallel_demotions() {
     assert_eq!(res.status(), StatusCode::CREATED);
     for round in 0..4 {
         // Both are full-access and active again; signed in afresh (disabling ends sessions).
-        sqlx::query(
+        bursar_store::db::query(
             "UPDATE users SET full_access = TRUE, is_active = TRUE WHERE login IN ('admin', 'root2')",
         )
         .execute(t.store.pool())

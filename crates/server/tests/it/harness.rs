@@ -86,8 +86,9 @@ pub async fn fresh_postgres_url() -> Option<(String, DbGuard)> {
 async fn empty_postgres(admin_url: String) -> (String, DbGuard) {
     let name = format!("bursar_test_{}", uuid::Uuid::now_v7().simple());
     let admin = SqlStore::connect(&admin_url, 1).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(admin.pool())
+    admin
+        .pool()
+        .raw_script(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .await
         .unwrap();
     admin.close().await;
@@ -124,9 +125,7 @@ impl Drop for DbGuard {
                 rt.block_on(async move {
                     if let Ok(admin) = SqlStore::connect(&admin_url, 1).await {
                         let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-                            .execute(admin.pool())
-                            .await;
+                        let _ = admin.pool().raw_script(sqlx::AssertSqlSafe(sql)).await;
                         admin.close().await;
                     }
                 });
@@ -347,4 +346,24 @@ pub async fn new_client(admin: &Session, body: Value) -> Value {
         res.text().await.unwrap()
     );
     res.json().await.unwrap()
+}
+
+/// Reading a column in a test: the value, or a panic naming the column.
+pub trait RowExt {
+    fn get<T: bursar_store::db::Column>(&self, col: &str) -> T;
+}
+
+impl RowExt for bursar_store::db::Row {
+    fn get<T: bursar_store::db::Column>(&self, col: &str) -> T {
+        self.try_get(col)
+            .unwrap_or_else(|e| panic!("column {col}: {e}"))
+    }
+}
+
+/// A value for a test's own SQL: an id as an id (PostgreSQL's `uuid`), anything else as text.
+pub fn val(s: &str) -> bursar_store::db::Val {
+    match uuid::Uuid::parse_str(s) {
+        Ok(id) => bursar_store::db::Val::Uuid(Some(id)),
+        Err(_) => bursar_store::db::Val::Text(Some(s.to_owned())),
+    }
 }

@@ -1,15 +1,16 @@
 //! "Forgot your password?": a one-time link by e-mail (API and panels).
 
+#[allow(unused_imports)]
+use crate::harness::RowExt as _;
 use crate::harness::{CLIENT_PASSWORD, TestApp, problem_code, spawn};
 use reqwest::StatusCode;
 use serde_json::json;
-use sqlx::Row;
 
 const NEW_PASSWORD: &str = "a-brand-new-secret-7";
 
 /// The reset mails queued so far for `address`, oldest first: (subject, body).
 async fn reset_mails(t: &TestApp, address: &str) -> Vec<(String, String)> {
-    let rows = sqlx::query(
+    let rows = bursar_store::db::query(
         "SELECT subject, body FROM outbox_emails WHERE template = 'password_reset' \
          AND to_address = $1 ORDER BY created_at, id",
     )

@@ -1,11 +1,14 @@
 //! Both dialects' migrations produce the same schema: tables, columns, nullability, primary
 //! keys, indexes (name, uniqueness, columns) and foreign keys (columns, referenced table and
-//! columns, ON DELETE and ON UPDATE actions). Types differ on purpose (BOOLEAN vs INTEGER),
-//! so they are not compared; neither are constraint names, which SQLite does not keep.
+//! columns, ON DELETE and ON UPDATE actions). Types differ on purpose (PostgreSQL's own
+//! `uuid`, `timestamptz`, `boolean`; what suits SQLite), so every column's type on each
+//! database is checked against one declared mapping instead ([`kind_of`], [`Kind::types`]).
+//! Constraint names are not compared: SQLite does not keep them.
 
+#[allow(unused_imports)]
+use crate::harness::RowExt as _;
 use crate::harness::{fresh_store, on_postgres};
 use bursar_store::{Dialect, SqlStore};
-use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, PartialEq, Eq, Default)]
@@ -49,10 +52,118 @@ fn pg_action(code: &str) -> String {
 
 type Schema = BTreeMap<String, Table>;
 
+/// What a column holds, which decides its type on each database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Id,
+    Instant,
+    Flag,
+    /// A count or a number people see (`bigint`).
+    Number,
+    /// A small bounded integer (`integer`).
+    SmallInt,
+    Money,
+    Bytes,
+    Text,
+}
+
+impl Kind {
+    /// The declared type on (SQLite, PostgreSQL).
+    fn types(self) -> (&'static str, &'static str) {
+        match self {
+            Kind::Id => ("TEXT", "uuid"),
+            Kind::Instant => ("TEXT", "timestamp with time zone"),
+            Kind::Flag => ("INTEGER", "boolean"),
+            Kind::Number | Kind::Money => ("BIGINT", "bigint"),
+            Kind::SmallInt => ("INTEGER", "integer"),
+            Kind::Bytes => ("BLOB", "bytea"),
+            Kind::Text => ("TEXT", "text"),
+        }
+    }
+}
+
+/// The declared kind of every column: by naming rule (`id`, `*_id` are ids; `at`, `*_at`
+/// instants; `*_minor` money), with the exceptions named.
+fn kind_of(table: &str, column: &str) -> Kind {
+    const FLAGS: &[&str] = &[
+        "full_access",
+        "phone_verified",
+        "show_in_support",
+        "login_at_registration",
+        "unlimited_services",
+        "forbid_contract_drafts",
+        "mailing_segment",
+    ];
+    match (table, column) {
+        // Objects of other kinds have other keys (a currency's code).
+        ("history", "object_id") => Kind::Text,
+        ("user_avatars", "bytes") => Kind::Bytes,
+        ("outbox_emails", "leased_until") => Kind::Instant,
+        ("outbox_emails", "attempts") | ("currencies", "minor_units") => Kind::SmallInt,
+        ("clients", "number") | ("counters", "last_value") => Kind::Number,
+        // The migration bookkeeping is the same text on both databases, created before
+        // anything else (see `bursar_store::migrate`).
+        ("schema_migrations", "version") => Kind::Number,
+        ("schema_migrations" | "migration_locks", _) => Kind::Text,
+        _ if column == "id" || column.ends_with("_id") => Kind::Id,
+        _ if column == "at" || column.ends_with("_at") => Kind::Instant,
+        _ if column.ends_with("_minor") => Kind::Money,
+        _ if column.starts_with("is_") || column.starts_with("allow_") => Kind::Flag,
+        _ if FLAGS.contains(&column) => Kind::Flag,
+        _ => Kind::Text,
+    }
+}
+
+/// (table, column) → declared type, as the database reports it.
+type Types = BTreeMap<(String, String), String>;
+
+async fn sqlite_types(store: &SqlStore) -> Types {
+    let rows = bursar_store::db::query(
+        "SELECT m.name AS t, p.name AS c, p.type AS ty FROM sqlite_master m \
+         JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    rows.iter()
+        .map(|r| {
+            (
+                (r.get("t"), r.get("c")),
+                r.get::<String>("ty").to_uppercase(),
+            )
+        })
+        .collect()
+}
+
+async fn postgres_types(store: &SqlStore) -> Types {
+    let rows = bursar_store::db::query(
+        "SELECT table_name::text AS t, column_name::text AS c, data_type::text AS ty \
+         FROM information_schema.columns WHERE table_schema = 'public'",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    rows.iter()
+        .map(|r| ((r.get("t"), r.get("c")), r.get("ty")))
+        .collect()
+}
+
+/// Every column whose type is not the one its declared kind gives on `dialect`.
+fn undeclared(types: &Types, postgres: bool) -> Vec<String> {
+    types
+        .iter()
+        .filter_map(|((t, c), actual)| {
+            let (lite, pg) = kind_of(t, c).types();
+            let expected = if postgres { pg } else { lite };
+            (actual != expected).then(|| format!("{t}.{c}: {actual}, declared {expected}"))
+        })
+        .collect()
+}
+
 async fn sqlite_schema(store: &SqlStore) -> Schema {
     let pool = store.pool();
     let mut schema = Schema::new();
-    let tables = sqlx::query(
+    let tables = bursar_store::db::query(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
     )
     .fetch_all(pool)
@@ -61,7 +172,7 @@ async fn sqlite_schema(store: &SqlStore) -> Schema {
     for t in tables {
         let name: String = t.get("name");
         let mut table = Table::default();
-        let cols = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let cols = bursar_store::db::query(sqlx::AssertSqlSafe(format!(
             "SELECT name, \"notnull\" AS nn, pk FROM pragma_table_info('{name}') ORDER BY pk"
         )))
         .fetch_all(pool)
@@ -78,7 +189,7 @@ async fn sqlite_schema(store: &SqlStore) -> Schema {
                 table.primary_key.push(col);
             }
         }
-        let indexes = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let indexes = bursar_store::db::query(sqlx::AssertSqlSafe(format!(
             "SELECT name, \"unique\" AS u, origin FROM pragma_index_list('{name}')"
         )))
         .fetch_all(pool)
@@ -91,18 +202,18 @@ async fn sqlite_schema(store: &SqlStore) -> Schema {
             }
             let idx: String = i.get("name");
             let unique: i64 = i.get("u");
-            let cols = sqlx::query(sqlx::AssertSqlSafe(format!(
+            let cols = bursar_store::db::query(sqlx::AssertSqlSafe(format!(
                 "SELECT name FROM pragma_index_info('{idx}') ORDER BY seqno"
             )))
             .fetch_all(pool)
             .await
             .unwrap()
             .iter()
-            .map(|r| r.get::<String, _>("name"))
+            .map(|r| r.get::<String>("name"))
             .collect();
             table.indexes.insert(idx, (unique != 0, cols));
         }
-        let fks = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let fks = bursar_store::db::query(sqlx::AssertSqlSafe(format!(
             "SELECT id, \"table\" AS rt, \"from\" AS f, \"to\" AS rc, on_update, on_delete \
              FROM pragma_foreign_key_list('{name}') ORDER BY id, seq"
         )))
@@ -120,13 +231,13 @@ async fn sqlite_schema(store: &SqlStore) -> Schema {
             });
             entry.columns.push(fk.get("f"));
             // `REFERENCES t` without columns means t's primary key: `to` is NULL then.
-            if let Some(rc) = fk.get::<Option<String>, _>("rc") {
+            if let Some(rc) = fk.get::<Option<String>>("rc") {
                 entry.referenced_columns.push(rc);
             }
         }
         for mut fk in by_id.into_values() {
             if fk.referenced_columns.is_empty() {
-                fk.referenced_columns = sqlx::query(sqlx::AssertSqlSafe(format!(
+                fk.referenced_columns = bursar_store::db::query(sqlx::AssertSqlSafe(format!(
                     "SELECT name FROM pragma_table_info('{}') WHERE pk > 0 ORDER BY pk",
                     fk.references
                 )))
@@ -134,7 +245,7 @@ async fn sqlite_schema(store: &SqlStore) -> Schema {
                 .await
                 .unwrap()
                 .iter()
-                .map(|r| r.get::<String, _>("name"))
+                .map(|r| r.get::<String>("name"))
                 .collect();
             }
             table.foreign_keys.insert(fk);
@@ -147,7 +258,7 @@ async fn sqlite_schema(store: &SqlStore) -> Schema {
 async fn postgres_schema(store: &SqlStore) -> Schema {
     let pool = store.pool();
     let mut schema = Schema::new();
-    let cols = sqlx::query(
+    let cols = bursar_store::db::query(
         "SELECT table_name::text AS t, column_name::text AS c, is_nullable::text AS n \
          FROM information_schema.columns WHERE table_schema = 'public'",
     )
@@ -163,7 +274,7 @@ async fn postgres_schema(store: &SqlStore) -> Schema {
             .columns
             .insert(c.get("c"), n == "YES");
     }
-    let pks = sqlx::query(
+    let pks = bursar_store::db::query(
         "SELECT tc.table_name::text AS t, kcu.column_name::text AS c FROM information_schema.table_constraints tc \
          JOIN information_schema.key_column_usage kcu ON kcu.constraint_name = tc.constraint_name AND kcu.table_schema = tc.table_schema \
          WHERE tc.table_schema = 'public' AND tc.constraint_type = 'PRIMARY KEY' ORDER BY kcu.ordinal_position",
@@ -175,7 +286,7 @@ async fn postgres_schema(store: &SqlStore) -> Schema {
         let t: String = p.get("t");
         schema.entry(t).or_default().primary_key.push(p.get("c"));
     }
-    let idx = sqlx::query(
+    let idx = bursar_store::db::query(
         "SELECT tablename::text AS t, indexname::text AS i, indexdef::text AS d FROM pg_indexes \
          WHERE schemaname = 'public' AND indexname NOT LIKE '%_pkey'",
     )
@@ -200,7 +311,7 @@ async fn postgres_schema(store: &SqlStore) -> Schema {
             .indexes
             .insert(i.get("i"), (def.starts_with("CREATE UNIQUE"), cols));
     }
-    let fks = sqlx::query(
+    let fks = bursar_store::db::query(
         "SELECT t.relname::text AS t, r.relname::text AS rt, \
            array_to_string(ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY AS k(n, o) \
                  JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.o), ',') AS cols, \
@@ -223,11 +334,11 @@ async fn postgres_schema(store: &SqlStore) -> Schema {
             .or_default()
             .foreign_keys
             .insert(ForeignKey {
-                columns: split_list(&fk.get::<String, _>("cols")),
+                columns: split_list(&fk.get::<String>("cols")),
                 references: fk.get("rt"),
-                referenced_columns: split_list(&fk.get::<String, _>("rcols")),
-                on_delete: pg_action(&fk.get::<String, _>("del")),
-                on_update: pg_action(&fk.get::<String, _>("upd")),
+                referenced_columns: split_list(&fk.get::<String>("rcols")),
+                on_delete: pg_action(&fk.get::<String>("del")),
+                on_update: pg_action(&fk.get::<String>("upd")),
             });
     }
     schema
@@ -258,10 +369,15 @@ async fn both_dialects_produce_the_same_schema() {
         "foreign keys were not read: {:?}",
         lite["clients"].foreign_keys
     );
+    let wrong = undeclared(&sqlite_types(&sqlite).await, false);
+    assert!(wrong.is_empty(), "SQLite column types: {wrong:#?}");
     if !on_postgres() {
         assert_eq!(store.dialect(), Dialect::Sqlite);
         return;
     }
+    let types = postgres_types(&store).await;
+    let wrong = undeclared(&types, true);
+    assert!(wrong.is_empty(), "PostgreSQL column types: {wrong:#?}");
     let pg = postgres_schema(&store).await;
     assert_eq!(
         lite.keys().collect::<Vec<_>>(),
@@ -295,7 +411,7 @@ async fn only_real_conflicts_are_retried() {
     } else {
         "SELECT * FROM no_such_table"
     };
-    let Err(err) = sqlx::query(sql).execute(store.pool()).await else {
+    let Err(err) = bursar_store::db::query(sql).execute(store.pool()).await else {
         panic!("{sql} should fail");
     };
     match bursar_store::map_err(err) {
