@@ -906,9 +906,19 @@ impl Payers for SqlTx {
     }
 
     async fn set_default_payer(&mut self, client: ClientId, payer: PayerId) -> StoreResult<()> {
-        crate::db::query("UPDATE payers SET is_default = (id = $1) WHERE client_id = $2")
-            .bind(payer)
+        // The old default first: the partial unique index `payers_one_default_key` allows
+        // one default per client at every moment, not only at commit.
+        crate::db::query(
+            "UPDATE payers SET is_default = FALSE WHERE client_id = $1 AND is_default AND id <> $2",
+        )
+        .bind(client)
+        .bind(payer)
+        .execute(&mut self.tx)
+        .await
+        .map_err(map_err)?;
+        crate::db::query("UPDATE payers SET is_default = TRUE WHERE client_id = $1 AND id = $2")
             .bind(client)
+            .bind(payer)
             .execute(&mut self.tx)
             .await
             .map_err(map_err)?;

@@ -296,14 +296,12 @@ async fn postgres_schema(store: &SqlStore) -> Schema {
     for i in idx {
         let t: String = i.get("t");
         let def: String = i.get("d");
+        // `CREATE [UNIQUE] INDEX … USING btree (a, b) [WHERE …]`: the columns in parentheses.
         let cols = def
-            .rsplit_once('(')
-            .map(|(_, c)| {
-                c.trim_end_matches(')')
-                    .split(", ")
-                    .map(str::to_owned)
-                    .collect()
-            })
+            .split_once(" USING ")
+            .and_then(|(_, rest)| rest.split_once('('))
+            .and_then(|(_, rest)| rest.split_once(')'))
+            .map(|(c, _)| c.split(", ").map(str::to_owned).collect())
             .unwrap_or_default();
         schema
             .entry(t)

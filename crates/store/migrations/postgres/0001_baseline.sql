@@ -342,6 +342,8 @@ CREATE INDEX outbox_emails_status_next_attempt_at_idx ON outbox_emails USING btr
 CREATE UNIQUE INDEX password_resets_token_hash_key ON password_resets USING btree (token_hash);
 CREATE INDEX password_resets_user_id_idx ON password_resets USING btree (user_id);
 CREATE INDEX payers_client_id_idx ON payers USING btree (client_id);
+-- One default payer per client, whatever runs in parallel.
+CREATE UNIQUE INDEX payers_one_default_key ON payers USING btree (client_id) WHERE is_default;
 CREATE INDEX payments_client_id_idx ON payments USING btree (client_id);
 CREATE UNIQUE INDEX providers_name_key ON providers USING btree (name);
 CREATE INDEX registrations_ip_at_idx ON registrations USING btree (ip, at);

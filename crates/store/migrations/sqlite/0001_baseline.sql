@@ -252,6 +252,9 @@ CREATE TABLE payers (
 
 CREATE INDEX payers_client_id_idx ON payers (client_id);
 
+-- One default payer per client, whatever runs in parallel.
+CREATE UNIQUE INDEX payers_one_default_key ON payers (client_id) WHERE is_default;
+
 CREATE TABLE client_groups (
     id TEXT NOT NULL PRIMARY KEY,
     name TEXT NOT NULL,
