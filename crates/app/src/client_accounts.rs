@@ -11,6 +11,7 @@ use crate::error::AppError;
 use crate::ports::*;
 use crate::profile::user_ref;
 use crate::{App, Principal};
+use bursar_domain::ErrorCode;
 use bursar_domain::access::{AccountKind, Audience};
 use bursar_domain::clients::PayerKind;
 use bursar_domain::directory::Country;
@@ -105,7 +106,7 @@ fn client_functions(raw: &[String]) -> Result<Vec<String>, AppError> {
     } else {
         Err(AppError::invalid(
             "functions",
-            "not_a_client_function",
+            ErrorCode::NotAClientFunction,
             format!("not client functions: {}", bad.join(", ")),
         ))
     }
@@ -126,7 +127,7 @@ fn check_within_own_rights(who: &Principal, functions: &[String]) -> Result<(), 
         Ok(())
     } else {
         Err(AppError::refused(
-            "cannot_grant_unheld_function",
+            ErrorCode::CannotGrantUnheldFunction,
             format!("you do not hold: {}", unheld.join(", ")),
         ))
     }
@@ -138,7 +139,7 @@ fn check_within_own_rights(who: &Principal, functions: &[String]) -> Result<(), 
 fn refuse_while_impersonating(who: &Principal) -> Result<(), AppError> {
     if who.impersonator.is_some() {
         Err(AppError::refused(
-            "not_while_impersonating",
+            ErrorCode::NotWhileImpersonating,
             "this cannot be done while working as a client",
         ))
     } else {
@@ -221,12 +222,12 @@ impl App {
         let granted = invalid.check(
             client_functions(input.functions.as_deref().unwrap_or_default()).map_err(|e| match e {
                 AppError::Invalid(i) => i,
-                other => Invalid::field("functions", "invalid", other.to_string()),
+                other => Invalid::field("functions", ErrorCode::Invalid, other.to_string()),
             }),
         );
         invalid.into_result()?;
         let (Some(login), Some(name), Some(granted)) = (login, name, granted) else {
-            return Err(AppError::Internal("validated fields missing".into()));
+            return Err(AppError::internal_msg("validated fields missing"));
         };
         check_within_own_rights(who, &granted)?;
         let hash = self.passwords.hash(&password).await?;
@@ -288,13 +289,17 @@ impl App {
     ) -> Result<(), AppError> {
         in_scope(who, client, f::CLIENT_USERS, f::ACCOUNT_USERS)?;
         if input.login.is_some() {
-            return Err(AppError::invalid("login", "read_only", "cannot be changed"));
+            return Err(AppError::invalid(
+                "login",
+                ErrorCode::ReadOnly,
+                "cannot be changed",
+            ));
         }
         if input.password.is_some() && id == who.user.id {
             // Without the current password a stolen session could lock its owner out.
             return Err(AppError::invalid(
                 "password",
-                "own_password_in_profile",
+                ErrorCode::OwnPasswordInProfile,
                 "change your own password in your profile, which asks for the current one",
             ));
         }
@@ -321,7 +326,7 @@ impl App {
                 let caller_is_sub_user = who.kind() == AccountKind::Client && !who.user.is_main;
                 if old.is_main && caller_is_sub_user {
                     return Err(AppError::refused(
-                        "main_user_protected",
+                        ErrorCode::MainUserProtected,
                         "only the main user or the provider's staff can change the main user",
                     ));
                 }
@@ -336,7 +341,7 @@ impl App {
                 }
                 if old.is_main && (input.is_active == Some(false) || granted.is_some()) {
                     return Err(AppError::Conflict {
-                        code: "main_user",
+                        code: ErrorCode::MainUser,
                         field: None,
                         message:
                             "the client's main user holds every function and cannot be disabled"
@@ -413,7 +418,7 @@ impl App {
         in_scope(who, client, f::CLIENT_USERS, f::ACCOUNT_USERS)?;
         if id == who.user.id {
             return Err(AppError::rule(
-                "cannot_delete_yourself",
+                ErrorCode::CannotDeleteYourself,
                 "you cannot delete your own account",
             ));
         }
@@ -424,7 +429,7 @@ impl App {
                 check_within_own_rights(who, &w.tx().user_grants(id).await?)?;
                 if user.is_main {
                     return Err(AppError::Conflict {
-                        code: "main_user",
+                        code: ErrorCode::MainUser,
                         field: None,
                         message: "the client's main user cannot be deleted".into(),
                     });
@@ -477,7 +482,7 @@ impl App {
                 let required =
                     |field: &str, v: &Option<String>, have: bool, invalid: &mut Invalid| {
                         if v.is_none() && !have {
-                            invalid.push(field, "required", "is required");
+                            invalid.push(field, ErrorCode::Required, "is required");
                         }
                     };
                 required("kind", &input.kind, old.is_some(), &mut invalid);

@@ -8,6 +8,7 @@
 use crate::error::AppError;
 use crate::ports::ClientGroupRecord;
 use crate::{App, Principal};
+use bursar_domain::ErrorCode;
 use bursar_domain::functions::f;
 use bursar_domain::history::{Changes, ObjectRef};
 use bursar_domain::validation::parse_text;
@@ -37,8 +38,9 @@ fn group_ref(id: ClientGroupId) -> ObjectRef {
 fn ids(field: &str, raw: &[String]) -> Result<Vec<String>, Invalid> {
     let mut out: Vec<String> = Vec::new();
     for r in raw {
-        let v = parse_text(field, r, 100)?
-            .ok_or_else(|| Invalid::field(field, "required", "must not contain empty entries"))?;
+        let v = parse_text(field, r, 100)?.ok_or_else(|| {
+            Invalid::field(field, ErrorCode::Required, "must not contain empty entries")
+        })?;
         if !out.contains(&v) {
             out.push(v);
         }
@@ -93,10 +95,12 @@ impl App {
                 match &input.name {
                     Some(n) => match invalid.check(parse_text("name", n, 100)) {
                         Some(Some(n)) => new.name = n,
-                        Some(None) => invalid.push("name", "required", "is required"),
+                        Some(None) => invalid.push("name", ErrorCode::Required, "is required"),
                         None => {}
                     },
-                    None if old.is_none() => invalid.push("name", "required", "is required"),
+                    None if old.is_none() => {
+                        invalid.push("name", ErrorCode::Required, "is required")
+                    }
                     None => {}
                 }
                 if let Some(t) = &input.forbidden_tariffs

@@ -11,6 +11,7 @@ use crate::ports::*;
 use crate::secrets::generate_password;
 use crate::use_case::Work;
 use crate::{App, Principal};
+use bursar_domain::ErrorCode;
 use bursar_domain::access::AccountKind;
 use bursar_domain::clients::{Characteristic, ClientSearch, parse_label, search_terms};
 use bursar_domain::directory::Country;
@@ -164,7 +165,7 @@ pub(crate) async fn load_writable_client(
     let client = load_client(tx, id).await?;
     if client.anonymized_at.is_some() {
         return Err(AppError::rule(
-            "client_anonymized",
+            ErrorCode::ClientAnonymized,
             "this client's data was cleared; it can no longer be changed",
         ));
     }
@@ -194,7 +195,7 @@ pub(crate) async fn parse_providers(
     } else {
         Err(AppError::invalid(
             field,
-            "unknown_provider",
+            ErrorCode::UnknownProvider,
             format!("unknown providers: {}", unknown.join(", ")),
         ))
     }
@@ -204,7 +205,7 @@ async fn parse_staff(tx: &mut dyn Tx, raw: &str) -> Result<Option<UserId>, AppEr
     if raw.trim().is_empty() {
         return Ok(None);
     }
-    let bad = || AppError::invalid("staff_id", "unknown_employee", "is not an employee");
+    let bad = || AppError::invalid("staff_id", ErrorCode::UnknownEmployee, "is not an employee");
     let id: UserId = raw.parse().map_err(|_| bad())?;
     match tx.user_by_id(id).await? {
         Some(u) if u.kind == AccountKind::Staff => Ok(Some(id)),
@@ -217,7 +218,11 @@ fn locale_of(invalid: &mut Invalid, raw: Option<&str>, default: Locale) -> Local
         None => default,
         Some(Ok(l)) => l,
         Some(Err(())) => {
-            invalid.push("locale", "unsupported_locale", "must be one of: en, ru");
+            invalid.push(
+                "locale",
+                ErrorCode::UnsupportedLocale,
+                "must be one of: en, ru",
+            );
             default
         }
     }
@@ -227,7 +232,7 @@ fn locale_of(invalid: &mut Invalid, raw: Option<&str>, default: Locale) -> Local
 /// [`Counters`]).
 pub(crate) async fn next_client_number(tx: &mut dyn Tx) -> Result<ClientNumber, AppError> {
     let n = tx.next_number(Counter::Clients).await?;
-    ClientNumber::new(n).ok_or_else(|| AppError::Internal(format!("counter clients gave {n}")))
+    ClientNumber::new(n).ok_or_else(|| AppError::internal_msg(format!("counter clients gave {n}")))
 }
 
 /// The search words of a client: name, e-mail and every user's login and e-mail.
@@ -273,7 +278,11 @@ impl App {
         ip: Option<String>,
     ) -> Result<CreatedClient, AppError> {
         if input.password.is_none() {
-            return Err(AppError::invalid("password", "required", "is required"));
+            return Err(AppError::invalid(
+                "password",
+                ErrorCode::Required,
+                "is required",
+            ));
         }
         input.staff_id = None;
         input.comment = None;
@@ -348,14 +357,18 @@ impl App {
                 .flatten()
         });
         if input.providers.is_empty() {
-            invalid.push("providers", "required", "choose at least one provider");
+            invalid.push(
+                "providers",
+                ErrorCode::Required,
+                "choose at least one provider",
+            );
         }
         let (password, generated) = match &input.password {
             Some(p) => {
                 if input.password_confirmation.as_deref() != Some(p.as_str()) {
                     invalid.push(
                         "password_confirmation",
-                        "mismatch",
+                        ErrorCode::Mismatch,
                         "does not match the password",
                     );
                 }
@@ -370,7 +383,7 @@ impl App {
         };
         invalid.into_result()?;
         let (Some(email), Some(name)) = (email, name) else {
-            return Err(AppError::Internal("validated fields missing".into()));
+            return Err(AppError::internal_msg("validated fields missing"));
         };
         let hash = self.passwords.hash(&password).await?;
         let panel_url = self.public_link("/client");
@@ -395,7 +408,7 @@ impl App {
                 Some(_) if !login_allowed => {
                     return Err(AppError::invalid(
                         "login",
-                        "login_not_allowed",
+                        ErrorCode::LoginNotAllowed,
                         "the chosen providers do not ask for a login; the e-mail is the login",
                     ));
                 }
@@ -705,7 +718,7 @@ impl App {
                 let f = w.tx().client_footprint(id).await?;
                 let refusal = if f.payments > 0 {
                     Some((
-                        "client_has_payments",
+                        ErrorCode::ClientHasPayments,
                         format!(
                             "the client has {} payment(s); clear the data instead",
                             f.payments
@@ -713,7 +726,7 @@ impl App {
                     ))
                 } else if f.expenses > 0 {
                     Some((
-                        "client_has_charges",
+                        ErrorCode::ClientHasCharges,
                         format!(
                             "the client has {} charge(s); clear the data instead",
                             f.expenses
@@ -721,7 +734,7 @@ impl App {
                     ))
                 } else if f.active_services > 0 {
                     Some((
-                        "client_has_active_services",
+                        ErrorCode::ClientHasActiveServices,
                         format!(
                             "the client has {} active service(s); delete them first",
                             f.active_services
@@ -771,7 +784,7 @@ impl App {
                 let services = w.tx().active_services_with(id, provider).await?;
                 if services > 0 {
                     return Err(AppError::Conflict {
-                        code: "provider_has_active_services",
+                        code: ErrorCode::ProviderHasActiveServices,
                         field: None,
                         message: format!("the client has {services} active service(s) with {}; delete them first", p.name),
                     });
@@ -779,7 +792,7 @@ impl App {
                 if providers.len() == 1 {
                     // A client belongs to at least one provider, as when it was created.
                     return Err(AppError::rule(
-                        "last_provider",
+                        ErrorCode::LastProvider,
                         format!("{} is the client's only provider; connect another first", p.name),
                     ));
                 }
@@ -822,7 +835,7 @@ impl App {
                 if !unknown.is_empty() {
                     return Err(AppError::invalid(
                         "groups",
-                        "unknown_group",
+                        ErrorCode::UnknownGroup,
                         format!("unknown groups: {}", unknown.join(", ")),
                     ));
                 }

@@ -7,6 +7,7 @@ use crate::error::AppError;
 use crate::grants::{self, GrantChange};
 use crate::ports::{DepartmentRecord, Tx};
 use crate::{App, Principal};
+use bursar_domain::ErrorCode;
 use bursar_domain::access::Audience;
 use bursar_domain::departments::BusinessHours;
 use bursar_domain::functions::f;
@@ -63,7 +64,7 @@ fn apply(base: &mut DepartmentRecord, input: &DepartmentInput) -> Result<(), App
         if jiff::tz::TimeZone::get(&h.time_zone).is_err() {
             invalid.push(
                 "business_hours",
-                "unknown_time_zone",
+                ErrorCode::UnknownTimeZone,
                 format!("`{}` is not a known time zone", h.time_zone),
             );
         }
@@ -79,7 +80,7 @@ fn apply(base: &mut DepartmentRecord, input: &DepartmentInput) -> Result<(), App
             Ok(l) => base.task_locale = l,
             Err(()) => invalid.push(
                 "task_locale",
-                "unsupported_locale",
+                ErrorCode::UnsupportedLocale,
                 "must be one of: en, ru",
             ),
         }
@@ -160,10 +161,10 @@ impl App {
         who.require(f::DEPARTMENT_CREATE)?;
         let mut invalid = Invalid::default();
         if input.name_en.is_none() {
-            invalid.push("name_en", "required", "is required");
+            invalid.push("name_en", ErrorCode::Required, "is required");
         }
         if input.name_ru.is_none() {
-            invalid.push("name_ru", "required", "is required");
+            invalid.push("name_ru", ErrorCode::Required, "is required");
         }
         invalid.into_result()?;
         let now = self.now();

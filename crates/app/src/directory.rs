@@ -6,6 +6,7 @@ use crate::clients::parse_providers;
 use crate::error::AppError;
 use crate::ports::*;
 use crate::{App, Principal};
+use bursar_domain::ErrorCode;
 use bursar_domain::directory::{Country, Currency};
 use bursar_domain::functions::f;
 use bursar_domain::history::{Actor, Changes, ObjectRef};
@@ -102,7 +103,7 @@ impl App {
                         .any(|p| p.currency_code == c.code)
                 {
                     return Err(AppError::Conflict {
-                        code: "currency_in_use",
+                        code: ErrorCode::CurrencyInUse,
                         field: None,
                         message: format!("a provider bills in {}", c.code),
                     });
@@ -128,7 +129,7 @@ impl App {
             Some(rec) if rec.is_active => Ok(rec.code),
             _ => Err(AppError::invalid(
                 "currency",
-                "currency_disabled",
+                ErrorCode::CurrencyDisabled,
                 format!("{} is not enabled in Directories → Currencies", c.code()),
             )),
         }
@@ -160,12 +161,12 @@ impl App {
         let n = match &input.name {
             Some(n) => invalid.check(name("name", n)),
             None => {
-                invalid.push("name", "required", "is required");
+                invalid.push("name", ErrorCode::Required, "is required");
                 None
             }
         };
         if input.currency.is_none() {
-            invalid.push("currency", "required", "is required");
+            invalid.push("currency", ErrorCode::Required, "is required");
         }
         invalid.into_result()?;
         let input = &input;
@@ -224,7 +225,7 @@ impl App {
                 };
                 if refs > 0 {
                     return Err(AppError::Conflict {
-                        code: "provider_currency_locked",
+                        code: ErrorCode::ProviderCurrencyLocked,
                         field: Some("currency"),
                         message: format!(
                             "the currency cannot change: {refs} client link(s), service(s) or document(s) use this provider"
@@ -264,7 +265,7 @@ impl App {
                 let refs = w.tx().provider_references(id).await?;
                 if refs > 0 {
                     return Err(AppError::Conflict {
-                        code: "provider_in_use",
+                        code: ErrorCode::ProviderInUse,
                         field: None,
                         message: format!(
                             "{} client link(s), service(s) or document(s) use this provider",
@@ -322,7 +323,7 @@ impl App {
                 });
                 match (&input.name, &old) {
                     (Some(n), _) => new.name = invalid.check(name("name", n)).unwrap_or_default(),
-                    (None, None) => invalid.push("name", "required", "is required"),
+                    (None, None) => invalid.push("name", ErrorCode::Required, "is required"),
                     _ => {}
                 }
                 match (&input.country, &old) {
@@ -331,14 +332,14 @@ impl App {
                             new.country = c;
                         }
                     }
-                    (None, None) => invalid.push("country", "required", "is required"),
+                    (None, None) => invalid.push("country", ErrorCode::Required, "is required"),
                     _ => {}
                 }
                 match (&input.address, &old) {
                     (Some(a), _) => {
                         new.address = invalid.check(name("address", a)).unwrap_or_default()
                     }
-                    (None, None) => invalid.push("address", "required", "is required"),
+                    (None, None) => invalid.push("address", ErrorCode::Required, "is required"),
                     _ => {}
                 }
                 if let Some(t) = &input.tax_number {

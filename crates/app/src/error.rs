@@ -1,9 +1,18 @@
 //! The one error type of the use cases. Each variant is a semantic outcome; `bursar-http`
 //! maps it to problem+json and `bursar-web` to an error page or a form message, each in one
 //! place.
+//!
+//! Refusals carry a stable [`ErrorCode`]; an unexpected failure ([`AppError::Internal`])
+//! carries the error that caused it, whose whole `source()` chain is logged once (see
+//! [`Chain`]) and never shown.
 
 use crate::ports::StoreError;
-use bursar_domain::Invalid;
+use bursar_domain::{ErrorCode, Invalid};
+use std::error::Error as StdError;
+use std::fmt;
+
+/// The cause of an unexpected failure, any error at all, kept whole for the log.
+pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -28,14 +37,14 @@ pub enum AppError {
     /// The caller holds the function but this particular act is not theirs to do (403): for
     /// example granting a right they do not hold themselves. `code` is stable.
     #[error("{message}")]
-    Refused { code: &'static str, message: String },
+    Refused { code: ErrorCode, message: String },
     /// Not found, or not the caller's to see (404).
     #[error("{what} not found")]
     NotFound { what: &'static str },
     /// A rule or uniqueness refused the change (409). `code` is stable and machine-readable.
     #[error("{message}")]
     Conflict {
-        code: &'static str,
+        code: ErrorCode,
         field: Option<&'static str>,
         message: String,
     },
@@ -43,12 +52,12 @@ pub enum AppError {
     #[error("the database is busy; try again")]
     Busy,
     /// Anything unexpected (500). Logged with its chain, never shown.
-    #[error("internal error: {0}")]
-    Internal(String),
+    #[error("internal error")]
+    Internal(#[source] BoxError),
 }
 
 impl AppError {
-    pub fn refused(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn refused(code: ErrorCode, message: impl Into<String>) -> Self {
         AppError::Refused {
             code,
             message: message.into(),
@@ -57,7 +66,7 @@ impl AppError {
 
     /// A rule about the records' state refuses the change (409), e.g. "the last full-access
     /// account stays"; unlike [`AppError::refused`], which is about the caller's authority.
-    pub fn rule(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn rule(code: ErrorCode, message: impl Into<String>) -> Self {
         AppError::Conflict {
             code,
             field: None,
@@ -65,8 +74,74 @@ impl AppError {
         }
     }
 
-    pub fn invalid(field: &str, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn invalid(field: &str, code: ErrorCode, message: impl Into<String>) -> Self {
         AppError::Invalid(Invalid::field(field, code, message))
+    }
+
+    /// An unexpected failure caused by `err`, which is kept (with its own sources) for the log.
+    pub fn internal(err: impl Into<BoxError>) -> Self {
+        AppError::Internal(err.into())
+    }
+
+    /// An unexpected failure with no error underneath: a broken invariant, said in words.
+    pub fn internal_msg(message: impl Into<String>) -> Self {
+        AppError::Internal(message.into().into())
+    }
+
+    /// An unexpected failure caused by `err` while doing `context` (`"argon2"`,
+    /// `"mail params"`): the log reads `context: err: …`.
+    pub fn internal_in(context: &'static str, err: impl Into<BoxError>) -> Self {
+        AppError::Internal(Box::new(Context {
+            context,
+            source: err.into(),
+        }))
+    }
+
+    /// The stable code the API answers with for this error.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            AppError::Invalid(_) => ErrorCode::ValidationFailed,
+            AppError::Unauthenticated => ErrorCode::Unauthenticated,
+            AppError::BadCredentials => ErrorCode::InvalidCredentials,
+            AppError::AccountDisabled => ErrorCode::AccountDisabled,
+            AppError::RateLimited { .. } => ErrorCode::RateLimited,
+            AppError::Forbidden { .. } => ErrorCode::Forbidden,
+            AppError::Refused { code, .. } | AppError::Conflict { code, .. } => *code,
+            AppError::NotFound { .. } => ErrorCode::NotFound,
+            AppError::Busy => ErrorCode::Busy,
+            AppError::Internal(_) => ErrorCode::InternalError,
+        }
+    }
+}
+
+/// What was being done when an error happened, wrapped around that error.
+#[derive(Debug, thiserror::Error)]
+#[error("{context}")]
+struct Context {
+    context: &'static str,
+    #[source]
+    source: BoxError,
+}
+
+/// Displays an error and every `source()` below it, joined by `: `, for one log line:
+/// `internal error: error returned from database: relation "x" does not exist`. A source
+/// whose text its wrapper already ends with (as sqlx's do) is not repeated.
+pub struct Chain<'a>(pub &'a (dyn StdError + 'static));
+
+impl fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut shown = self.0.to_string();
+        f.write_str(&shown)?;
+        let mut next = self.0.source();
+        while let Some(e) = next {
+            let text = e.to_string();
+            if !shown.ends_with(&text) {
+                write!(f, ": {text}")?;
+            }
+            shown = text;
+            next = e.source();
+        }
+        Ok(())
     }
 }
 
@@ -84,13 +159,13 @@ impl From<StoreError> for AppError {
             // The spine retries a transaction whose reference vanished, so the use case sees
             // the row gone and answers 404; this is what remains if it vanishes every time.
             StoreError::Missing { constraint } => AppError::Conflict {
-                code: "record_changed",
+                code: ErrorCode::RecordChanged,
                 field: None,
                 message: format!(
                     "a record this change refers to was removed meanwhile ({constraint})"
                 ),
             },
-            StoreError::Other(msg) => AppError::Internal(msg),
+            other @ (StoreError::Other(_) | StoreError::Driver(_)) => AppError::internal(other),
         }
     }
 }
@@ -98,26 +173,93 @@ impl From<StoreError> for AppError {
 /// Named unique constraints become 409s that say which field collided.
 fn unique_violation(constraint: &str) -> AppError {
     let (code, field, message) = match constraint {
-        "users_login_key" => ("login_taken", "login", "this login is already in use"),
-        "users_email_key" => ("email_taken", "email", "this e-mail is already in use"),
-        "providers_name_key" => ("name_taken", "name", "a provider with this name exists"),
-        "companies_name_key" => ("name_taken", "name", "a company with this name exists"),
-        "client_groups_name_key" => ("name_taken", "name", "a client group with this name exists"),
+        "users_login_key" => (
+            ErrorCode::LoginTaken,
+            "login",
+            "this login is already in use",
+        ),
+        "users_email_key" => (
+            ErrorCode::EmailTaken,
+            "email",
+            "this e-mail is already in use",
+        ),
+        "providers_name_key" => (
+            ErrorCode::NameTaken,
+            "name",
+            "a provider with this name exists",
+        ),
+        "companies_name_key" => (
+            ErrorCode::NameTaken,
+            "name",
+            "a company with this name exists",
+        ),
+        "client_groups_name_key" => (
+            ErrorCode::NameTaken,
+            "name",
+            "a client group with this name exists",
+        ),
         "departments_name_en_key" => (
-            "department_name_taken",
+            ErrorCode::DepartmentNameTaken,
             "name_en",
             "a department with this name exists",
         ),
         "departments_name_ru_key" => (
-            "department_name_taken",
+            ErrorCode::DepartmentNameTaken,
             "name_ru",
             "a department with this name exists",
         ),
-        _ => ("conflict", "", "the record conflicts with an existing one"),
+        _ => (
+            ErrorCode::Conflict,
+            "",
+            "the record conflicts with an existing one",
+        ),
     };
     AppError::Conflict {
         code,
         field: (!field.is_empty()).then_some(field),
         message: message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_internal_error_keeps_its_chain_for_the_log_only() {
+        let io = std::io::Error::other("disk on fire");
+        let e = AppError::internal_in("writing the export", io);
+        assert_eq!(e.to_string(), "internal error");
+        assert_eq!(e.code(), ErrorCode::InternalError);
+        assert_eq!(
+            Chain(&e).to_string(),
+            "internal error: writing the export: disk on fire"
+        );
+        let e = AppError::from(StoreError::Driver(Box::new(std::io::Error::other("gone"))));
+        assert_eq!(Chain(&e).to_string(), "internal error: gone");
+        let e = AppError::internal_msg("validated fields missing");
+        assert_eq!(
+            Chain(&e).to_string(),
+            "internal error: validated fields missing"
+        );
+    }
+
+    #[test]
+    fn named_unique_constraints_say_which_field_collided() {
+        let e = AppError::from(StoreError::Unique {
+            constraint: "users_login_key".into(),
+        });
+        assert!(matches!(
+            e,
+            AppError::Conflict {
+                code: ErrorCode::LoginTaken,
+                field: Some("login"),
+                ..
+            }
+        ));
+        let e = AppError::from(StoreError::Unique {
+            constraint: "unknown_key".into(),
+        });
+        assert_eq!(e.code(), ErrorCode::Conflict);
     }
 }

@@ -11,6 +11,7 @@ use crate::error::AppError;
 use crate::ports::HistoryFilter;
 use crate::ports::Page;
 use crate::{App, Principal};
+use bursar_domain::ErrorCode;
 use bursar_domain::functions::f;
 use bursar_domain::history::Changes;
 use bursar_domain::identity::{DisplayName, Email};
@@ -94,7 +95,7 @@ impl App {
         in_scope(who, id, f::CLIENT_EXPORT, f::ACCOUNT_USERS)?;
         if who.kind() == bursar_domain::access::AccountKind::Client && !who.user.is_main {
             return Err(AppError::refused(
-                "main_user_only",
+                ErrorCode::MainUserOnly,
                 "only the client's main user can export its personal data",
             ));
         }

@@ -4,6 +4,7 @@
 
 use crate::Principal;
 use crate::error::AppError;
+use bursar_domain::ErrorCode;
 use bursar_domain::Invalid;
 use bursar_domain::access::Audience;
 use bursar_domain::functions::{self, Function};
@@ -49,14 +50,14 @@ pub fn resolve(who: &Principal, change: &GrantChange) -> Result<Resolved, AppErr
         if !unknown.is_empty() {
             invalid.push(
                 field,
-                "unknown_function",
+                ErrorCode::UnknownFunction,
                 format!("unknown functions or sections: {}", unknown.join(", ")),
             );
         }
         if !foreign.is_empty() {
             invalid.push(
                 field,
-                "not_a_staff_function",
+                ErrorCode::NotAStaffFunction,
                 format!("not grantable to staff: {}", foreign.join(", ")),
             );
         }
@@ -73,7 +74,7 @@ pub fn resolve(who: &Principal, change: &GrantChange) -> Result<Resolved, AppErr
         .collect();
     if !unheld.is_empty() {
         return Err(AppError::refused(
-            "cannot_grant_unheld_function",
+            ErrorCode::CannotGrantUnheldFunction,
             format!(
                 "you cannot grant or remove functions you do not hold: {}",
                 unheld.join(", ")

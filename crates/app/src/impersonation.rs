@@ -8,6 +8,7 @@ use crate::error::AppError;
 use crate::ports::SessionRecord;
 use crate::secrets::{digest, random_token};
 use crate::{App, Principal, Via};
+use bursar_domain::ErrorCode;
 use bursar_domain::access::AccountKind;
 use bursar_domain::functions::f;
 use bursar_domain::history::Changes;
@@ -24,7 +25,7 @@ impl App {
         who.require(f::CLIENT_LOGIN_AS)?;
         if who.kind() != AccountKind::Staff || who.impersonator.is_some() {
             return Err(AppError::refused(
-                "staff_only",
+                ErrorCode::StaffOnly,
                 "only an employee can log in as a client",
             ));
         }
@@ -42,7 +43,7 @@ impl App {
                     .into_iter()
                     .find(|u| u.is_main && u.is_active)
                     .ok_or_else(|| AppError::Conflict {
-                        code: "client_has_no_active_user",
+                        code: ErrorCode::ClientHasNoActiveUser,
                         field: None,
                         message: "the client has no active main user".into(),
                     })?;

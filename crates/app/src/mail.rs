@@ -24,6 +24,7 @@
 use crate::App;
 use crate::error::AppError;
 use crate::ports::{MailError, MailId, MailMessage, MailRecord, NewMailRecord, Tx};
+use bursar_domain::ErrorCode;
 use bursar_domain::functions::f;
 use bursar_domain::identity::{DisplayName, Email, Login};
 use bursar_domain::{ClientId, Invalid, Locale};
@@ -139,29 +140,37 @@ impl MailTemplate {
         let mut invalid = Invalid::default();
         let subject = subject.trim();
         if subject.is_empty() {
-            invalid.push("subject", "required", "is required");
+            invalid.push("subject", ErrorCode::Required, "is required");
         } else if subject.chars().count() > Self::SUBJECT_MAX {
-            invalid.push("subject", "too_long", "must have at most 200 characters");
+            invalid.push(
+                "subject",
+                ErrorCode::TooLong,
+                "must have at most 200 characters",
+            );
         } else if subject.chars().any(char::is_control) {
             invalid.push(
                 "subject",
-                "invalid_characters",
+                ErrorCode::InvalidCharacters,
                 "must be one line without control characters",
             );
         }
         let message = message.replace("\r\n", "\n").replace('\r', "\n");
         let message = message.trim();
         if message.is_empty() {
-            invalid.push("message", "required", "is required");
+            invalid.push("message", ErrorCode::Required, "is required");
         } else if message.chars().count() > Self::MESSAGE_MAX {
-            invalid.push("message", "too_long", "must have at most 20000 characters");
+            invalid.push(
+                "message",
+                ErrorCode::TooLong,
+                "must have at most 20000 characters",
+            );
         } else if message
             .chars()
             .any(|c| c.is_control() && c != '\n' && c != '\t')
         {
             invalid.push(
                 "message",
-                "invalid_characters",
+                ErrorCode::InvalidCharacters,
                 "must not contain control characters",
             );
         }
@@ -283,7 +292,7 @@ pub async fn enqueue(
 ) -> Result<Enqueued, AppError> {
     let rendered = render(&mail.template, mail.locale, mail.to_name.as_ref());
     let params = serde_json::to_value(&mail.template)
-        .map_err(|e| AppError::Internal(format!("mail params: {e}")))?;
+        .map_err(|e| AppError::internal_in("mail params", e))?;
     let record = NewMailRecord {
         id: MailId::new(),
         dedupe_key: mail.dedupe_key,
@@ -346,7 +355,7 @@ impl App {
         let now = self.now();
         let lease_until = now
             .checked_add(lease)
-            .map_err(|e| AppError::Internal(format!("lease: {e}")))?;
+            .map_err(|e| AppError::internal_in("lease", e))?;
         let records = self
             .write_relaxed(f::SYSTEM_JOBS, |w| {
                 Box::pin(async move { Ok(w.tx().claim_due_mail(now, lease_until, limit).await?) })
@@ -504,8 +513,8 @@ mod tests {
         let bad = MailTemplate::client_message(name, "Hi\r\nBcc: x@y.z", "", String::new());
         let codes: Vec<_> = bad.err().map(|e| e.0).unwrap_or_default();
         assert_eq!(codes.len(), 2);
-        assert_eq!(codes[0].code, "invalid_characters");
-        assert_eq!(codes[1].code, "required");
+        assert_eq!(codes[0].code, ErrorCode::InvalidCharacters);
+        assert_eq!(codes[1].code, ErrorCode::Required);
     }
 
     #[test]

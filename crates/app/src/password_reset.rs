@@ -10,6 +10,7 @@ use crate::mail::{self, MailTemplate, OutgoingMail};
 use crate::ports::{PasswordResetRecord, UserRecord};
 use crate::profile::user_ref;
 use crate::secrets::{digest, random_token};
+use bursar_domain::ErrorCode;
 use bursar_domain::Invalid;
 use bursar_domain::access::AccountKind;
 use bursar_domain::functions::f;
@@ -88,7 +89,11 @@ impl App {
     ) -> Result<(), AppError> {
         let ident = ident.trim().to_lowercase();
         if ident.is_empty() {
-            return Err(AppError::invalid("login", "required", "is required"));
+            return Err(AppError::invalid(
+                "login",
+                ErrorCode::Required,
+                "is required",
+            ));
         }
         let now = self.now();
         self.within_reset_budget(ip.as_deref().unwrap_or_default(), now)
@@ -154,7 +159,7 @@ impl App {
         let Some((reset, user)) = self.usable_reset(&input.token).await? else {
             return Err(AppError::invalid(
                 "token",
-                "reset_link_invalid",
+                ErrorCode::ResetLinkInvalid,
                 "this link is unknown, used or expired; ask for a new one",
             ));
         };
@@ -167,13 +172,13 @@ impl App {
         if input.password != input.confirmation {
             invalid.push(
                 "password_confirmation",
-                "mismatch",
+                ErrorCode::Mismatch,
                 "does not match the password",
             );
         }
         invalid.into_result()?;
         let Some(new) = new else {
-            return Err(AppError::Internal("password parsed without value".into()));
+            return Err(AppError::internal_msg("password parsed without value"));
         };
         let hash = self.passwords.hash(new.expose()).await?;
         let actor = Actor {
@@ -192,7 +197,7 @@ impl App {
                 if !w.tx().use_password_reset(&reset.token_hash, now).await? {
                     return Err(AppError::invalid(
                         "token",
-                        "reset_link_invalid",
+                        ErrorCode::ResetLinkInvalid,
                         "this link was used already; ask for a new one",
                     ));
                 }

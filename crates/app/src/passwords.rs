@@ -25,7 +25,7 @@ impl Passwords {
         let password = password.to_owned();
         tokio::task::spawn_blocking(move || hash_now(&password))
             .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map_err(AppError::internal)?
     }
 
     /// Checks a password against a stored hash, or against the dummy hash when there is none.
@@ -47,7 +47,7 @@ impl Passwords {
         let password = password.to_owned();
         let ok = tokio::task::spawn_blocking(move || verify_now(&password, &hash))
             .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+            .map_err(AppError::internal)?;
         Ok(ok && known)
     }
 }
@@ -62,7 +62,7 @@ fn hash_now(password: &str) -> Result<String, AppError> {
     Argon2::default()
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
-        .map_err(|e| AppError::Internal(format!("argon2: {e}")))
+        .map_err(|e| AppError::internal_in("argon2", e))
 }
 
 fn verify_now(password: &str, hash: &str) -> bool {
@@ -105,7 +105,7 @@ mod tests {
                     let algorithm = parsed.algorithm.to_string();
                     (algorithm, parsed.version, parsed.params.to_string())
                 })
-                .map_err(|e| AppError::Internal(format!("not a PHC string: {e}")))
+                .map_err(|e| AppError::internal_in("not a PHC string", e))
         };
         assert_eq!(cost(&dummy)?, cost(&real)?);
         Ok(())

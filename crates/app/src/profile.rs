@@ -3,6 +3,7 @@
 
 use crate::error::AppError;
 use crate::{App, Principal, Via};
+use bursar_domain::ErrorCode;
 use bursar_domain::functions::f;
 use bursar_domain::history::{Changes, ObjectRef};
 use bursar_domain::identity::NewPassword;
@@ -33,7 +34,7 @@ impl App {
         who.require(f::PROFILE_PASSWORD)?;
         if who.impersonator.is_some() {
             return Err(AppError::refused(
-                "not_while_impersonating",
+                ErrorCode::NotWhileImpersonating,
                 "the client's password cannot be changed while working as the client",
             ));
         }
@@ -46,7 +47,7 @@ impl App {
         if input.new != input.confirmation {
             invalid.push(
                 "password_confirmation",
-                "mismatch",
+                ErrorCode::Mismatch,
                 "does not match the new password",
             );
         }
@@ -57,13 +58,13 @@ impl App {
         if !current_ok {
             invalid.push(
                 "current_password",
-                "wrong_password",
+                ErrorCode::WrongPassword,
                 "is not your current password",
             );
         }
         invalid.into_result()?;
         let Some(new) = new else {
-            return Err(AppError::Internal("password parsed without value".into()));
+            return Err(AppError::internal_msg("password parsed without value"));
         };
         let hash = self.passwords.hash(new.expose()).await?;
         let keep = match &who.via {

@@ -169,7 +169,7 @@ impl App {
         ));
         invalid.into_result()?;
         let (Some(name), Some(email), Some(login)) = (name, email, login) else {
-            return Err(AppError::Internal("validated fields missing".into()));
+            return Err(AppError::internal_msg("validated fields missing"));
         };
         let hash = self.passwords.hash(&input.password).await?;
         let now = self.now();

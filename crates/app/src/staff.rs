@@ -15,6 +15,7 @@ use crate::ports::{Page, StaffFilter, Tx, UserRecord};
 use crate::profile::user_ref;
 use crate::secrets::generate_password;
 use crate::{App, Principal};
+use bursar_domain::ErrorCode;
 use bursar_domain::access::{AccountKind, Audience};
 use bursar_domain::functions;
 use bursar_domain::functions::f;
@@ -103,7 +104,7 @@ async fn parse_departments(tx: &mut dyn Tx, raw: &[String]) -> Result<Vec<Depart
     } else {
         Err(AppError::invalid(
             "departments",
-            "unknown_department",
+            ErrorCode::UnknownDepartment,
             format!("unknown departments: {}", unknown.join(", ")),
         ))
     }
@@ -133,7 +134,7 @@ fn require_full_access(who: &Principal, what: &str) -> Result<(), AppError> {
         Ok(())
     } else {
         Err(AppError::refused(
-            "full_access_required",
+            ErrorCode::FullAccessRequired,
             format!("only an employee with full access can {what}"),
         ))
     }
@@ -158,7 +159,7 @@ async fn check_department_escalation(
     } else {
         let list: Vec<String> = unheld.into_iter().collect();
         Err(AppError::refused(
-            "cannot_grant_unheld_function",
+            ErrorCode::CannotGrantUnheldFunction,
             format!(
                 "the departments grant functions you do not hold: {}",
                 list.join(", ")
@@ -193,7 +194,7 @@ async fn check_not_stronger(
         Ok(())
     } else {
         Err(AppError::refused(
-            "target_has_more_rights",
+            ErrorCode::TargetHasMoreRights,
             format!(
                 "this employee holds functions you do not: {}",
                 unheld.join(", ")
@@ -267,14 +268,14 @@ impl App {
         let login = match &input.login {
             Some(l) => invalid.check(Login::parse("login", l)),
             None => {
-                invalid.push("login", "required", "is required");
+                invalid.push("login", ErrorCode::Required, "is required");
                 None
             }
         };
         let name = match &input.name {
             Some(n) => invalid.check(DisplayName::parse("name", n)),
             None => {
-                invalid.push("name", "required", "is required");
+                invalid.push("name", ErrorCode::Required, "is required");
                 None
             }
         };
@@ -294,7 +295,11 @@ impl App {
             None => Locale::En,
             Some(Ok(l)) => l,
             Some(Err(())) => {
-                invalid.push("locale", "unsupported_locale", "must be one of: en, ru");
+                invalid.push(
+                    "locale",
+                    ErrorCode::UnsupportedLocale,
+                    "must be one of: en, ru",
+                );
                 Locale::En
             }
         };
@@ -307,7 +312,7 @@ impl App {
         };
         invalid.into_result()?;
         let (Some(login), Some(name)) = (login, name) else {
-            return Err(AppError::Internal("validated fields missing".into()));
+            return Err(AppError::internal_msg("validated fields missing"));
         };
         let full_access = input.full_access.unwrap_or(false);
         if full_access {
@@ -383,13 +388,17 @@ impl App {
     ) -> Result<StaffView, AppError> {
         who.require(f::STAFF_EDIT)?;
         if input.login.is_some() {
-            return Err(AppError::invalid("login", "read_only", "cannot be changed"));
+            return Err(AppError::invalid(
+                "login",
+                ErrorCode::ReadOnly,
+                "cannot be changed",
+            ));
         }
         if input.password.is_some() && id == who.user.id {
             // Without the current password a stolen session could lock its owner out.
             return Err(AppError::invalid(
                 "password",
-                "own_password_in_profile",
+                ErrorCode::OwnPasswordInProfile,
                 "change your own password in your profile, which asks for the current one",
             ));
         }
@@ -428,9 +437,11 @@ impl App {
                 if let Some(code) = &input.locale {
                     match code.parse::<Locale>() {
                         Ok(l) => new.locale = l,
-                        Err(()) => {
-                            invalid.push("locale", "unsupported_locale", "must be one of: en, ru")
-                        }
+                        Err(()) => invalid.push(
+                            "locale",
+                            ErrorCode::UnsupportedLocale,
+                            "must be one of: en, ru",
+                        ),
                     }
                 }
                 invalid.into_result()?;
@@ -442,7 +453,7 @@ impl App {
                 }
                 if !new.is_active && old.is_active && old.id == who.user.id {
                     return Err(AppError::rule(
-                        "cannot_disable_yourself",
+                        ErrorCode::CannotDisableYourself,
                         "you cannot disable your own account",
                     ));
                 }
@@ -450,7 +461,7 @@ impl App {
                     (old.full_access && old.is_active) && !(new.full_access && new.is_active);
                 if loses_full_access && !other_active_full_access(w.tx(), &old).await? {
                     return Err(AppError::rule(
-                        "last_full_access_account",
+                        ErrorCode::LastFullAccessAccount,
                         "this is the last active account with full access; it must stay so",
                     ));
                 }
@@ -539,7 +550,7 @@ impl App {
         who.require(f::STAFF_DELETE)?;
         if id == who.user.id {
             return Err(AppError::rule(
-                "cannot_delete_yourself",
+                ErrorCode::CannotDeleteYourself,
                 "you cannot delete your own account",
             ));
         }
@@ -551,7 +562,7 @@ impl App {
                     require_full_access(who, "delete full-access accounts")?;
                     if !other_active_full_access(w.tx(), &old).await? {
                         return Err(AppError::rule(
-                            "last_full_access_account",
+                            ErrorCode::LastFullAccessAccount,
                             "the last active account with full access cannot be deleted",
                         ));
                     }
@@ -672,7 +683,7 @@ impl App {
                 let (user, departments, before) = self.staff_rights(w.tx(), id).await?;
                 if user.full_access {
                     return Err(AppError::Conflict {
-                        code: "full_access_has_every_function",
+                        code: ErrorCode::FullAccessHasEveryFunction,
                         field: None,
                         message: "this employee has full access; individual rights do not apply"
                             .into(),
@@ -692,7 +703,7 @@ impl App {
                     .collect();
                 if !inherited.is_empty() {
                     return Err(AppError::Conflict {
-                        code: "inherited_right",
+                        code: ErrorCode::InheritedRight,
                         field: None,
                         message: format!(
                             "inherited rights cannot be removed for one employee: {}",
@@ -737,7 +748,7 @@ impl App {
         let f = functions::find(key).ok_or_else(|| {
             AppError::invalid(
                 "function",
-                "unknown_function",
+                ErrorCode::UnknownFunction,
                 format!("unknown function {key}"),
             )
         })?;

@@ -6,6 +6,7 @@ use crate::error::AppError;
 use crate::ports::ApiTokenRecord;
 use crate::secrets::{digest, random_token};
 use crate::{App, Principal};
+use bursar_domain::ErrorCode;
 use bursar_domain::functions::f;
 use bursar_domain::history::{Changes, ObjectRef};
 use bursar_domain::validation::required_text;
@@ -35,7 +36,7 @@ impl App {
         if who.impersonator.is_some() {
             // A token would outlive the session and act without naming the employee.
             return Err(AppError::refused(
-                "not_while_impersonating",
+                ErrorCode::NotWhileImpersonating,
                 "API tokens cannot be issued while working as a client",
             ));
         }
@@ -130,7 +131,7 @@ fn validate(who: &Principal, input: &NewToken) -> Result<(String, Option<Vec<Str
     if input.expires_in_days.is_some_and(|d| d == 0 || d > 3650) {
         invalid.push(
             "expires_in_days",
-            "out_of_range",
+            ErrorCode::OutOfRange,
             "must be between 1 and 3650 days",
         );
     }
@@ -138,7 +139,7 @@ fn validate(who: &Principal, input: &NewToken) -> Result<(String, Option<Vec<Str
         None if who.rights.is_narrowed() => {
             invalid.push(
                 "scope",
-                "scope_required",
+                ErrorCode::ScopeRequired,
                 "a scoped token can only issue tokens with a scope within its own",
             );
             None
@@ -158,14 +159,14 @@ fn validate(who: &Principal, input: &NewToken) -> Result<(String, Option<Vec<Str
             if !unknown.is_empty() {
                 invalid.push(
                     "scope",
-                    "unknown_function",
+                    ErrorCode::UnknownFunction,
                     format!("unknown functions: {}", unknown.join(", ")),
                 );
             }
             if !not_held.is_empty() {
                 invalid.push(
                     "scope",
-                    "function_not_held",
+                    ErrorCode::FunctionNotHeld,
                     format!("you do not hold: {}", not_held.join(", ")),
                 );
             }

@@ -1,6 +1,7 @@
 //! Client card fields with rules (seed 004): the label (one tag), the characteristic, the
 //! payer kind, free-text fields with limits, and the words a client is found by.
 
+use crate::ErrorCode;
 use crate::numbers::ClientNumber;
 use crate::validation::Invalid;
 use serde::Serialize;
@@ -36,7 +37,7 @@ impl Characteristic {
         raw.parse().map_err(|()| {
             Invalid::field(
                 field,
-                "invalid_characteristic",
+                ErrorCode::InvalidCharacteristic,
                 "must be one of: common, good, problematic",
             )
         })
@@ -87,7 +88,7 @@ impl PayerKind {
         raw.parse().map_err(|()| {
             Invalid::field(
                 field,
-                "invalid_payer_kind",
+                ErrorCode::InvalidPayerKind,
                 "must be one of: person, company, sole_proprietor",
             )
         })
@@ -116,7 +117,7 @@ pub fn parse_label(field: &str, raw: &str) -> Result<Option<String>, Invalid> {
     } else {
         Err(Invalid::field(
             field,
-            "invalid_label",
+            ErrorCode::InvalidLabel,
             "must be one tag of up to 40 letters, digits, - or _",
         ))
     }

@@ -1,6 +1,7 @@
 //! Department fields with rules: localized names and business hours (seed 001: the hours
 //! feed the support center's response times).
 
+use crate::ErrorCode;
 use crate::validation::Invalid;
 use serde::{Deserialize, Serialize};
 
@@ -59,13 +60,13 @@ impl BusinessHours {
             if !WEEKDAYS.contains(&d.day.as_str()) {
                 invalid.push(
                     "business_hours",
-                    "invalid_day",
+                    ErrorCode::InvalidDay,
                     format!("`{}` is not one of mon … sun", d.day),
                 );
             } else if seen.contains(&d.day) {
                 invalid.push(
                     "business_hours",
-                    "duplicate_day",
+                    ErrorCode::DuplicateDay,
                     format!("`{}` is listed twice", d.day),
                 );
             }
@@ -74,12 +75,12 @@ impl BusinessHours {
                 (Some(o), Some(c)) if o < c => {}
                 (Some(_), Some(_)) => invalid.push(
                     "business_hours",
-                    "closes_before_opening",
+                    ErrorCode::ClosesBeforeOpening,
                     format!("{}: closes before it opens", d.day),
                 ),
                 _ => invalid.push(
                     "business_hours",
-                    "invalid_time",
+                    ErrorCode::InvalidTime,
                     format!("{}: times must be HH:MM", d.day),
                 ),
             }
@@ -109,7 +110,7 @@ mod tests {
         let codes: Vec<&str> = h
             .validate()
             .err()
-            .map(|e| e.0.iter().map(|f| f.code).collect())
+            .map(|e| e.0.iter().map(|f| f.code.as_str()).collect())
             .unwrap_or_default();
         assert_eq!(
             codes,

@@ -1,6 +1,7 @@
 //! Reference codes parsed against their standards: ISO 3166-1 alpha-2 countries and ISO
 //! 4217 currencies (with their minor units, which fix how many decimals an amount has).
 
+use crate::ErrorCode;
 use crate::validation::Invalid;
 use serde::Serialize;
 use std::fmt;
@@ -17,7 +18,7 @@ impl Country {
             .map_err(|_| {
                 Invalid::field(
                     field,
-                    "invalid_country",
+                    ErrorCode::InvalidCountry,
                     "must be an ISO 3166 two-letter country code such as DE",
                 )
             })
@@ -56,7 +57,7 @@ impl Currency {
             .ok_or_else(|| {
                 Invalid::field(
                     field,
-                    "invalid_currency",
+                    ErrorCode::InvalidCurrency,
                     "must be an ISO 4217 currency code such as EUR",
                 )
             })

@@ -1,6 +1,7 @@
 //! Who signs in: logins, e-mail addresses, display names and the password strength rule.
 //! Each type can only be built through its parser, so the rest of the code never re-checks.
 
+use crate::ErrorCode;
 use crate::validation::Invalid;
 use serde::{Serialize, Serializer};
 use std::fmt;
@@ -19,14 +20,14 @@ impl Login {
         if value.chars().count() < 3 {
             return Err(Invalid::field(
                 field,
-                "too_short",
+                ErrorCode::TooShort,
                 "must have at least 3 characters",
             ));
         }
         if value.chars().count() > Self::MAX {
             return Err(Invalid::field(
                 field,
-                "too_long",
+                ErrorCode::TooLong,
                 "must have at most 64 characters",
             ));
         }
@@ -34,7 +35,7 @@ impl Login {
         if !value.chars().all(allowed) {
             return Err(Invalid::field(
                 field,
-                "invalid_login",
+                ErrorCode::InvalidLogin,
                 "may contain only latin letters, digits and . _ - @ +",
             ));
         }
@@ -64,11 +65,17 @@ impl Email {
 
     pub fn parse(field: &str, raw: &str) -> Result<Self, Invalid> {
         let value = raw.trim();
-        let bad = || Invalid::field(field, "invalid_email", "is not a valid e-mail address");
+        let bad = || {
+            Invalid::field(
+                field,
+                ErrorCode::InvalidEmail,
+                "is not a valid e-mail address",
+            )
+        };
         if value.len() > Self::MAX {
             return Err(Invalid::field(
                 field,
-                "too_long",
+                ErrorCode::TooLong,
                 "must have at most 254 characters",
             ));
         }
@@ -107,19 +114,19 @@ impl DisplayName {
     pub fn parse(field: &str, raw: &str) -> Result<Self, Invalid> {
         let value = raw.trim();
         if value.is_empty() {
-            return Err(Invalid::field(field, "required", "is required"));
+            return Err(Invalid::field(field, ErrorCode::Required, "is required"));
         }
         if value.chars().count() > Self::MAX {
             return Err(Invalid::field(
                 field,
-                "too_long",
+                ErrorCode::TooLong,
                 "must have at most 200 characters",
             ));
         }
         if value.chars().any(char::is_control) {
             return Err(Invalid::field(
                 field,
-                "invalid_characters",
+                ErrorCode::InvalidCharacters,
                 "must not contain control characters",
             ));
         }
@@ -143,7 +150,7 @@ impl NewPassword {
 
     pub fn parse(field: &str, raw: &str, login: Option<&str>) -> Result<Self, Invalid> {
         let n = raw.chars().count();
-        let weak = || Invalid::field(field, "weak_password", Self::RULE);
+        let weak = || Invalid::field(field, ErrorCode::WeakPassword, Self::RULE);
         if !(Self::MIN..=Self::MAX).contains(&n) {
             return Err(weak());
         }

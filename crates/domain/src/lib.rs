@@ -10,6 +10,7 @@ pub mod access;
 pub mod clients;
 pub mod departments;
 pub mod directory;
+pub mod error_code;
 pub mod functions;
 pub mod history;
 pub mod identity;
@@ -22,6 +23,7 @@ pub mod staff;
 pub mod validation;
 
 pub use access::{Audience, Rights};
+pub use error_code::ErrorCode;
 pub use functions::{Function, FunctionKey};
 pub use ids::*;
 pub use locale::Locale;

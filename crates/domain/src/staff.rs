@@ -1,6 +1,7 @@
 //! Employee fields with rules: phone numbers (E.164) and avatars (seed 001: png, jpg, jpeg
 //! or gif, at most 80×80 px and 64 KB, judged by content, never by the file name).
 
+use crate::ErrorCode;
 use crate::validation::Invalid;
 use std::fmt;
 
@@ -25,7 +26,7 @@ impl Phone {
         } else {
             Err(Invalid::field(
                 field,
-                "invalid_phone",
+                ErrorCode::InvalidPhone,
                 "must be an international number such as +44 20 7946 0958",
             ))
         }
@@ -64,7 +65,7 @@ impl Avatar {
         if bytes.len() > Self::MAX_BYTES {
             return Err(Invalid::field(
                 field,
-                "avatar_too_large",
+                ErrorCode::AvatarTooLarge,
                 format!("is {} KB; the limit is 64 KB", bytes.len().div_ceil(1024)),
             ));
         }
@@ -75,7 +76,7 @@ impl Avatar {
             _ => {
                 return Err(Invalid::field(
                     field,
-                    "avatar_wrong_type",
+                    ErrorCode::AvatarWrongType,
                     "must be a PNG, JPEG or GIF image",
                 ));
             }
@@ -83,21 +84,21 @@ impl Avatar {
         let size = imagesize::blob_size(&bytes).map_err(|_| {
             Invalid::field(
                 field,
-                "avatar_wrong_type",
+                ErrorCode::AvatarWrongType,
                 "must be a PNG, JPEG or GIF image",
             )
         })?;
         if !ends_like(content_type, &bytes) {
             return Err(Invalid::field(
                 field,
-                "avatar_damaged",
+                ErrorCode::AvatarDamaged,
                 "is cut short or damaged: the file does not end like a complete image",
             ));
         }
         if size.width > Self::MAX_SIDE || size.height > Self::MAX_SIDE {
             return Err(Invalid::field(
                 field,
-                "avatar_too_many_pixels",
+                ErrorCode::AvatarTooManyPixels,
                 format!(
                     "is {}×{} px; the limit is 80×80 px",
                     size.width, size.height
@@ -147,7 +148,7 @@ mod tests {
 
     fn code(r: Result<Avatar, Invalid>) -> &'static str {
         r.err()
-            .and_then(|e| e.0.first().map(|f| f.code))
+            .and_then(|e| e.0.first().map(|f| f.code.as_str()))
             .unwrap_or("ok")
     }
 

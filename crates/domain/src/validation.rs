@@ -2,15 +2,16 @@
 //! so the API can answer 422 with one entry per field and a panel can show each message next
 //! to its field.
 
+use crate::ErrorCode;
 use serde::Serialize;
 use std::fmt;
 
-/// One refused field: a stable machine code (`too_long`, `invalid_email`, …) plus a human
+/// One refused field: a stable [`ErrorCode`] (`too_long`, `invalid_email`, …) plus a human
 /// message in English; the panels translate by code.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FieldError {
     pub field: String,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
 }
 
@@ -19,7 +20,7 @@ pub struct FieldError {
 pub struct Invalid(pub Vec<FieldError>);
 
 impl Invalid {
-    pub fn field(field: &str, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn field(field: &str, code: ErrorCode, message: impl Into<String>) -> Self {
         Self(vec![FieldError {
             field: field.to_owned(),
             code,
@@ -27,7 +28,7 @@ impl Invalid {
         }])
     }
 
-    pub fn push(&mut self, field: &str, code: &'static str, message: impl Into<String>) {
+    pub fn push(&mut self, field: &str, code: ErrorCode, message: impl Into<String>) {
         self.0.push(FieldError {
             field: field.to_owned(),
             code,
@@ -79,7 +80,7 @@ pub fn parse_text(field: &str, raw: &str, max: usize) -> Result<Option<String>, 
     if v.chars().count() > max {
         return Err(Invalid::field(
             field,
-            "too_long",
+            ErrorCode::TooLong,
             format!("must have at most {max} characters"),
         ));
     }
@@ -88,7 +89,7 @@ pub fn parse_text(field: &str, raw: &str, max: usize) -> Result<Option<String>, 
     {
         return Err(Invalid::field(
             field,
-            "invalid_characters",
+            ErrorCode::InvalidCharacters,
             "must not contain control characters",
         ));
     }
@@ -97,5 +98,6 @@ pub fn parse_text(field: &str, raw: &str, max: usize) -> Result<Option<String>, 
 
 /// A free-text field that must be given: as [`parse_text`], but empty is refused.
 pub fn required_text(field: &str, raw: &str, max: usize) -> Result<String, Invalid> {
-    parse_text(field, raw, max)?.ok_or_else(|| Invalid::field(field, "required", "is required"))
+    parse_text(field, raw, max)?
+        .ok_or_else(|| Invalid::field(field, ErrorCode::Required, "is required"))
 }

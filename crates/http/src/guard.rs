@@ -319,7 +319,7 @@ async fn plain_text_refusal(res: Response, head: &Parts) -> Result<Response, Rej
         .map(|b| String::from_utf8_lossy(&b).into_owned())
         .unwrap_or_default();
     Err(if status.is_server_error() {
-        Rejection::Error(AppError::Internal(format!(
+        Rejection::Error(AppError::internal_msg(format!(
             "{} answered {status}: {text}",
             head.uri.path()
         )))

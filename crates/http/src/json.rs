@@ -10,6 +10,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
+use bursar_domain::ErrorCode;
 use serde::de::DeserializeOwned;
 
 pub struct ApiJson<T>(pub T);
@@ -30,7 +31,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         if !is_json {
             return Err(Problem::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
+                ErrorCode::UnsupportedMediaType,
                 "Send the body as JSON with `Content-Type: application/json`.",
             ));
         }
@@ -38,11 +39,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 Problem::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
-                    "payload_too_large",
+                    ErrorCode::PayloadTooLarge,
                     "The request body is larger than this endpoint accepts.",
                 )
             } else {
-                Problem::new(StatusCode::BAD_REQUEST, "unreadable_body", e.body_text())
+                Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    ErrorCode::UnreadableBody,
+                    e.body_text(),
+                )
             }
         })?;
         parse(&bytes).map(ApiJson)
@@ -53,7 +58,7 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
     if std::str::from_utf8(bytes).is_err() {
         return Err(Problem::new(
             StatusCode::BAD_REQUEST,
-            "malformed_json",
+            ErrorCode::MalformedJson,
             "The body is not valid UTF-8.",
         ));
     }
@@ -66,12 +71,12 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
         match e.classify() {
             Category::Syntax | Category::Eof | Category::Io => Problem::new(
                 StatusCode::BAD_REQUEST,
-                "malformed_json",
+                ErrorCode::MalformedJson,
                 format!("The body is not valid JSON: {e}."),
             ),
             Category::Data => Problem::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_body",
+                ErrorCode::InvalidBody,
                 format!("The body does not have the expected shape: {e}."),
             ),
         }
@@ -103,7 +108,7 @@ fn serde_urlencoded_from_str<T: DeserializeOwned>(query: &str) -> Result<T, Prob
 fn bad_query(detail: &str) -> Problem {
     Problem::new(
         StatusCode::BAD_REQUEST,
-        "invalid_query",
+        ErrorCode::InvalidQuery,
         format!("The query string is invalid: {detail}"),
     )
 }

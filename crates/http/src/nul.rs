@@ -20,9 +20,6 @@
 use percent_encoding::percent_decode;
 use serde_json::Value;
 
-/// The stable code of the refusal, in the API's problems and the panels' pages.
-pub const CODE: &str = "nul_byte";
-
 /// Where a NUL character was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NulIn {

@@ -4,11 +4,12 @@
 //! internals never reach the caller.
 
 use crate::guard::Malformed;
-use crate::nul::{self, NulIn};
+use crate::nul::NulIn;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bursar_app::AppError;
-use bursar_domain::FieldError;
+use bursar_app::error::Chain;
+use bursar_domain::{ErrorCode, FieldError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -41,12 +42,12 @@ pub struct ProblemField {
 }
 
 impl Problem {
-    pub fn new(status: StatusCode, code: &str, detail: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: ErrorCode, detail: impl Into<String>) -> Self {
         Self {
             kind: format!("urn:bursar:problem:{code}"),
             title: status.canonical_reason().unwrap_or("Error").to_owned(),
             status: status.as_u16(),
-            code: code.to_owned(),
+            code: code.as_str().to_owned(),
             detail: detail.into(),
             errors: Vec::new(),
             function: None,
@@ -61,7 +62,7 @@ impl Problem {
     pub fn not_found() -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
-            "not_found",
+            ErrorCode::NotFound,
             "There is nothing at this address.",
         )
     }
@@ -69,7 +70,7 @@ impl Problem {
     pub fn unauthenticated() -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,
-            "unauthenticated",
+            ErrorCode::Unauthenticated,
             "Sign in first: send a session cookie or an `Authorization: Bearer` token.",
         )
     }
@@ -77,7 +78,7 @@ impl Problem {
     pub fn forbidden(function: &str) -> Self {
         let mut p = Self::new(
             StatusCode::FORBIDDEN,
-            "forbidden",
+            ErrorCode::Forbidden,
             format!("You do not have the right to use the function `{function}`."),
         );
         p.function = Some(function.to_owned());
@@ -88,7 +89,7 @@ impl Problem {
     pub fn payload_too_large(limit: usize) -> Self {
         Self::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
+            ErrorCode::PayloadTooLarge,
             format!(
                 "The request body is larger than {}, the most this endpoint accepts.",
                 size_text(limit)
@@ -101,21 +102,21 @@ impl Problem {
         match m {
             Malformed::Path => Self::new(
                 StatusCode::BAD_REQUEST,
-                "invalid_path",
+                ErrorCode::InvalidPath,
                 "A parameter of the address is not valid UTF-8 once percent-decoded.",
             ),
             Malformed::Form => Self::new(
                 StatusCode::BAD_REQUEST,
-                "malformed_form",
+                ErrorCode::MalformedForm,
                 "The form body is not valid UTF-8 once percent-decoded.",
             ),
             Malformed::Nul(at) => Self::nul_byte(at),
             Malformed::Other { status, detail } => {
                 let code = match *status {
-                    StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
-                    StatusCode::UNPROCESSABLE_ENTITY => "invalid_body",
-                    _ => "bad_request",
+                    StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
+                    StatusCode::UNPROCESSABLE_ENTITY => ErrorCode::InvalidBody,
+                    _ => ErrorCode::BadRequest,
                 };
                 let status = if status.is_client_error() {
                     *status
@@ -145,21 +146,30 @@ impl Problem {
                 "The address contains a NUL character (U+0000, `%00`), which no text may hold.",
             )
         };
-        let mut p = Self::new(status, nul::CODE, detail);
+        let mut p = Self::new(status, ErrorCode::NulByte, detail);
         if let Some(field) = at.field() {
             p.errors.push(FieldError {
                 field: field.to_owned(),
-                code: nul::CODE,
+                code: ErrorCode::NulByte,
                 message: "must not contain a NUL character (U+0000)".to_owned(),
             });
         }
         p
     }
 
+    /// 500 that says only that something went wrong: the cause is for the log.
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::InternalError,
+            "Something went wrong on our side; it has been logged.",
+        )
+    }
+
     pub fn csrf() -> Self {
         Self::new(
             StatusCode::FORBIDDEN,
-            "csrf_token_invalid",
+            ErrorCode::CsrfTokenInvalid,
             "The request's CSRF token is missing or does not match your session; reload the page and try again.",
         )
     }
@@ -167,42 +177,29 @@ impl Problem {
 
 impl From<AppError> for Problem {
     fn from(e: AppError) -> Self {
+        let code = e.code();
         match e {
             AppError::Invalid(invalid) => {
-                let mut p = Problem::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "validation_failed",
-                    invalid.to_string(),
-                );
+                let mut p =
+                    Problem::new(StatusCode::UNPROCESSABLE_ENTITY, code, invalid.to_string());
                 p.errors = invalid.0;
                 p
             }
             AppError::Unauthenticated => Problem::unauthenticated(),
-            AppError::BadCredentials => Problem::new(
-                StatusCode::UNAUTHORIZED,
-                "invalid_credentials",
-                e.to_string(),
-            ),
-            AppError::AccountDisabled => {
-                Problem::new(StatusCode::FORBIDDEN, "account_disabled", e.to_string())
-            }
+            AppError::BadCredentials => Problem::new(StatusCode::UNAUTHORIZED, code, e.to_string()),
+            AppError::AccountDisabled => Problem::new(StatusCode::FORBIDDEN, code, e.to_string()),
             AppError::RateLimited { retry_after_secs } => {
-                let mut p =
-                    Problem::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", e.to_string());
+                let mut p = Problem::new(StatusCode::TOO_MANY_REQUESTS, code, e.to_string());
                 p.retry_after = Some(retry_after_secs);
                 p
             }
             AppError::Forbidden { function } => Problem::forbidden(function),
-            AppError::Refused { code, ref message } => {
+            AppError::Refused { ref message, .. } => {
                 Problem::new(StatusCode::FORBIDDEN, code, message.clone())
             }
-            AppError::NotFound { .. } => {
-                Problem::new(StatusCode::NOT_FOUND, "not_found", e.to_string())
-            }
+            AppError::NotFound { .. } => Problem::new(StatusCode::NOT_FOUND, code, e.to_string()),
             AppError::Conflict {
-                code,
-                field,
-                ref message,
+                field, ref message, ..
             } => {
                 let mut p = Problem::new(StatusCode::CONFLICT, code, message.clone());
                 if let Some(field) = field {
@@ -214,14 +211,10 @@ impl From<AppError> for Problem {
                 }
                 p
             }
-            AppError::Busy => Problem::new(StatusCode::SERVICE_UNAVAILABLE, "busy", e.to_string()),
-            AppError::Internal(ref chain) => {
-                tracing::error!(error = %chain, "internal error");
-                Problem::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal_error",
-                    "Something went wrong on our side; it has been logged.",
-                )
+            AppError::Busy => Problem::new(StatusCode::SERVICE_UNAVAILABLE, code, e.to_string()),
+            AppError::Internal(_) => {
+                tracing::error!(error = %Chain(&e), "internal error");
+                Problem::internal()
             }
         }
     }
@@ -301,7 +294,7 @@ mod tests {
         );
         let p = Problem::nul_byte(&NulIn::Json("contacts[0].email".into()));
         assert_eq!((p.status, p.code.as_str()), (422, "nul_byte"));
-        assert_eq!(p.errors.first().map(|e| e.code), Some("nul_byte"));
+        assert_eq!(p.errors.first().map(|e| e.code), Some(ErrorCode::NulByte));
         let p = Problem::malformed(&other(StatusCode::UNSUPPORTED_MEDIA_TYPE));
         assert_eq!((p.status, p.code.as_str()), (415, "unsupported_media_type"));
         assert_eq!(size_text(700), "700 bytes");

@@ -11,6 +11,7 @@
 //! Without a mailer (no SMTP host configured) it sends nothing: mail stays pending in the
 //! outbox and goes out once SMTP is configured.
 
+use bursar_app::error::Chain;
 use bursar_app::mail::{ClaimedMail, MailFate};
 use bursar_app::ports::{MailError, Mailer};
 use bursar_app::{App, AppError};
@@ -100,7 +101,7 @@ impl MailWorker {
                     u32::try_from(report.claimed).is_ok_and(|n| n >= self.config.batch)
                 }
                 Err(e) => {
-                    tracing::error!(error = %e, "mail worker: the outbox is unreachable");
+                    tracing::error!(error = %Chain(&e), "mail worker: the outbox is unreachable");
                     false
                 }
             };

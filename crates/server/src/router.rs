@@ -14,6 +14,7 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, Request, StatusCode, Uri};
 use axum::middleware::from_fn;
 use axum::response::{IntoResponse, Response};
 use bursar_app::App;
+use bursar_domain::ErrorCode;
 use bursar_http::api::HttpConfig;
 use bursar_http::docs::OpenApiJson;
 use bursar_http::problem::Problem;
@@ -64,7 +65,7 @@ pub fn build(app: App, options: Options) -> Built {
         .layer(Extension(OpenApiJson(Arc::new(doc_json))))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CatchPanicLayer::custom(|_| {
-            Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side; it has been logged.")
+            Problem::internal()
                 .into_response()
         }))
         .layer(
@@ -103,7 +104,7 @@ async fn method_not_allowed(uri: Uri, headers: HeaderMap) -> Response {
     }
     Problem::new(
         StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+        ErrorCode::MethodNotAllowed,
         "This address does not accept this method.",
     )
     .into_response()

@@ -1,6 +1,7 @@
 //! Maps driver errors to the port's [`StoreError`]: named unique violations (SQLite reports
 //! columns, not names, so the name is rebuilt by the `<table>_<columns>_key` convention every
-//! unique index follows), transient conflicts, and everything else.
+//! unique index follows), transient conflicts, and everything else, which keeps the driver's
+//! error as its source so the log shows the whole chain.
 
 use bursar_app::ports::StoreError;
 
@@ -23,14 +24,13 @@ pub fn map_err(e: sqlx::Error) -> StoreError {
                 .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
                 .is_some();
             if is_transient(&code, postgres) {
-                StoreError::Busy
-            } else {
-                StoreError::Other(e.to_string())
+                return StoreError::Busy;
             }
         }
-        sqlx::Error::PoolTimedOut => StoreError::Busy,
-        _ => StoreError::Other(e.to_string()),
+        sqlx::Error::PoolTimedOut => return StoreError::Busy,
+        _ => {}
     }
+    StoreError::Driver(Box::new(e))
 }
 
 /// Whether an error code means "try again": PostgreSQL's serialization_failure and

@@ -371,19 +371,19 @@ action-logout-as = Left the client area
 action-clear-data = Personal data cleared
 
 ## Refusals, by the use cases' codes
-conflict-name-taken = This name is already in use.
-conflict-client-has-payments = The client has payments, so it cannot be deleted. Clear its data instead.
-conflict-client-has-charges = The client has charges, so it cannot be deleted. Clear its data instead.
-conflict-client-has-active-services = The client has active services. Delete them first.
-conflict-provider-has-active-services = The client has active services with this provider. Delete them first, then switch the provider off.
-conflict-provider-in-use = Clients, services, documents or companies still use this provider, so it cannot be deleted.
-conflict-currency-in-use = A provider bills in this currency, so it stays enabled.
-conflict-provider-currency-locked = Clients, services or documents already use this provider, so its currency can no longer change.
-conflict-last-provider = This is the client’s only provider. Connect another one first.
-conflict-main-user = The client’s main user holds every function and can be neither disabled nor deleted.
-conflict-client-anonymized = This client’s data was cleared; it can no longer be changed.
-conflict-client-has-no-active-user = The client has no active main user to log in as.
-refused-staff-only = Only an employee working in the staff panel can log in as a client.
+error-name-taken = This name is already in use.
+error-client-has-payments = The client has payments, so it cannot be deleted. Clear its data instead.
+error-client-has-charges = The client has charges, so it cannot be deleted. Clear its data instead.
+error-client-has-active-services = The client has active services. Delete them first.
+error-provider-has-active-services = The client has active services with this provider. Delete them first, then switch the provider off.
+error-provider-in-use = Clients, services, documents or companies still use this provider, so it cannot be deleted.
+error-currency-in-use = A provider bills in this currency, so it stays enabled.
+error-provider-currency-locked = Clients, services or documents already use this provider, so its currency can no longer change.
+error-last-provider = This is the client’s only provider. Connect another one first.
+error-main-user = The client’s main user holds every function and can be neither disabled nor deleted.
+error-client-anonymized = This client’s data was cleared; it can no longer be changed.
+error-client-has-no-active-user = The client has no active main user to log in as.
+error-staff-only = Only an employee working in the staff panel can log in as a client.
 
 ## Field errors of the client pages
 error-unknown-provider = Choose providers from the list.
@@ -651,9 +651,9 @@ country-yt = Mayotte
 country-za = South Africa
 country-zm = Zambia
 country-zw = Zimbabwe
-refused-main-user-protected = Only the main user or the provider’s staff can change the main user.
-refused-not-while-impersonating = This cannot be done while working as the client.
-refused-main-user-only = Only the client’s main user can export its personal data.
+error-main-user-protected = Only the main user or the provider’s staff can change the main user.
+error-not-while-impersonating = This cannot be done while working as the client.
+error-main-user-only = Only the client’s main user can export its personal data.
 
 ## Client list (staff panel): filter bar, columns, pages
 clist-filters = Filter clients

@@ -169,30 +169,27 @@ staff-created-permissions = Set permissions
 staff-created-done = Done, back to staff
 
 ## Field errors of this area, by the use cases' code
-staff-error-avatar-too-large = The image is larger than the 64 KB limit.
-staff-error-avatar-wrong-type = Only PNG, JPEG or GIF images are accepted.
-staff-error-avatar-damaged = The image is cut short or damaged. Save it again and upload the whole file.
-staff-error-avatar-too-many-pixels = The image is larger than the 80×80 pixel limit.
-staff-error-invalid-phone = Enter an international number with the country code, e.g. +44 20 7946 0958.
-staff-error-unsupported-locale = Choose English or Russian.
-staff-error-unknown-department = One of the departments no longer exists. Reload the form.
-staff-error-unknown-time-zone = Unknown time zone. Use a name such as Europe/Moscow or UTC.
-staff-error-invalid-day = Unknown day of the week.
-staff-error-duplicate-day = A day is listed twice.
-staff-error-closes-before-opening = On an open day the closing time must be later than the opening time.
-staff-error-invalid-time = Enter the opening and closing times of every open day as HH:MM.
-staff-error-read-only = This field cannot be changed.
-staff-error-not-a-staff-function = This function cannot be granted to staff.
+error-avatar-too-large = The image is larger than the 64 KB limit.
+error-avatar-wrong-type = Only PNG, JPEG or GIF images are accepted.
+error-avatar-damaged = The image is cut short or damaged. Save it again and upload the whole file.
+error-avatar-too-many-pixels = The image is larger than the 80×80 pixel limit.
+error-unknown-department = One of the departments no longer exists. Reload the form.
+error-unknown-time-zone = Unknown time zone. Use a name such as Europe/Moscow or UTC.
+error-invalid-day = Unknown day of the week.
+error-duplicate-day = A day is listed twice.
+error-closes-before-opening = On an open day the closing time must be later than the opening time.
+error-invalid-time = Enter the opening and closing times of every open day as HH:MM.
+error-not-a-staff-function = This function cannot be granted to staff.
 
 ## Refusals and conflicts of this area, by code
-refused-cannot-grant-unheld-function = You cannot grant or remove functions you do not hold yourself.
-refused-full-access-required = Only an employee with full access can grant full access or change a full-access account.
-conflict-last-full-access-account = This is the last active account with full access; it must stay enabled and keep full access.
-conflict-cannot-delete-yourself = You cannot delete your own account.
-conflict-cannot-disable-yourself = You cannot disable your own account.
-conflict-inherited-right = This right is inherited from a department and cannot be removed for one employee. Change the department’s permissions or the employee’s departments instead.
-conflict-department-name-taken = A department with this name already exists.
-conflict-full-access-has-every-function = This employee has full access, so individual rights do not apply.
+error-cannot-grant-unheld-function = You cannot grant or remove functions you do not hold yourself.
+error-full-access-required = Only an employee with full access can grant full access or change a full-access account.
+error-last-full-access-account = This is the last active account with full access; it must stay enabled and keep full access.
+error-cannot-delete-yourself = You cannot delete your own account.
+error-cannot-disable-yourself = You cannot disable your own account.
+error-inherited-right = This right is inherited from a department and cannot be removed for one employee. Change the department’s permissions or the employee’s departments instead.
+error-department-name-taken = A department with this name already exists.
+error-full-access-has-every-function = This employee has full access, so individual rights do not apply.
 
 ## Clients → Clients (staff side)
 clientlist-title = Clients
@@ -230,5 +227,5 @@ order-providers-need-card = The client’s providers are shown on the client car
 order-next = Next
 order-choose-provider = Choose one of the client’s providers.
 order-catalogue-notice = Provider selected. Choosing a tariff arrives with the product catalogue; nothing has been ordered.
-refused-target-has-more-rights = This employee holds rights you do not; only someone who holds them all can change their password, disable or delete them.
+error-target-has-more-rights = This employee holds rights you do not; only someone who holds them all can change their password, disable or delete them.
 clientlist-new = Add client

@@ -169,30 +169,27 @@ staff-created-permissions = Настроить права
 staff-created-done = Готово, к списку сотрудников
 
 ## Field errors of this area, by the use cases' code
-staff-error-avatar-too-large = Изображение больше допустимых 64 КБ.
-staff-error-avatar-wrong-type = Принимаются только изображения PNG, JPEG или GIF.
-staff-error-avatar-damaged = Изображение обрезано или повреждено. Сохраните его заново и загрузите файл целиком.
-staff-error-avatar-too-many-pixels = Изображение больше допустимых 80×80 пикселей.
-staff-error-invalid-phone = Введите международный номер с кодом страны, например +7 495 123-45-67.
-staff-error-unsupported-locale = Выберите английский или русский.
-staff-error-unknown-department = Одного из отделов больше нет. Обновите форму.
-staff-error-unknown-time-zone = Неизвестный часовой пояс. Укажите название вроде Europe/Moscow или UTC.
-staff-error-invalid-day = Неизвестный день недели.
-staff-error-duplicate-day = День указан дважды.
-staff-error-closes-before-opening = В рабочий день время окончания должно быть позже времени начала.
-staff-error-invalid-time = Укажите время начала и окончания каждого рабочего дня в виде ЧЧ:ММ.
-staff-error-read-only = Это поле нельзя изменить.
-staff-error-not-a-staff-function = Эту функцию нельзя дать сотруднику.
+error-avatar-too-large = Изображение больше допустимых 64 КБ.
+error-avatar-wrong-type = Принимаются только изображения PNG, JPEG или GIF.
+error-avatar-damaged = Изображение обрезано или повреждено. Сохраните его заново и загрузите файл целиком.
+error-avatar-too-many-pixels = Изображение больше допустимых 80×80 пикселей.
+error-unknown-department = Одного из отделов больше нет. Обновите форму.
+error-unknown-time-zone = Неизвестный часовой пояс. Укажите название вроде Europe/Moscow или UTC.
+error-invalid-day = Неизвестный день недели.
+error-duplicate-day = День указан дважды.
+error-closes-before-opening = В рабочий день время окончания должно быть позже времени начала.
+error-invalid-time = Укажите время начала и окончания каждого рабочего дня в виде ЧЧ:ММ.
+error-not-a-staff-function = Эту функцию нельзя дать сотруднику.
 
 ## Refusals and conflicts of this area, by code
-refused-cannot-grant-unheld-function = Нельзя давать или отнимать функции, которых нет у вас самих.
-refused-full-access-required = Давать полный доступ и изменять учётные записи с полным доступом может только сотрудник с полным доступом.
-conflict-last-full-access-account = Это последняя активная учётная запись с полным доступом; она должна остаться включённой и с полным доступом.
-conflict-cannot-delete-yourself = Нельзя удалить свою учётную запись.
-conflict-cannot-disable-yourself = Нельзя отключить свою учётную запись.
-conflict-inherited-right = Это право получено от отдела, и отнять его у одного сотрудника нельзя. Измените права отдела или отделы сотрудника.
-conflict-department-name-taken = Отдел с таким названием уже есть.
-conflict-full-access-has-every-function = У сотрудника полный доступ, личные права к нему не применяются.
+error-cannot-grant-unheld-function = Нельзя давать или отнимать функции, которых нет у вас самих.
+error-full-access-required = Давать полный доступ и изменять учётные записи с полным доступом может только сотрудник с полным доступом.
+error-last-full-access-account = Это последняя активная учётная запись с полным доступом; она должна остаться включённой и с полным доступом.
+error-cannot-delete-yourself = Нельзя удалить свою учётную запись.
+error-cannot-disable-yourself = Нельзя отключить свою учётную запись.
+error-inherited-right = Это право получено от отдела, и отнять его у одного сотрудника нельзя. Измените права отдела или отделы сотрудника.
+error-department-name-taken = Отдел с таким названием уже есть.
+error-full-access-has-every-function = У сотрудника полный доступ, личные права к нему не применяются.
 
 ## Clients → Clients (staff side)
 clientlist-title = Клиенты
@@ -230,5 +227,5 @@ order-providers-need-card = Провайдеры клиента показыва
 order-next = Далее
 order-choose-provider = Выберите одного из провайдеров клиента.
 order-catalogue-notice = Провайдер выбран. Выбор тарифа появится вместе с каталогом услуг; ничего не заказано.
-refused-target-has-more-rights = У этого сотрудника есть права, которых нет у вас; сменить ему пароль, отключить или удалить его может только тот, у кого есть все эти права.
+error-target-has-more-rights = У этого сотрудника есть права, которых нет у вас; сменить ему пароль, отключить или удалить его может только тот, у кого есть все эти права.
 clientlist-new = Добавить клиента

@@ -55,7 +55,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
         let app = parts.extensions.get::<App>().cloned().ok_or_else(|| {
             crate::pages::error::bare(
                 parts,
-                AppError::Internal("the application extension is not installed".into()),
+                AppError::internal_msg("the application extension is not installed"),
             )
         })?;
         let cfg = parts

@@ -14,6 +14,7 @@ use axum::extract::{FromRequest, FromRequestParts, Query, Request};
 use axum::http::request::Parts;
 use axum::response::Response;
 use bursar_app::AppError;
+use bursar_domain::ErrorCode;
 
 /// The fields of a submitted `application/x-www-form-urlencoded` form.
 pub struct Fields(Vec<(String, String)>);
@@ -90,7 +91,7 @@ impl<S: Send + Sync> FromRequest<S> for Fields {
             Err(_) => Err(error::bare_for(
                 &headers,
                 &path,
-                AppError::invalid("form", "malformed", "the form could not be read"),
+                AppError::invalid("form", ErrorCode::Malformed, "the form could not be read"),
             )),
         }
     }

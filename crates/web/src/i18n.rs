@@ -2,7 +2,11 @@
 //! looked up here, in English or Russian. The `.ftl` files are embedded in the binary and
 //! parsed once; a message missing from a catalogue shows its id (and is logged) rather than
 //! failing the page, and the tests below keep both catalogues holding the same ids, every id
-//! the templates use, and a text for every field-error code the use cases return.
+//! the templates use, and a text for every [`ErrorCode`] the product emits.
+//!
+//! An error code has exactly one text, `error-<code-with-dashes>` ([`ErrorCode::message_id`]),
+//! whether it refuses a field, a whole form or a request: one id per code, no per-area or
+//! per-kind prefixes to fall back between.
 //!
 //! Which language a request gets is decided in one place, [`locale_for`]: the signed-in
 //! user's saved language, else the `bursar_lang` cookie, else `Accept-Language`, else English.
@@ -10,7 +14,7 @@
 use axum::http::HeaderMap;
 use axum::http::header::ACCEPT_LANGUAGE;
 use bursar_app::Principal;
-use bursar_domain::Locale;
+use bursar_domain::{ErrorCode, Locale};
 use bursar_http::cookies;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -136,19 +140,10 @@ impl Tr {
         bundle(self.locale).has_message(id)
     }
 
-    /// The text of a field-error code from the domain (`weak_password` → `error-weak-password`).
-    pub fn field_error(self, code: &str) -> String {
-        self.by_code("error", code, "error-invalid")
-    }
-
-    /// `prefix-code` when the catalogue has it, else `fallback`.
-    pub fn by_code(self, prefix: &str, code: &str, fallback: &str) -> String {
-        let id = format!("{prefix}-{}", code.replace('_', "-"));
-        if self.has(&id) {
-            self.t(&id)
-        } else {
-            self.t(fallback)
-        }
+    /// The text of an error code (`weak_password` → `error-weak-password`), of a field, a
+    /// form or a page alike. Every code has one (a test below walks [`ErrorCode::ALL`]).
+    pub fn error(self, code: ErrorCode) -> String {
+        self.t(&code.message_id())
     }
 
     fn format(self, id: &str, args: Option<&FluentArgs>) -> String {
@@ -258,37 +253,26 @@ mod tests {
         assert!(used > 50, "found only {used} uses");
     }
 
+    /// Every code the product emits reads as a sentence in both languages: an English text,
+    /// and a Russian one that is not just the English copied over.
     #[test]
-    fn every_field_error_code_has_a_text() {
-        // The codes `bursar-domain` and `bursar-app` return in `Invalid`.
-        let codes = [
-            "required",
-            "too_short",
-            "too_long",
-            "invalid_login",
-            "invalid_email",
-            "invalid_characters",
-            "weak_password",
-            "mismatch",
-            "wrong_password",
-            "out_of_range",
-            "unknown_function",
-            "function_not_held",
-            "not_a_number",
-            "own_password_in_profile",
-        ];
-        for locale in Locale::ALL {
-            for code in codes {
-                let id = format!("error-{}", code.replace('_', "-"));
-                assert!(
-                    bundle(locale).has_message(&id),
-                    "{locale}: no text for {code}"
-                );
+    fn every_error_code_has_an_english_and_a_russian_text() {
+        let mut missing = Vec::new();
+        for code in ErrorCode::ALL {
+            let id = code.message_id();
+            for locale in Locale::ALL {
+                if !bundle(locale).has_message(&id) {
+                    missing.push(format!("{locale}: {id}"));
+                }
+            }
+            let ru = Tr::new(Locale::Ru).error(*code);
+            if !ru.chars().any(|c| matches!(c, 'А'..='я' | 'ё' | 'Ё')) {
+                missing.push(format!("ru: {id} is not Russian: {ru}"));
             }
         }
-        assert_eq!(
-            Tr::new(Locale::Ru).field_error("no_such_code"),
-            Tr::new(Locale::Ru).t("error-invalid")
+        assert!(
+            missing.is_empty(),
+            "error codes without a text: {missing:#?}"
         );
     }
 
@@ -296,24 +280,24 @@ mod tests {
     fn arguments_and_plurals_are_formatted() {
         let ru = Tr::new(Locale::Ru);
         assert!(
-            ru.t1("login-rate-limited", "seconds", 1u64)
+            ru.t1("error-rate-limited", "seconds", 1u64)
                 .contains("1 секунду")
         );
         assert!(
-            ru.t1("login-rate-limited", "seconds", 3u64)
+            ru.t1("error-rate-limited", "seconds", 3u64)
                 .contains("3 секунды")
         );
         assert!(
-            ru.t1("login-rate-limited", "seconds", 25u64)
+            ru.t1("error-rate-limited", "seconds", 25u64)
                 .contains("25 секунд")
         );
         let en = Tr::new(Locale::En);
         assert!(
-            en.t1("login-rate-limited", "seconds", 1u64)
+            en.t1("error-rate-limited", "seconds", 1u64)
                 .contains("1 second")
         );
         assert!(
-            en.t1("login-rate-limited", "seconds", 7u64)
+            en.t1("error-rate-limited", "seconds", 7u64)
                 .contains("7 seconds")
         );
         assert_eq!(en.t("no-such-message"), "no-such-message");

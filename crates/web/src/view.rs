@@ -220,7 +220,7 @@ impl Errors {
             invalid
                 .0
                 .iter()
-                .map(|e| (e.field.clone(), tr.field_error(e.code)))
+                .map(|e| (e.field.clone(), tr.error(e.code)))
                 .collect(),
         )
     }
@@ -245,6 +245,7 @@ impl Errors {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bursar_domain::ErrorCode;
     use bursar_domain::Locale;
 
     #[test]
@@ -264,7 +265,7 @@ mod tests {
     #[test]
     fn field_errors_are_translated_by_code() {
         let mut invalid = Invalid::default();
-        invalid.push("new_password", "weak_password", "english text");
+        invalid.push("new_password", ErrorCode::WeakPassword, "english text");
         let errors = Errors::from_invalid(Tr::new(Locale::Ru), &invalid);
         let text = errors.get("new_password").unwrap_or_default();
         assert!(!text.is_empty() && text != "english text");

@@ -35,8 +35,13 @@ pub enum StoreError {
     /// A row the write refers to is gone (a foreign key refused it): deleted meanwhile.
     #[error("foreign key {constraint} violated")]
     Missing { constraint: String },
+    /// Anything else, said in words (a column that does not parse, a failed migration).
     #[error("{0}")]
     Other(String),
+    /// Anything else the database driver reported, kept whole (it reads as the driver's own
+    /// message, and its sources follow) so the log shows the whole chain.
+    #[error(transparent)]
+    Driver(Box<dyn std::error::Error + Send + Sync + 'static>),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

@@ -16,6 +16,7 @@ use bursar_app::ports::{
     ClientFilter, ClientListItem, ClientSort, ClientStatus, Page, PayerRecord, UserRecord,
 };
 use bursar_app::{App, AppError, Principal};
+use bursar_domain::ErrorCode;
 use bursar_domain::clients::Characteristic;
 use bursar_domain::functions::f;
 use bursar_domain::{ClientGroupId, ClientId, ClientRef, Invalid, ProviderId};
@@ -448,7 +449,7 @@ fn parse_opt<T>(
     if parsed.is_none() {
         invalid.push(
             field,
-            "invalid_filter",
+            ErrorCode::InvalidFilter,
             format!("`{v}` is not a valid value"),
         );
     }

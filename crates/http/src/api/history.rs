@@ -8,13 +8,14 @@ use axum::Extension;
 use axum::Json;
 use bursar_app::ports::{HistoryFilter, Page};
 use bursar_app::{App, AppError, Principal};
+use bursar_domain::ErrorCode;
 use bursar_domain::{ClientId, ClientRef};
 use std::str::FromStr;
 
 fn id_param<T: FromStr>(field: &str, raw: Option<String>) -> Result<Option<T>, AppError> {
     raw.map(|v| {
         v.parse()
-            .map_err(|_| AppError::invalid(field, "invalid_id", "is not a valid id"))
+            .map_err(|_| AppError::invalid(field, ErrorCode::InvalidId, "is not a valid id"))
     })
     .transpose()
 }
@@ -34,7 +35,7 @@ async fn client_param(
         Ok(id) => Ok(Some(id)),
         Err(AppError::NotFound { .. }) => Err(AppError::invalid(
             "client_id",
-            "unknown_client",
+            ErrorCode::UnknownClient,
             "no client has this number",
         )),
         Err(e) => Err(e),

@@ -9,6 +9,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use bursar_app::AppError;
 use bursar_app::profile::PasswordChange;
+use bursar_domain::ErrorCode;
 use bursar_domain::Locale;
 
 pub async fn show(Caller(who): Caller) -> Json<MeDto> {
@@ -22,7 +23,11 @@ pub async fn patch(
 ) -> ApiResult<Json<MeDto>> {
     if let Some(code) = body.locale {
         let locale: Locale = code.parse().map_err(|()| {
-            AppError::invalid("locale", "unsupported_locale", "must be one of: en, ru")
+            AppError::invalid(
+                "locale",
+                ErrorCode::UnsupportedLocale,
+                "must be one of: en, ru",
+            )
         })?;
         app.set_locale(&who, locale).await?;
         who.user.locale = locale;

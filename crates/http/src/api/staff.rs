@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use bursar_app::AppError;
 use bursar_app::ports::{Page, StaffFilter};
 use bursar_app::staff::{Explanation, StaffInput, StaffView};
+use bursar_domain::ErrorCode;
 use bursar_domain::UserId;
 use bursar_domain::functions::f;
 use serde::{Deserialize, Serialize};
@@ -183,8 +184,9 @@ pub async fn list(
     let department = q
         .department
         .map(|d| {
-            d.parse()
-                .map_err(|_| AppError::invalid("department", "invalid_id", "is not a valid id"))
+            d.parse().map_err(|_| {
+                AppError::invalid("department", ErrorCode::InvalidId, "is not a valid id")
+            })
         })
         .transpose()?;
     let filter = StaffFilter {
@@ -261,7 +263,7 @@ pub async fn put_avatar(
         .map_err(|_| {
             Problem::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
+                ErrorCode::PayloadTooLarge,
                 "The upload is larger than 1 MB; an avatar may be at most 64 KB.",
             )
         })?;

@@ -5,6 +5,7 @@ use crate::problem::Problem;
 use axum::Extension;
 use axum::Json;
 use axum::response::{IntoResponse, Response};
+use bursar_domain::ErrorCode;
 use serde_json::json;
 
 pub async fn healthz() -> Response {
@@ -15,10 +16,10 @@ pub async fn readyz(Extension(app): AppExt) -> Response {
     match app.ready().await {
         Ok(()) => Json(json!({ "status": "ready" })).into_response(),
         Err(e) => {
-            tracing::warn!(error = %e, "not ready");
+            tracing::warn!(error = %bursar_app::error::Chain(&e), "not ready");
             Problem::new(
                 axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                "not_ready",
+                ErrorCode::NotReady,
                 "The database does not answer.",
             )
             .into_response()

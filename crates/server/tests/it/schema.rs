@@ -413,7 +413,7 @@ async fn only_real_conflicts_are_retried() {
         panic!("{sql} should fail");
     };
     match bursar_store::map_err(err) {
-        StoreError::Other(_) => {}
+        StoreError::Driver(_) => {}
         other => panic!("not a conflict: {other:?}"),
     }
 }

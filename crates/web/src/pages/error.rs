@@ -23,8 +23,9 @@ use axum::http::header::RETRY_AFTER;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
+use bursar_app::error::Chain;
 use bursar_app::{App, AppError, Principal};
-use bursar_domain::functions;
+use bursar_domain::{ErrorCode, functions};
 use bursar_http::guard::Malformed;
 use bursar_http::nul::NulIn;
 use std::pin::pin;
@@ -52,65 +53,31 @@ struct Explained {
 }
 
 fn explain(tr: Tr, e: &AppError) -> Explained {
-    let (status, title, message) = match e {
-        AppError::Invalid(_) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "error-invalid-title",
-            tr.t("error-invalid-text"),
-        ),
-        AppError::Unauthenticated => (
-            StatusCode::UNAUTHORIZED,
-            "error-unauthenticated-title",
-            tr.t("error-unauthenticated-text"),
-        ),
-        AppError::BadCredentials => (
-            StatusCode::UNAUTHORIZED,
-            "error-unauthenticated-title",
-            tr.t("login-failed"),
-        ),
-        AppError::AccountDisabled => (
-            StatusCode::FORBIDDEN,
-            "error-forbidden-title",
-            tr.t("login-disabled"),
-        ),
-        AppError::RateLimited { retry_after_secs } => (
-            StatusCode::TOO_MANY_REQUESTS,
-            "error-rate-limited-title",
-            tr.t1("login-rate-limited", "seconds", *retry_after_secs),
-        ),
-        AppError::Forbidden { function } => (
-            StatusCode::FORBIDDEN,
-            "error-forbidden-title",
-            forbidden_text(tr, function),
-        ),
-        AppError::Refused { code, .. } => (
-            StatusCode::FORBIDDEN,
-            "error-forbidden-title",
-            tr.by_code("refused", code, "error-refused-text"),
-        ),
-        AppError::NotFound { .. } => (
-            StatusCode::NOT_FOUND,
-            "error-not-found-title",
-            tr.t("error-not-found-text"),
-        ),
-        AppError::Conflict { code, .. } => (
-            StatusCode::CONFLICT,
-            "error-conflict-title",
-            tr.by_code("conflict", code, "error-conflict-text"),
-        ),
-        AppError::Busy => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "error-busy-title",
-            tr.t("error-busy-text"),
-        ),
-        AppError::Internal(_) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "error-internal-title",
-            tr.t("error-internal-text"),
-        ),
+    let (status, title) = match e {
+        AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "error-invalid-title"),
+        AppError::Unauthenticated | AppError::BadCredentials => {
+            (StatusCode::UNAUTHORIZED, "error-unauthenticated-title")
+        }
+        AppError::AccountDisabled | AppError::Forbidden { .. } | AppError::Refused { .. } => {
+            (StatusCode::FORBIDDEN, "error-forbidden-title")
+        }
+        AppError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "error-rate-limited-title"),
+        AppError::NotFound { .. } => (StatusCode::NOT_FOUND, "error-not-found-title"),
+        AppError::Conflict { .. } => (StatusCode::CONFLICT, "error-conflict-title"),
+        AppError::Busy => (StatusCode::SERVICE_UNAVAILABLE, "error-busy-title"),
+        AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "error-internal-title"),
+    };
+    // One text per code; two codes also name what they are about.
+    let code = e.code();
+    let message = match e {
+        AppError::RateLimited { retry_after_secs } => {
+            tr.t1(&code.message_id(), "seconds", *retry_after_secs)
+        }
+        AppError::Forbidden { function } => forbidden_text(tr, function),
+        _ => tr.error(code),
     };
     if status.is_server_error() {
-        tracing::error!(error = %e, "panel request failed");
+        tracing::error!(error = %Chain(e), "panel request failed");
     }
     Explained {
         status,
@@ -122,7 +89,7 @@ fn explain(tr: Tr, e: &AppError) -> Explained {
 fn forbidden_text(tr: Tr, key: &str) -> String {
     let name = functions::find(key).map_or(key, |f| f.name(tr.locale()));
     tr.ta(
-        "error-forbidden-text",
+        &ErrorCode::Forbidden.message_id(),
         &[("function", name.into()), ("key", key.into())],
     )
 }
@@ -272,7 +239,7 @@ pub fn form_expired(parts: &Parts) -> Response {
     let explained = Explained {
         status: StatusCode::FORBIDDEN,
         title: "error-csrf-title",
-        message: frame.tr.t("error-csrf-text"),
+        message: frame.tr.error(ErrorCode::CsrfTokenInvalid),
     };
     frame.respond(explained, frame.back_links(parts), None)
 }
@@ -283,9 +250,11 @@ pub fn too_large(parts: &Parts, limit: usize) -> Response {
     let explained = Explained {
         status: StatusCode::PAYLOAD_TOO_LARGE,
         title: "error-too-large-title",
-        message: frame
-            .tr
-            .t1("error-too-large-text", "limit", size_text(frame.tr, limit)),
+        message: frame.tr.t1(
+            &ErrorCode::PayloadTooLarge.message_id(),
+            "limit",
+            size_text(frame.tr, limit),
+        ),
     };
     frame.respond(explained, frame.back_links(parts), None)
 }
@@ -300,13 +269,13 @@ pub fn malformed(parts: &Parts, m: Malformed) -> Response {
         Malformed::Path => (
             StatusCode::BAD_REQUEST,
             "error-bad-address-title",
-            tr.t("error-bad-address-text"),
+            tr.error(ErrorCode::InvalidPath),
             false,
         ),
         Malformed::Form => (
             StatusCode::BAD_REQUEST,
             "error-bad-form-title",
-            tr.t("error-bad-form-text"),
+            tr.error(ErrorCode::MalformedForm),
             true,
         ),
         Malformed::Nul(at) if at.in_body() => (
@@ -328,7 +297,7 @@ pub fn malformed(parts: &Parts, m: Malformed) -> Response {
                 StatusCode::BAD_REQUEST
             },
             "error-bad-request-title",
-            tr.t("error-bad-request-text"),
+            tr.error(ErrorCode::BadRequest),
             true,
         ),
     };
@@ -370,7 +339,7 @@ pub fn method_not_allowed(headers: &HeaderMap, path: &str) -> Response {
     let explained = Explained {
         status: StatusCode::METHOD_NOT_ALLOWED,
         title: "error-method-title",
-        message: tr.t("error-method-text"),
+        message: tr.error(ErrorCode::MethodNotAllowed),
     };
     let ui = Ui::bare(tr, panel, explained.title);
     respond(ui, explained, start_links(tr, true, panel), None)
@@ -413,7 +382,7 @@ mod tests {
                 429,
             ),
             (AppError::Busy, 503),
-            (AppError::Internal("secret detail".into()), 500),
+            (AppError::internal_msg("secret detail"), 500),
         ];
         for (e, status) in cases {
             let explained = explain(tr, &e);

@@ -9,6 +9,7 @@ use crate::panel::local_path;
 use crate::render::{see_other, with_cookie};
 use axum::response::Response;
 use bursar_app::AppError;
+use bursar_domain::ErrorCode;
 use bursar_domain::Locale;
 use bursar_domain::functions::f;
 use bursar_http::cookies;
@@ -20,7 +21,7 @@ pub async fn switch(ctx: Ctx, form: Fields) -> Response {
     let Ok(locale) = form.get("lang").parse::<Locale>() else {
         let e = AppError::invalid(
             "lang",
-            "unknown_language",
+            ErrorCode::UnknownLanguage,
             "is not a language of the panels",
         );
         return error::fail(&ctx, e);

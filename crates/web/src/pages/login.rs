@@ -17,6 +17,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::Response;
 use bursar_app::AppError;
 use bursar_app::auth::LoginInput;
+use bursar_domain::ErrorCode;
 use bursar_http::cookies;
 
 #[derive(Template)]
@@ -115,7 +116,7 @@ pub async fn submit(ctx: Ctx, form: Fields) -> Response {
             with_cookie(see_other(&landing(&outcome.principal, Some(next))), &cookie)
         }
         Err(AppError::BadCredentials) => {
-            let text = ctx.tr.t("login-failed");
+            let text = ctx.tr.error(ErrorCode::InvalidCredentials);
             render(
                 &ctx,
                 StatusCode::UNAUTHORIZED,
@@ -126,11 +127,15 @@ pub async fn submit(ctx: Ctx, form: Fields) -> Response {
             )
         }
         Err(AppError::AccountDisabled) => {
-            let text = ctx.tr.t("login-disabled");
+            let text = ctx.tr.error(ErrorCode::AccountDisabled);
             render(&ctx, StatusCode::FORBIDDEN, login, next, Some(text), None)
         }
         Err(AppError::RateLimited { retry_after_secs }) => {
-            let text = ctx.tr.t1("login-rate-limited", "seconds", retry_after_secs);
+            let text = ctx.tr.t1(
+                &ErrorCode::RateLimited.message_id(),
+                "seconds",
+                retry_after_secs,
+            );
             let mut res = render(
                 &ctx,
                 StatusCode::TOO_MANY_REQUESTS,

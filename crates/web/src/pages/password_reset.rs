@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use bursar_app::AppError;
 use bursar_app::password_reset::NewPasswordByLink;
+use bursar_domain::ErrorCode;
 
 #[derive(Template)]
 #[template(path = "forgot_password.html")]
@@ -78,7 +79,7 @@ pub async fn request_link(ctx: Ctx, form: Fields) -> Response {
     match ctx.app.request_password_reset(login, ctx.ip.clone()).await {
         Ok(()) => forgot_page(&ctx, StatusCode::OK, login, true, None),
         Err(AppError::Invalid(_)) => {
-            let text = ctx.tr.field_error("required");
+            let text = ctx.tr.error(ErrorCode::Required);
             forgot_page(
                 &ctx,
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -19,7 +19,7 @@ use bursar_app::tokens::NewToken;
 use bursar_app::{AppError, Principal};
 use bursar_domain::access::Audience;
 use bursar_domain::functions::{self, FUNCTIONS};
-use bursar_domain::{ApiTokenId, Locale};
+use bursar_domain::{ApiTokenId, ErrorCode, Locale};
 
 fn list_path(ctx: &Ctx) -> String {
     format!("{}/tokens", ctx.panel.profile())
@@ -204,7 +204,7 @@ pub async fn create(Signed { ctx, who }: Signed, form: Fields) -> Response {
         Some(days)
     } else {
         let mut errors = Errors::default();
-        errors.push("expires_in_days", ctx.tr.field_error("not_a_number"));
+        errors.push("expires_in_days", ctx.tr.error(ErrorCode::NotANumber));
         return render_form(
             &ctx,
             &who,

@@ -702,7 +702,7 @@ pub async fn export(Signed { ctx, who }: Signed, Path(id): Path<String>) -> Resp
     };
     let body = match serde_json::to_vec_pretty(&data) {
         Ok(body) => body,
-        Err(e) => return error::fail(&ctx, AppError::Internal(e.to_string())),
+        Err(e) => return error::fail(&ctx, AppError::internal(e)),
     };
     let disposition = format!("attachment; filename=\"client-{id}.json\"");
     let mut res = (StatusCode::OK, body).into_response();

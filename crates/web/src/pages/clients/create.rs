@@ -22,6 +22,7 @@ use axum::response::Response;
 use bursar_app::Principal;
 use bursar_app::clients::{COMMENT_MAX, NewClientInput};
 use bursar_app::ports::ProviderRecord;
+use bursar_domain::ErrorCode;
 use bursar_domain::functions::f;
 
 const PATH: &str = "/admin/clients/new";
@@ -327,7 +328,7 @@ pub async fn submit(Signed { ctx, who }: Signed, form: Fields) -> Response {
                 // taken e-mail as far as this form is concerned.
                 if login.is_empty() && r.errors.has("login") {
                     let mut errors = Errors::default();
-                    errors.push("email", ctx.tr.t("conflict-email-taken"));
+                    errors.push("email", ctx.tr.error(ErrorCode::EmailTaken));
                     r.errors = errors;
                 }
                 let defaults = Values::defaults(&ctx, &who);

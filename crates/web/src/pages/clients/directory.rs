@@ -22,6 +22,7 @@ use axum::response::Response;
 use bursar_app::directory::{CompanyInput, ProviderInput};
 use bursar_app::ports::{CompanyRecord, CurrencyRecord, ProviderRecord};
 use bursar_app::{AppError, Principal};
+use bursar_domain::ErrorCode;
 use bursar_domain::functions::f;
 use bursar_domain::{CompanyId, ProviderId};
 
@@ -35,12 +36,12 @@ fn name_taken(ctx: &Ctx, e: AppError) -> AppError {
     match e {
         AppError::Conflict {
             field: None,
-            code: "conflict",
+            code: ErrorCode::Conflict,
             ..
         } => AppError::Conflict {
-            code: "name_taken",
+            code: ErrorCode::NameTaken,
             field: Some("name"),
-            message: ctx.tr.t("conflict-name-taken"),
+            message: ctx.tr.error(ErrorCode::NameTaken),
         },
         other => other,
     }

@@ -17,6 +17,7 @@ use bursar_app::client_groups::GroupInput;
 use bursar_app::ports::ClientGroupRecord;
 use bursar_app::{AppError, Principal};
 use bursar_domain::ClientGroupId;
+use bursar_domain::ErrorCode;
 use bursar_domain::functions::f;
 
 const PATH: &str = "/admin/client-groups";
@@ -240,9 +241,9 @@ fn input(form: &Fields) -> GroupInput {
 fn name_taken(ctx: &Ctx, e: AppError) -> AppError {
     match e {
         AppError::Conflict { field: None, .. } => AppError::Conflict {
-            code: "name_taken",
+            code: ErrorCode::NameTaken,
             field: Some("name"),
-            message: ctx.tr.t("conflict-name-taken"),
+            message: ctx.tr.error(ErrorCode::NameTaken),
         },
         other => other,
     }

@@ -17,6 +17,7 @@ use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use bursar_app::clients::NewClientInput;
 use bursar_app::ports::ProviderRecord;
+use bursar_domain::ErrorCode;
 
 const PATH: &str = "/client/register";
 const LOGIN_SLOT: &str = "login-slot";
@@ -212,7 +213,7 @@ pub async fn submit(ctx: Ctx, form: Fields) -> Response {
             Ok(mut r) => {
                 if login.is_empty() && r.errors.has("login") {
                     let mut errors = crate::view::Errors::default();
-                    errors.push("email", ctx.tr.t("conflict-email-taken"));
+                    errors.push("email", ctx.tr.error(ErrorCode::EmailTaken));
                     r.errors = errors;
                 }
                 // "providers" is the use case's name for the field this form calls "provider".

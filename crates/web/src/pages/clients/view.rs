@@ -523,7 +523,7 @@ pub fn refusal(tr: Tr, e: AppError) -> Result<Refusal, AppError> {
             ..
         } => {
             let mut errors = Errors::default();
-            errors.push(field, tr.by_code("conflict", code, "error-conflict-text"));
+            errors.push(field, tr.error(code));
             Ok(Refusal {
                 errors,
                 message: None,
@@ -531,11 +531,11 @@ pub fn refusal(tr: Tr, e: AppError) -> Result<Refusal, AppError> {
         }
         AppError::Conflict { code, .. } => Ok(Refusal {
             errors: Errors::default(),
-            message: Some(tr.by_code("conflict", code, "error-conflict-text")),
+            message: Some(tr.error(code)),
         }),
         AppError::Refused { code, .. } => Ok(Refusal {
             errors: Errors::default(),
-            message: Some(tr.by_code("refused", code, "error-refused-text")),
+            message: Some(tr.error(code)),
         }),
         other => Err(other),
     }

@@ -32,6 +32,7 @@ use axum::response::Response;
 use bursar_app::history::Paged;
 use bursar_app::ports::{ClientListItem, ClientSort, Page};
 use bursar_app::{AppError, Principal};
+use bursar_domain::ErrorCode;
 use bursar_domain::Invalid;
 use bursar_domain::clients::Characteristic;
 use bursar_domain::functions::f;
@@ -304,7 +305,11 @@ pub async fn clients(Signed { ctx, who }: Signed, params: Params) -> Response {
         let known = |opts: &Vec<(String, String)>| opts.iter().any(|(id, _)| id == value);
         let refused = invalid.0.iter().any(|e| e.field == field);
         if !value.is_empty() && !refused && options.as_ref().is_some_and(|o| !known(o)) {
-            invalid.push(field, "invalid_filter", format!("`{value}` is not offered"));
+            invalid.push(
+                field,
+                ErrorCode::InvalidFilter,
+                format!("`{value}` is not offered"),
+            );
         }
     }
 

@@ -35,6 +35,7 @@ use bursar_app::grants::GrantChange;
 use bursar_app::ports::{Page, StaffFilter};
 use bursar_app::staff::{StaffInput, StaffView};
 use bursar_app::{AppError, Principal};
+use bursar_domain::ErrorCode;
 use bursar_domain::functions::f;
 use bursar_domain::{DepartmentId, Locale, UserId};
 use bursar_http::guard::UPLOAD_LIMIT;
@@ -245,12 +246,8 @@ pub async fn list(Signed { ctx, who }: Signed, params: Params) -> Response {
             ui = ui.with_flash(kind, id);
         }
     }
-    let code = params.get("refused").replace('_', "-");
-    let refused = [format!("refused-{code}"), format!("conflict-{code}")]
-        .into_iter()
-        .find(|id| tr.has(id));
-    if let Some(refused) = refused.filter(|_| params.flag("refused")) {
-        ui = ui.with_flash("error", &refused);
+    if let Some(refused) = ErrorCode::parse(params.get("refused")) {
+        ui = ui.with_flash("error", &refused.message_id());
     }
     let results = StaffTable {
         rows: paged
@@ -634,7 +631,7 @@ pub async fn update(Signed { ctx, who }: Signed, Path(id): Path<String>, form: F
 fn back_to_list(e: AppError, ctx: &Ctx) -> Response {
     match e {
         AppError::Refused { code, .. } | AppError::Conflict { code, .. } => {
-            see_other(&with_query(LIST, &[("refused", code)]))
+            see_other(&with_query(LIST, &[("refused", code.as_str())]))
         }
         e => error::fail(ctx, e),
     }
@@ -714,7 +711,7 @@ pub async fn upload_avatar(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let file = match axum::body::to_bytes(body, UPLOAD_LIMIT).await {
-        Err(_) => Err(tr.t("staff-error-avatar-too-large")),
+        Err(_) => Err(tr.error(ErrorCode::AvatarTooLarge)),
         Ok(bytes) => Ok(multipart::field(content_type, bytes, "avatar")
             .await
             .filter(|image| !image.is_empty())),
@@ -729,7 +726,7 @@ pub async fn upload_avatar(
                     Ok(r) => Err(r
                         .alert
                         .or_else(|| r.errors.get("avatar").map(str::to_owned))
-                        .unwrap_or_else(|| tr.t("error-invalid-text"))),
+                        .unwrap_or_else(|| tr.error(ErrorCode::ValidationFailed))),
                     Err(e) => return error::fail(&ctx, e),
                 },
             },
@@ -758,7 +755,7 @@ pub async fn upload_avatar(
             render_form(&ctx, &who, mode, values, status, None, Some(card)).await
         }
         (Err(text), None) => {
-            let e = AppError::invalid("avatar", "avatar_refused", text);
+            let e = AppError::invalid("avatar", ErrorCode::AvatarRefused, text);
             error::fail(&ctx, e)
         }
     }

@@ -109,18 +109,12 @@ pub(crate) fn routes(r: Routes) -> Routes {
         )
 }
 
-/// The text of a field-error code: this area's own text (`staff-error-…`) when it has one,
-/// else the shared one. Several errors of one field are joined, so a schedule with two bad
-/// days says both.
+/// The texts of refused fields. Several errors of one field are joined, so a schedule with
+/// two bad days says both.
 pub(crate) fn field_errors(tr: Tr, invalid: &Invalid) -> Errors {
     let mut merged: Vec<(String, String)> = Vec::new();
     for e in &invalid.0 {
-        let id = format!("staff-error-{}", e.code.replace('_', "-"));
-        let text = if tr.has(&id) {
-            tr.t(&id)
-        } else {
-            tr.field_error(e.code)
-        };
+        let text = tr.error(e.code);
         match merged.iter_mut().find(|(f, _)| *f == e.field) {
             Some((_, t)) if !t.contains(&text) => {
                 t.push(' ');
@@ -156,7 +150,7 @@ pub(crate) fn refusal(tr: Tr, e: AppError) -> Result<Refusal, AppError> {
             alert: None,
         }),
         AppError::Conflict { code, field, .. } => {
-            let text = tr.by_code("conflict", code, "error-conflict-text");
+            let text = tr.error(code);
             let mut errors = Errors::default();
             let alert = match field {
                 Some(field) => {
@@ -174,7 +168,7 @@ pub(crate) fn refusal(tr: Tr, e: AppError) -> Result<Refusal, AppError> {
         AppError::Refused { code, .. } => Ok(Refusal {
             status: StatusCode::FORBIDDEN,
             errors: Errors::default(),
-            alert: Some(tr.by_code("refused", code, "error-refused-text")),
+            alert: Some(tr.error(code)),
         }),
         other => Err(other),
     }
@@ -223,34 +217,38 @@ pub(crate) fn anchor(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bursar_domain::ErrorCode;
     use bursar_domain::Locale;
 
     #[test]
-    fn field_errors_prefer_this_areas_texts_and_join_a_fields_errors() {
+    fn field_errors_join_a_fields_errors() {
         let tr = Tr::new(Locale::En);
         let mut invalid = Invalid::default();
-        invalid.push("business_hours", "invalid_time", "mon");
-        invalid.push("business_hours", "closes_before_opening", "tue");
-        invalid.push("business_hours", "invalid_time", "wed");
-        invalid.push("name_en", "required", "");
+        invalid.push("business_hours", ErrorCode::InvalidTime, "mon");
+        invalid.push("business_hours", ErrorCode::ClosesBeforeOpening, "tue");
+        invalid.push("business_hours", ErrorCode::InvalidTime, "wed");
+        invalid.push("name_en", ErrorCode::Required, "");
         let errors = field_errors(tr, &invalid);
         let hours = errors.get("business_hours").unwrap_or_default();
         assert_eq!(
             hours,
             format!(
                 "{} {}",
-                tr.t("staff-error-invalid-time"),
-                tr.t("staff-error-closes-before-opening")
+                tr.error(ErrorCode::InvalidTime),
+                tr.error(ErrorCode::ClosesBeforeOpening)
             )
         );
-        assert_eq!(errors.get("name_en"), Some(tr.t("error-required").as_str()));
+        assert_eq!(
+            errors.get("name_en"),
+            Some(tr.error(ErrorCode::Required).as_str())
+        );
     }
 
     #[test]
     fn conflicts_on_a_field_go_next_to_it_and_refusals_above_the_form() {
         let tr = Tr::new(Locale::Ru);
         let taken = AppError::Conflict {
-            code: "login_taken",
+            code: ErrorCode::LoginTaken,
             field: Some("login"),
             message: String::new(),
         };
@@ -259,14 +257,14 @@ mod tests {
             shown
                 .as_ref()
                 .is_some_and(|r| r.status == StatusCode::CONFLICT
-                    && r.errors.get("login") == Some(tr.t("conflict-login-taken").as_str())
+                    && r.errors.get("login") == Some(tr.error(ErrorCode::LoginTaken).as_str())
                     && r.alert.is_none())
         );
-        let refused = AppError::refused("cannot_grant_unheld_function", "");
+        let refused = AppError::refused(ErrorCode::CannotGrantUnheldFunction, "");
         let shown = refusal(tr, refused).ok();
         assert_eq!(
             shown.and_then(|r| r.alert),
-            Some(tr.t("refused-cannot-grant-unheld-function"))
+            Some(tr.error(ErrorCode::CannotGrantUnheldFunction))
         );
         assert!(refusal(tr, AppError::NotFound { what: "employee" }).is_err());
     }

@@ -17,6 +17,7 @@ use crate::pages::staff::{anchor, refusal};
 use askama::Template;
 use axum::http::StatusCode;
 use bursar_app::AppError;
+use bursar_domain::ErrorCode;
 use bursar_domain::Locale;
 use bursar_domain::access::Rights;
 use bursar_domain::functions;
@@ -306,7 +307,7 @@ pub fn refusal_text(tr: Tr, e: AppError) -> Result<(StatusCode, String), AppErro
             }
         }
         if parts.is_empty() {
-            tr.t("error-invalid-text")
+            tr.error(ErrorCode::ValidationFailed)
         } else {
             parts.join(" ")
         }
