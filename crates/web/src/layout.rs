@@ -142,6 +142,7 @@ pub struct Ui {
     pub logout: &'static str,
     pub css: String,
     pub htmx: String,
+    pub favicon: String,
     pub flash: Option<Flash>,
     /// Shown while an employee works in the client area as the client.
     pub impersonation: Option<crate::pages::clients::Banner>,
@@ -197,6 +198,7 @@ impl Ui {
             logout: panel.logout(),
             css: assets::css_url(),
             htmx: assets::htmx_url(),
+            favicon: assets::favicon_url(),
             flash: None,
             impersonation: None,
         }

@@ -94,6 +94,7 @@ pub fn routes(app: App, cfg: WebConfig) -> Guarded {
     r.get("/", f::UI_HOME, home::show)
         .get(assets::CSS_PATH, f::SYSTEM_ASSETS, assets::css)
         .get(assets::HTMX_PATH, f::SYSTEM_ASSETS, assets::htmx)
+        .get(assets::FAVICON_PATH, f::SYSTEM_ASSETS, assets::favicon)
         .post("/language", f::UI_LANGUAGE, language::switch)
         // Staff panel.
         .get("/admin/login", f::AUTH_LOGIN, login::show)

@@ -240,6 +240,41 @@ impl Errors {
     pub fn push(&mut self, field: &str, text: String) {
         self.0.push((field.to_owned(), text));
     }
+
+    /// The error summary of a refused form (`partials/error_summary.html`): one link per
+    /// message to the element whose id is the field's name, in the order of `labels` (the
+    /// form's order, each field with its label), then any field `labels` does not name.
+    pub fn summary(&self, labels: &[(&str, String)]) -> Vec<ErrorLink> {
+        let labelled = labels.iter().filter_map(|(field, label)| {
+            self.get(field)
+                .map(|message| ErrorLink::new(field, Some(label), message))
+        });
+        let rest = self
+            .0
+            .iter()
+            .filter(|(field, _)| !labels.iter().any(|(f, _)| f == field))
+            .map(|(field, message)| ErrorLink::new(field, None, message));
+        labelled.chain(rest).collect()
+    }
+}
+
+/// One line of a refused form's error summary: a link to the field, with its label.
+pub struct ErrorLink {
+    /// The id of the field's input (or of its group).
+    pub anchor: String,
+    pub text: String,
+}
+
+impl ErrorLink {
+    pub fn new(field: &str, label: Option<&str>, message: &str) -> ErrorLink {
+        ErrorLink {
+            anchor: field.to_owned(),
+            text: match label {
+                Some(label) => format!("{label}: {message}"),
+                None => message.to_owned(),
+            },
+        }
+    }
 }
 
 #[cfg(test)]
@@ -270,5 +305,32 @@ mod tests {
         let text = errors.get("new_password").unwrap_or_default();
         assert!(!text.is_empty() && text != "english text");
         assert!(!errors.has("current_password"));
+    }
+
+    #[test]
+    fn the_error_summary_follows_the_form_order_and_names_each_field() {
+        let mut errors = Errors::default();
+        errors.push("email", "Bad e-mail.".to_owned());
+        errors.push("login", "Taken.".to_owned());
+        errors.push("other", "Odd.".to_owned());
+        let labels = [
+            ("login", "Login".to_owned()),
+            ("name", "Name".to_owned()),
+            ("email", "E-mail".to_owned()),
+        ];
+        let summary = errors.summary(&labels);
+        let lines: Vec<_> = summary
+            .iter()
+            .map(|e| (e.anchor.as_str(), e.text.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("login", "Login: Taken."),
+                ("email", "E-mail: Bad e-mail."),
+                ("other", "Odd.")
+            ]
+        );
+        assert!(Errors::default().summary(&labels).is_empty());
     }
 }

@@ -24,6 +24,7 @@ mod history;
 mod mail;
 mod migrations;
 mod nul_bytes;
+mod panel_a11y;
 mod password_reset;
 mod refusals;
 mod routes_guarded;

@@ -6,7 +6,7 @@
 use crate::form::Fields;
 use crate::i18n::Tr;
 use crate::pages::profile::Tab;
-use crate::view::Errors;
+use crate::view::{ErrorLink, Errors};
 use axum::http::StatusCode;
 use bursar_app::AppError;
 use bursar_domain::Locale;
@@ -232,6 +232,27 @@ impl FormView {
     pub fn error(mut self, error: Option<String>) -> FormView {
         self.error = error;
         self
+    }
+
+    /// Whether any field is required (the form then explains the `*` mark).
+    pub fn has_required(&self) -> bool {
+        self.sections
+            .iter()
+            .flat_map(|s| &s.fields)
+            .any(|f| f.required && !f.disabled)
+    }
+
+    /// The error summary of the refused form: each field with an error, linked, in order.
+    pub fn error_summary(&self) -> Vec<ErrorLink> {
+        self.sections
+            .iter()
+            .flat_map(|s| &s.fields)
+            .filter_map(|f| {
+                f.error
+                    .as_deref()
+                    .map(|e| ErrorLink::new(f.name, Some(&f.label), e))
+            })
+            .collect()
     }
 
     pub fn section(mut self, title: Option<String>, fields: Vec<Field>, errors: &Errors) -> Self {
