@@ -68,12 +68,15 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
     // Every body the API takes is an object; what else it starts with is refused before
     // serde sees it.
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-    if first.is_some_and(|b| *b != b'{') && serde_json::from_slice::<IgnoredAny>(bytes).is_ok() {
-        return Err(Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "body_not_object",
-            "The body must be a JSON object (`{…}`) with the fields named.",
-        ));
+    if first.is_some_and(|b| *b != b'{') {
+        return Err(match serde_json::from_slice::<IgnoredAny>(bytes) {
+            Ok(_) => Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "body_not_object",
+                "The body must be a JSON object (`{…}`) with the fields named.",
+            ),
+            Err(e) => shape_problem("", e),
+        });
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
