@@ -16,7 +16,7 @@ use crate::secrets::{digest, random_token};
 use bursar_domain::SessionId;
 use bursar_domain::access::{AccountKind, Rights};
 use bursar_domain::functions::f;
-use bursar_domain::history::Actor;
+use bursar_domain::history::{Actor, Changes};
 use jiff::{SignedDuration, Timestamp};
 use std::collections::BTreeSet;
 
@@ -24,6 +24,14 @@ use std::collections::BTreeSet;
 pub const TOKEN_PREFIX: &str = "bst_";
 /// Sessions and tokens record activity at most this often, to spare a write per request.
 const TOUCH_EVERY: SignedDuration = SignedDuration::from_secs(60);
+
+/// How stale a session's recorded activity may get before a request records it again: at
+/// most [`TOUCH_EVERY`], and at most a quarter of the idle timeout, so a session used at
+/// least once per three quarters of the timeout never expires however short the timeout is
+/// (with one minute: used at 35 s, recorded; used again at 70 s, still live).
+pub(crate) fn session_touch_every(idle_timeout: SignedDuration) -> SignedDuration {
+    TOUCH_EVERY.min(idle_timeout / 4)
+}
 
 pub struct LoginInput {
     /// Login or e-mail.
@@ -198,23 +206,79 @@ impl App {
         .await
     }
 
-    /// Ends the caller's session (a token is not a session: revoke it instead).
-    pub async fn logout(&self, who: &Principal) -> Result<(), AppError> {
-        if let Via::Session { id, .. } = &who.via {
-            self.write_as(who.actor(), f::AUTH_LOGOUT, |w| {
-                Box::pin(async move {
-                    let now = w.now();
-                    w.tx().revoke_session(*id, now).await?;
-                    // An employee who signs out also leaves the clients they were working as.
-                    if who.kind() == AccountKind::Staff {
-                        w.tx().revoke_impersonations_by(who.user.id, now).await?;
-                    }
-                    Ok(())
-                })
-            })
-            .await?;
+    /// Checks a signed-in user's own password (the "current password" of the profile form).
+    /// Wrong guesses count as failed sign-ins of that login and address, and the check is
+    /// refused (429) past the same limits, so a stolen session cannot use it as an oracle.
+    pub(crate) async fn check_own_password(
+        &self,
+        who: &Principal,
+        password: &str,
+    ) -> Result<bool, AppError> {
+        let now = self.now();
+        let ident = who.user.login.as_str().to_lowercase();
+        let ip_key = who.ip.clone().unwrap_or_default();
+        let attempt = self.reserve_attempt(&ident, &ip_key, now).await?;
+        let over = {
+            let mut tx = self.store.read().await?;
+            let over = self.over_limit(tx.as_mut(), &ident, &ip_key, now).await;
+            tx.commit().await?;
+            over
+        };
+        if let Err(refusal) = over {
+            self.take_back(&attempt).await?;
+            return Err(refusal);
         }
-        Ok(())
+        let ok = self
+            .passwords
+            .verify(password, Some(&who.user.password_hash))
+            .await?;
+        if ok {
+            self.take_back(&attempt).await?;
+        }
+        Ok(ok)
+    }
+
+    /// Ends what the caller signed in with: the session, or the API token the request
+    /// carries (revoked, as `DELETE /me/tokens/{id}` would: a script that "signs out" must
+    /// not leave a working secret behind).
+    pub async fn logout(&self, who: &Principal) -> Result<(), AppError> {
+        match &who.via {
+            Via::Session { id, .. } => {
+                self.write_as(who.actor(), f::AUTH_LOGOUT, |w| {
+                    Box::pin(async move {
+                        let now = w.now();
+                        w.tx().revoke_session(*id, now).await?;
+                        // An employee who signs out also leaves the clients they were
+                        // working as.
+                        if who.kind() == AccountKind::Staff {
+                            w.tx().revoke_impersonations_by(who.user.id, now).await?;
+                        }
+                        Ok(())
+                    })
+                })
+                .await
+            }
+            Via::Token { id } => {
+                self.write_as(who.actor(), f::AUTH_LOGOUT, |w| {
+                    Box::pin(async move {
+                        let now = w.now();
+                        let token = w
+                            .tx()
+                            .tokens_of_user(who.user.id)
+                            .await?
+                            .into_iter()
+                            .find(|t| t.id == *id && t.revoked_at.is_none());
+                        if let Some(token) = token {
+                            w.tx().revoke_token(token.id, now).await?;
+                            let changes = Changes::default().diff("revoked", &false, &true);
+                            w.record(crate::tokens::token_ref(who, &token), "revoke", changes);
+                        }
+                        Ok(())
+                    })
+                })
+                .await
+            }
+        }
     }
 
     /// The caller behind a session cookie, if the session is live.
@@ -244,7 +308,7 @@ impl App {
             None => None,
         };
         tx.commit().await?;
-        if idle > TOUCH_EVERY {
+        if idle > session_touch_every(self.policy.session_idle) {
             // Bookkeeping of the sign-in, not a change anyone makes: parallel requests of one
             // session may all touch it, and the last write is as good as any.
             let id = session.id;

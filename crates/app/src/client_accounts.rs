@@ -113,14 +113,17 @@ fn client_functions(raw: &[String]) -> Result<Vec<String>, AppError> {
 }
 
 /// A client user who is not the main user may hand out, and manage users holding, only
-/// functions they hold themselves; staff and the main user are not limited.
+/// functions they hold themselves; the main user holds every client function, so only a
+/// scoped API token of theirs limits them (to its scope). Staff are not limited: client
+/// functions are never theirs to hold, and the staff function guards the act.
 fn check_within_own_rights(who: &Principal, functions: &[String]) -> Result<(), AppError> {
-    if who.kind() != AccountKind::Client || who.user.is_main {
+    if who.kind() != AccountKind::Client || (who.user.is_main && !who.rights.is_narrowed()) {
         return Ok(());
     }
     let unheld: Vec<&str> = functions
         .iter()
-        .filter(|k| !who.may_key(k))
+        // Every client user has the dashboard anyway: it is no grant.
+        .filter(|k| k.as_str() != ALWAYS.key && !who.may_key(k))
         .map(String::as_str)
         .collect();
     if unheld.is_empty() {
@@ -133,19 +136,7 @@ fn check_within_own_rights(who: &Principal, functions: &[String]) -> Result<(), 
     }
 }
 
-/// Setting another person's password (or the e-mail reset links go to) while working as a
-/// client would leave the employee a way in that outlives the session and that history
-/// would not attribute to them.
-fn refuse_while_impersonating(who: &Principal) -> Result<(), AppError> {
-    if who.impersonator.is_some() {
-        Err(AppError::refused(
-            ErrorCode::NotWhileImpersonating,
-            "this cannot be done while working as a client",
-        ))
-    } else {
-        Ok(())
-    }
-}
+use crate::impersonation::refuse_while_impersonating;
 
 async fn load_user(tx: &mut dyn Tx, client: ClientId, id: UserId) -> Result<UserRecord, AppError> {
     match tx.user_by_id(id).await? {
@@ -199,6 +190,9 @@ impl App {
         input: ClientUserInput,
     ) -> Result<UserId, AppError> {
         in_scope(who, client, f::CLIENT_USERS, f::ACCOUNT_USERS)?;
+        // A new user signs in with a password the employee chose: a way in that outlives
+        // the session.
+        refuse_while_impersonating(who)?;
         let mut invalid = Invalid::default();
         let login = invalid.check(Login::parse(
             "login",

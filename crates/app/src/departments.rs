@@ -229,7 +229,9 @@ impl App {
         .await
     }
 
-    /// Deletes a department; its members simply lose what it granted.
+    /// Deletes a department; its members simply lose what it granted. Like removing a
+    /// member, that takes functions away, so it is refused when the department grants a
+    /// function the caller does not hold.
     pub async fn delete_department(
         &self,
         who: &Principal,
@@ -238,6 +240,7 @@ impl App {
         self.write(who, f::DEPARTMENT_DELETE, |w| {
             Box::pin(async move {
                 let old = load(w.tx(), id).await?;
+                crate::staff::check_department_escalation(w.tx(), who, &[id]).await?;
                 let members = w.tx().department_members(id).await?.len();
                 w.tx().delete_department(id).await?;
                 let changes = Changes::default()

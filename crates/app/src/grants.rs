@@ -1,6 +1,7 @@
 //! Changing who holds which staff function, shared by department and employee permission
 //! screens. Keys may name functions or whole sections. The rule against escalation lives
-//! here: nobody grants or removes a function they do not hold themselves.
+//! here: nobody grants or removes a function they do not hold themselves, and a caller
+//! using a scoped API token holds only what the token's scope allows.
 
 use crate::Principal;
 use crate::error::AppError;
@@ -69,7 +70,7 @@ pub fn resolve(who: &Principal, change: &GrantChange) -> Result<Resolved, AppErr
     let unheld: Vec<&str> = enable
         .values()
         .chain(disable.values())
-        .filter(|f| !who.rights.holds(f))
+        .filter(|f| !who.may_grant(f))
         .map(|f| f.key)
         .collect();
     if !unheld.is_empty() {

@@ -14,6 +14,21 @@ use bursar_domain::functions::f;
 use bursar_domain::history::Changes;
 use bursar_domain::{ClientId, SessionId};
 
+/// While working as a client, nothing may create a credential that outlives the session
+/// (a user with a password, a new password or the e-mail reset links go to, an API token, a
+/// reset link): it would leave the employee a way in after the session ends, or after they
+/// lose the right, that history would not attribute to them.
+pub(crate) fn refuse_while_impersonating(who: &Principal) -> Result<(), AppError> {
+    if who.impersonator.is_some() {
+        Err(AppError::refused(
+            ErrorCode::NotWhileImpersonating,
+            "this cannot be done while working as a client",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 impl App {
     /// Opens a client-area session for the client's main user on the employee's behalf;
     /// returns the session secret for the cookie.

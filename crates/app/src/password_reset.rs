@@ -3,13 +3,14 @@
 //! find logins; the link holds a random token of which only the digest is stored, expires
 //! after 30 minutes, works once, and using it ends every session of the account.
 
-use crate::App;
 use crate::auth::within_limit;
 use crate::error::AppError;
+use crate::impersonation::refuse_while_impersonating;
 use crate::mail::{self, MailTemplate, OutgoingMail};
 use crate::ports::{PasswordResetRecord, UserRecord};
 use crate::profile::user_ref;
 use crate::secrets::{digest, random_token};
+use crate::{App, Principal};
 use bursar_domain::ErrorCode;
 use bursar_domain::Invalid;
 use bursar_domain::access::AccountKind;
@@ -81,12 +82,18 @@ impl App {
 
     /// Sends a reset link to the account's address when the login or e-mail names an active
     /// account that has one (and it was not sent three already this hour). Answers `Ok` in
-    /// every case but an empty form.
+    /// every case but an empty form. `caller` is whoever is signed in on the device that
+    /// asks: an employee working as a client may not ask (see
+    /// [`crate::impersonation::refuse_while_impersonating`]).
     pub async fn request_password_reset(
         &self,
         ident: &str,
         ip: Option<String>,
+        caller: Option<&Principal>,
     ) -> Result<(), AppError> {
+        if let Some(who) = caller {
+            refuse_while_impersonating(who)?;
+        }
         let ident = ident.trim().to_lowercase();
         if ident.is_empty() {
             return Err(AppError::invalid(
@@ -154,8 +161,16 @@ impl App {
 
     /// Sets a new password with a link's token; the link and every other open link of the
     /// account stop working, and so do its sessions. An unknown, used or expired token is
-    /// a 422 on the `token` field, so the page can offer to send a new link.
-    pub async fn reset_password_by_link(&self, input: NewPasswordByLink) -> Result<(), AppError> {
+    /// a 422 on the `token` field, so the page can offer to send a new link. Refused to an
+    /// employee working as a client, like asking for the link.
+    pub async fn reset_password_by_link(
+        &self,
+        input: NewPasswordByLink,
+        caller: Option<&Principal>,
+    ) -> Result<(), AppError> {
+        if let Some(who) = caller {
+            refuse_while_impersonating(who)?;
+        }
         let Some((reset, user)) = self.usable_reset(&input.token).await? else {
             return Err(AppError::invalid(
                 "token",

@@ -76,6 +76,13 @@ impl Principal {
         self.rights.allows(function)
     }
 
+    /// Whether the caller may hand out or take away `function` (a staff permission, a
+    /// department's grant, a client user's function): only what they could use themselves,
+    /// so a scoped API token judges grants by its scope, never by the whole account.
+    pub fn may_grant(&self, function: &Function) -> bool {
+        self.rights.allows(function)
+    }
+
     /// [`Principal::may`] for a key that came from outside (a form, a stored grant).
     pub fn may_key(&self, key: &str) -> bool {
         bursar_domain::functions::find(key).is_some_and(|f| self.may(f))

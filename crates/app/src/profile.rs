@@ -51,10 +51,7 @@ impl App {
                 "does not match the new password",
             );
         }
-        let current_ok = self
-            .passwords
-            .verify(&input.current, Some(&who.user.password_hash))
-            .await?;
+        let current_ok = self.check_own_password(who, &input.current).await?;
         if !current_ok {
             invalid.push(
                 "current_password",

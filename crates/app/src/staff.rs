@@ -141,7 +141,7 @@ fn require_full_access(who: &Principal, what: &str) -> Result<(), AppError> {
 }
 
 /// Refuses department memberships that would hand out functions the caller does not hold.
-async fn check_department_escalation(
+pub(crate) async fn check_department_escalation(
     tx: &mut dyn Tx,
     who: &Principal,
     added: &[DepartmentId],
@@ -149,7 +149,7 @@ async fn check_department_escalation(
     let mut unheld = BTreeSet::new();
     for d in added {
         for key in tx.department_grants(*d).await? {
-            if functions::find(&key).is_some_and(|f| !who.rights.holds(f)) {
+            if functions::find(&key).is_some_and(|f| !who.may_grant(f)) {
                 unheld.insert(key);
             }
         }

@@ -70,7 +70,7 @@ impl App {
                     .set("name", &token.name)
                     .set("scope", scope_text);
 
-                w.record_as(f::PROFILE_TOKENS, token_ref(token), "create", changes);
+                w.record_as(f::PROFILE_TOKENS, token_ref(who, token), "create", changes);
                 Ok(())
             })
         })
@@ -107,7 +107,7 @@ impl App {
                 w.tx().revoke_token(id, now).await?;
                 let changes = Changes::default().diff("revoked", &false, &true);
 
-                w.record_as(f::PROFILE_TOKENS, token_ref(&token), "revoke", changes);
+                w.record_as(f::PROFILE_TOKENS, token_ref(who, &token), "revoke", changes);
                 Ok(())
             })
         })
@@ -115,11 +115,13 @@ impl App {
     }
 }
 
-fn token_ref(token: &ApiTokenRecord) -> ObjectRef {
+/// A token's history entries belong to its user's client, if any, so that clearing the
+/// client's data erases them too (a token's name is often personal: "laptop of …").
+pub(crate) fn token_ref(owner: &Principal, token: &ApiTokenRecord) -> ObjectRef {
     ObjectRef {
         kind: "api_token",
         id: token.id.to_string(),
-        client: None,
+        client: owner.user.client_id,
     }
 }
 

@@ -69,6 +69,8 @@ error_codes! {
     UnsupportedMediaType = "unsupported_media_type",
     /// The body is well-formed but does not fit the endpoint's shape (422).
     InvalidBody = "invalid_body",
+    /// The body is JSON but not an object (an array, a single value) (422).
+    BodyNotObject = "body_not_object",
     /// The body is not JSON (400).
     MalformedJson = "malformed_json",
     /// The body could not be read at all (400).

@@ -354,9 +354,9 @@ async fn resolve(app: &App, parts: &Parts) -> Result<Option<Principal>, AppError
         let token = auth
             .to_str()
             .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
+            .and_then(bearer_credentials)
             .ok_or(AppError::Unauthenticated)?;
-        return app.authenticate_token(token.trim(), ip).await.map(Some);
+        return app.authenticate_token(token, ip).await.map(Some);
     }
     match cookies::read(&parts.headers, cookies::SESSION) {
         None => Ok(None),
@@ -366,6 +366,14 @@ async fn resolve(app: &App, parts: &Parts) -> Result<Option<Principal>, AppError
             Err(e) => Err(e),
         },
     }
+}
+
+/// The credentials of an `Authorization: Bearer …` value. The scheme name is
+/// case-insensitive (RFC 9110, 11.1), so `bearer` and `BEARER` are the same scheme.
+fn bearer_credentials(value: &str) -> Option<&str> {
+    let (scheme, credentials) = value.trim_start().split_once([' ', '\t'])?;
+    let credentials = credentials.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !credentials.is_empty()).then_some(credentials)
 }
 
 async fn check_csrf(

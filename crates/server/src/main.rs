@@ -81,7 +81,7 @@ async fn main() -> Result<()> {
         Command::Demo { clients } => {
             let store = serve::open_store(&cfg).await?;
             let app = serve::app_for(store, &cfg);
-            app.install(cfg.admin_password.clone()).await?;
+            serve::install(&app, &cfg).await?;
             let report = app.load_demo(clients).await?;
             println!(
                 "Demo data loaded: {} named and {} generated client(s). Demo users (the named clients' logins and `support` in the staff panel) sign in with the password `{}`.",

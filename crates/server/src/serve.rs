@@ -33,26 +33,37 @@ pub fn app_for(store: SqlStore, cfg: &Config) -> App {
     App::new(Arc::new(store), Arc::new(SystemClock), policy)
 }
 
+/// Installs what a first start needs, the administrator included, the one way every command
+/// that may come first (`serve`, `demo`) does it: with the password from
+/// `BURSAR_ADMIN_PASSWORD`, or a generated one printed here once, so whichever command ran
+/// first, the operator can sign in. When the administrator exists already the variable is
+/// not used, and the operator is told so rather than left guessing.
+pub async fn install(app: &App, cfg: &Config) -> Result<()> {
+    let created = app
+        .install(cfg.admin_password.clone())
+        .await
+        .context("creating the administrator")?;
+    match created {
+        Some(created) if created.generated => println!(
+            "Created the administrator: login `admin`, password `{}` (shown once; change it in the profile).",
+            created.password
+        ),
+        Some(_) => println!(
+            "Created the administrator: login `admin` with the password from BURSAR_ADMIN_PASSWORD."
+        ),
+        None if cfg.admin_password.is_some() => println!(
+            "The administrator exists already, so BURSAR_ADMIN_PASSWORD is not used; set a new password with `bursar admin reset-password admin`."
+        ),
+        None => {}
+    }
+    Ok(())
+}
+
 pub async fn serve(cfg: Config) -> Result<()> {
     let store = open_store(&cfg).await?;
     tracing::info!(database = store.dialect().name(), "database ready");
     let app = app_for(store.clone(), &cfg);
-    if let Some(created) = app
-        .install(cfg.admin_password.clone())
-        .await
-        .context("creating the administrator")?
-    {
-        if created.generated {
-            println!(
-                "Created the administrator: login `admin`, password `{}` (shown once; change it in the profile).",
-                created.password
-            );
-        } else {
-            println!(
-                "Created the administrator: login `admin` with the password from BURSAR_ADMIN_PASSWORD."
-            );
-        }
-    }
+    install(&app, &cfg).await?;
     let mailer = mailer_for(&cfg)?;
     let built = router::build(
         app.clone(),

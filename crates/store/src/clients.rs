@@ -745,6 +745,37 @@ impl ClientCards for SqlTx {
     }
 
     async fn anonymize_history(&mut self, client: ClientId, users: &[UserId]) -> StoreResult<()> {
+        // The client's users are those it has now and those deleted before: the entries
+        // about a deleted user (its creation, its deletion) still name its id.
+        let rows = crate::db::query(
+            "SELECT DISTINCT object_id FROM history WHERE client_id = $1 AND object_kind = 'user'",
+        )
+        .bind(client)
+        .fetch_all(&mut self.tx)
+        .await
+        .map_err(map_err)?;
+        let mut all: Vec<UserId> = users.to_vec();
+        for r in &rows {
+            if let Ok(id) = text(r, "object_id")?.parse::<UserId>()
+                && !all.contains(&id)
+            {
+                all.push(id);
+            }
+        }
+        for u in &all {
+            // Entries about a user's own API tokens (named after a laptop, an e-mail…) were
+            // written without the client before the token entries carried it: claim them,
+            // so the erasure below reaches them.
+            crate::db::query(
+                "UPDATE history SET client_id = $1 \
+                 WHERE object_kind = 'api_token' AND actor_user_id = $2 AND client_id IS NULL",
+            )
+            .bind(client)
+            .bind(u)
+            .execute(&mut self.tx)
+            .await
+            .map_err(map_err)?;
+        }
         // Field names and the fact of a change stay; the values (names, e-mails, phones…)
         // go. Amounts live in ledger documents, not in history values.
         crate::db::query(
@@ -761,7 +792,7 @@ impl ClientCards for SqlTx {
             .execute(&mut self.tx)
             .await
             .map_err(map_err)?;
-        for u in users {
+        for u in &all {
             crate::db::query(
                 "UPDATE history SET ip = NULL, actor_login = NULL WHERE actor_user_id = $1",
             )

@@ -176,6 +176,7 @@ error-unknown-function = Contains an unknown function.
 error-function-not-held = Contains a function you do not hold.
 error-not-a-number = Enter a whole number.
 error-malformed = The form could not be read.
+error-body-not-object = The body must be a JSON object with the fields named, not an array or a single value.
 
 ## Error pages
 error-action-home = Go to my start page

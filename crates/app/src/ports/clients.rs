@@ -216,7 +216,10 @@ pub trait ClientCards {
         functions: &[String],
         at: Timestamp,
     ) -> StoreResult<()>;
-    /// Blanks personal values in the client's history entries (GDPR).
+    /// Blanks personal values in the client's history entries (GDPR), and the addresses and
+    /// logins of entries its users made: of `users` and of the users deleted before, whom
+    /// the entries about them still name. Entries about those users' API tokens count as the
+    /// client's.
     async fn anonymize_history(&mut self, client: ClientId, users: &[UserId]) -> StoreResult<()>;
     /// Erases addresses and texts of the client's e-mails and gives up those not yet sent.
     async fn erase_client_mails(&mut self, client: ClientId) -> StoreResult<()>;

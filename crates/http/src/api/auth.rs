@@ -2,7 +2,7 @@
 
 use super::{HttpConfig, LoginAnswer, LoginBody, MeDto};
 use crate::cookies;
-use crate::guard::{AppExt, Caller, client_ip};
+use crate::guard::{AppExt, Caller, MaybeCaller, client_ip};
 use crate::json::ApiJson;
 use crate::problem::ApiResult;
 use axum::Extension;
@@ -62,10 +62,11 @@ pub struct PasswordResetBody {
 /// Asks for a reset link. The answer is the same whether or not the account exists.
 pub async fn request_password_reset(
     Extension(app): AppExt,
+    MaybeCaller(who): MaybeCaller,
     parts: Parts,
     ApiJson(body): ApiJson<PasswordResetBody>,
 ) -> ApiResult<StatusCode> {
-    app.request_password_reset(&body.login, client_ip(&parts))
+    app.request_password_reset(&body.login, client_ip(&parts), who.as_ref())
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -82,6 +83,7 @@ pub struct NewPasswordBody {
 /// Sets a new password with a link's token; every session of the account ends.
 pub async fn reset_password(
     Extension(app): AppExt,
+    MaybeCaller(who): MaybeCaller,
     parts: Parts,
     ApiJson(body): ApiJson<NewPasswordBody>,
 ) -> ApiResult<StatusCode> {
@@ -91,6 +93,6 @@ pub async fn reset_password(
         confirmation: body.password_confirmation,
         ip: client_ip(&parts),
     };
-    app.reset_password_by_link(input).await?;
+    app.reset_password_by_link(input, who.as_ref()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -164,3 +164,81 @@ async fn the_first_start_installs_what_the_administrator_needs_and_a_restart_kee
         "a deleted default department stays deleted: {text}"
     );
 }
+
+#[tokio::test]
+async fn demo_before_the_first_serve_prints_the_administrators_password() {
+    let data = tempfile::tempdir().unwrap();
+    let postgres = fresh_postgres_url().await;
+    let url = postgres
+        .as_ref()
+        .map(|(url, _)| url.clone())
+        .unwrap_or_default();
+    let out = Command::new(env!("CARGO_BIN_EXE_bursar"))
+        .arg("demo")
+        .env("BURSAR_DATA_DIR", data.path())
+        .env("BURSAR_DATABASE_URL", &url)
+        .env_remove("BURSAR_ADMIN_PASSWORD")
+        .env_remove("BURSAR_CONFIG")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("bursar demo runs");
+    let printed = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{printed}");
+    let password = printed
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("Created the administrator: login `admin`, password `")?
+                .split('`')
+                .next()
+        })
+        .unwrap_or_else(|| panic!("no generated password printed: {printed}"))
+        .to_owned();
+
+    // `serve` afterwards says why BURSAR_ADMIN_PASSWORD (set by `start`) is not used, and the
+    // printed password signs in.
+    let server = start(data.path(), &url);
+    assert!(
+        server
+            .printed
+            .iter()
+            .any(|l| l.contains("BURSAR_ADMIN_PASSWORD is not used")),
+        "{:?}",
+        server.printed
+    );
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/v1/auth/login", server.base))
+        .json(&json!({"login": "admin", "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn demo_on_a_new_database_takes_bursar_admin_password() {
+    let data = tempfile::tempdir().unwrap();
+    let postgres = fresh_postgres_url().await;
+    let url = postgres
+        .as_ref()
+        .map(|(url, _)| url.clone())
+        .unwrap_or_default();
+    let out = Command::new(env!("CARGO_BIN_EXE_bursar"))
+        .arg("demo")
+        .env("BURSAR_DATA_DIR", data.path())
+        .env("BURSAR_DATABASE_URL", &url)
+        .env("BURSAR_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env_remove("BURSAR_CONFIG")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("bursar demo runs");
+    let printed = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{printed}");
+    assert!(
+        printed.contains(
+            "Created the administrator: login `admin` with the password from BURSAR_ADMIN_PASSWORD."
+        ),
+        "{printed}"
+    );
+    let server = start(data.path(), &url);
+    sign_in_admin(&server).await;
+}

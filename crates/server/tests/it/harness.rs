@@ -270,9 +270,18 @@ pub async fn spawn() -> TestApp {
 
 /// [`spawn`] with the router set up as for one deployment.
 pub async fn spawn_with(options: router::Options) -> TestApp {
+    spawn_configured(options, Policy::default()).await
+}
+
+/// [`spawn`] with a policy of its own (a short idle timeout, …).
+pub async fn spawn_with_policy(policy: Policy) -> TestApp {
+    spawn_configured(router::Options::default(), policy).await
+}
+
+async fn spawn_configured(options: router::Options, policy: Policy) -> TestApp {
     let (store, guard) = fresh_store().await;
     let clock = Arc::new(ManualClock::new(jiff::Timestamp::now()));
-    let app = App::new(Arc::new(store.clone()), clock.clone(), Policy::default());
+    let app = App::new(Arc::new(store.clone()), clock.clone(), policy);
     app.install(Some(ADMIN_PASSWORD.to_owned())).await.unwrap();
     let built = router::build(app.clone(), options);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -900,3 +900,142 @@ async fn acme(admin: &Session, email: &str) -> String {
         .unwrap()
         .to_owned()
 }
+
+/// Issues an API token for `s` with `scope`; its secret.
+async fn scoped_token(s: &Session, scope: &[&str]) -> String {
+    let res = s
+        .post(
+            "/api/v1/me/tokens",
+            json!({"name": "narrow", "scope": scope}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    res.json::<Value>().await.unwrap()["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_scoped_token_grants_only_what_its_scope_holds() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let (clerk, _) = employee(&t, &admin, "clerk", &[], &[]).await;
+    let sales = department(&admin, "Sales floor", &[]).await;
+    let secret = scoped_token(
+        &admin,
+        &["staff.permissions", "staff.list", "department.permissions"],
+    )
+    .await;
+    let c = t.browser();
+    let post =
+        |path: String, body: Value| c.post(t.url(&path)).bearer_auth(&secret).json(&body).send();
+    // The administrator holds client.delete; the token does not.
+    for path in [
+        format!("/api/v1/staff/{clerk}/permissions"),
+        format!("/api/v1/departments/{sales}/permissions"),
+    ] {
+        for body in [
+            json!({"enable": ["client.delete"]}),
+            json!({"disable": ["client.delete"]}),
+        ] {
+            let res = post(path.clone(), body).await.unwrap();
+            assert_eq!(
+                problem_code(res).await,
+                (StatusCode::FORBIDDEN, "cannot_grant_unheld_function".into()),
+                "{path}"
+            );
+        }
+    }
+    // What the token holds it may hand out.
+    let res = post(
+        format!("/api/v1/staff/{clerk}/permissions"),
+        json!({"enable": ["staff.list"]}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_main_users_scoped_token_gives_sub_users_only_its_scope() {
+    let t = spawn().await;
+    let main = t.client_user("mainuser").await;
+    let secret = scoped_token(&main, &["account.users"]).await;
+    let c = t.browser();
+    let res = c
+        .post(t.url("/api/v1/account/users"))
+        .bearer_auth(&secret)
+        .json(
+            &json!({"login": "helper", "name": "Helper", "password": "helper-password-1",
+                      "functions": ["account.payers"]}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        problem_code(res).await,
+        (StatusCode::FORBIDDEN, "cannot_grant_unheld_function".into())
+    );
+    let res = c
+        .post(t.url("/api/v1/account/users"))
+        .bearer_auth(&secret)
+        .json(
+            &json!({"login": "helper", "name": "Helper", "password": "helper-password-1",
+                      "functions": ["account.users"]}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "{}",
+        res.text().await.unwrap()
+    );
+}
+
+#[tokio::test]
+async fn deleting_a_department_that_grants_what_the_actor_lacks_is_refused() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let (_, manager) = employee(
+        &t,
+        &admin,
+        "manager",
+        &[],
+        &["department.list", "department.delete"],
+    )
+    .await;
+    let powerful = department(&admin, "Powerful", &["client.delete"]).await;
+    let (_, _member) = employee(&t, &admin, "member", &[&powerful], &[]).await;
+    let res = manager
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/departments/{powerful}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        problem_code(res).await,
+        (StatusCode::FORBIDDEN, "cannot_grant_unheld_function".into())
+    );
+    assert_eq!(
+        admin
+            .get(&format!("/api/v1/departments/{powerful}"))
+            .await
+            .status(),
+        StatusCode::OK,
+        "the department stays"
+    );
+    // One that grants only what the manager holds goes.
+    let modest = department(&admin, "Modest", &["department.list"]).await;
+    let res = manager
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/departments/{modest}"),
+            None,
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.status());
+}

@@ -76,7 +76,11 @@ pub async fn forgot(ctx: Ctx) -> Response {
 /// `POST …/forgot-password`: the same answer whether or not the account exists.
 pub async fn request_link(ctx: Ctx, form: Fields) -> Response {
     let login = form.get("login");
-    match ctx.app.request_password_reset(login, ctx.ip.clone()).await {
+    match ctx
+        .app
+        .request_password_reset(login, ctx.ip.clone(), ctx.principal.as_ref())
+        .await
+    {
         Ok(()) => forgot_page(&ctx, StatusCode::OK, login, true, None),
         Err(AppError::Invalid(_)) => {
             let text = ctx.tr.error(ErrorCode::Required);
@@ -115,7 +119,11 @@ pub async fn set_password(ctx: Ctx, form: Fields) -> Response {
         confirmation: form.get("password_confirmation").to_owned(),
         ip: ctx.ip.clone(),
     };
-    match ctx.app.reset_password_by_link(input).await {
+    match ctx
+        .app
+        .reset_password_by_link(input, ctx.principal.as_ref())
+        .await
+    {
         Ok(()) => see_other(&format!("{}?reset=1", ctx.panel.login())),
         Err(AppError::Invalid(invalid)) => {
             let errors = Errors::from_invalid(ctx.tr, &invalid);
