@@ -589,10 +589,15 @@ impl App {
                 if !changes.is_empty() {
                     new.updated_at = now;
                     w.tx().update_client(&new).await?;
+                    // The search words come from the name, the e-mail and the logins (which
+                    // move only with the e-mail): an edit of anything else leaves them, and
+                    // rewriting them anyway would make unrelated edits conflict on PostgreSQL.
                     if new.email != old.email {
                         follow_email(w, who, &old, &new).await?;
                     }
-                    reindex(w.tx(), &new).await?;
+                    if new.name != old.name || new.email != old.email {
+                        reindex(w.tx(), &new).await?;
+                    }
                     w.record(client_ref(id), "update", changes);
                 }
                 Ok(new)
