@@ -547,3 +547,80 @@ async fn the_keyboard_skips_to_content_sees_every_focus_ring_and_lands_on_the_er
     let base = t.base.clone();
     in_chromium(move |b| keyboard_scenario(b, base)).await;
 }
+
+// ---------------------------------------------------------------------------------------
+// The permission page's answer (issue 8, item 14)
+
+async fn permission_answer_scenario(b: Client, base: String, department_id: String) {
+    set_width(&b, 1366).await;
+    b.goto(&format!("{base}/admin/login")).await.unwrap();
+    sign_in(&b, "admin", ADMIN_PASSWORD).await;
+    wait_for(&b, ".page-head h1").await;
+    b.goto(&format!(
+        "{base}/admin/departments/{department_id}/permissions"
+    ))
+    .await
+    .unwrap();
+    wait_for(&b, "table.perm-tree").await;
+    // The last Enable button: far down a long page, so the browser has to scroll to it.
+    let row = js(
+        &b,
+        r#"const bs = document.querySelectorAll('button.perm-enable');
+        return bs[bs.length - 1].closest('tr').id;"#,
+    )
+    .await;
+    let row = row.as_str().unwrap().to_owned();
+    click(&b, &format!("#{row} button.perm-enable")).await;
+    wait_for(&b, &format!("#{row} .perm-saved-note")).await;
+    let seen = js(
+        &b,
+        &format!(
+            r#"const bar = document.querySelector('.topbar').getBoundingClientRect().bottom;
+            const box = el => el.getBoundingClientRect();
+            const row = box(document.getElementById('{row}'));
+            const note = document.querySelector('#{row} .perm-saved-note');
+            const n = box(note);
+            return {{ bar, h: window.innerHeight, scrolled: window.scrollY,
+                     row: [row.top, row.bottom], note: [n.top, n.bottom],
+                     text: note.textContent.trim(), role: note.getAttribute('role') }};"#
+        ),
+    )
+    .await;
+    let num = |v: &serde_json::Value| v.as_f64().unwrap();
+    let (bar, h) = (num(&seen["bar"]), num(&seen["h"]));
+    assert!(num(&seen["scrolled"]) > 0.0, "the page scrolled: {seen}");
+    for what in ["row", "note"] {
+        let (top, bottom) = (num(&seen[what][0]), num(&seen[what][1]));
+        assert!(
+            top >= bar && bottom <= h,
+            "the {what} is under the top bar or out of view: {seen}"
+        );
+    }
+    assert_eq!(seen["text"], "Permissions saved.", "{seen}");
+    assert_eq!(seen["role"], "status", "{seen}");
+    assert!(
+        text(&b, &format!("#{row} .perm-state")).await == "Enabled",
+        "the row shows the change"
+    );
+}
+
+#[tokio::test]
+async fn after_enable_the_saved_notice_and_the_changed_row_are_in_view_at_1366_pixels() {
+    if on_path("chromedriver").is_none() || !Path::new(CHROMIUM).is_file() {
+        return browser_missing("chromedriver or /usr/bin/chromium is missing");
+    }
+    let t = harness::spawn().await;
+    let admin = t.admin().await;
+    let created: serde_json::Value = admin
+        .post(
+            "/api/v1/departments",
+            serde_json::json!({"name_en": "Scroll desk", "name_ru": "Отдел прокрутки"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let department_id = created["id"].as_str().unwrap().to_owned();
+    let base = t.base.clone();
+    in_chromium(move |b| permission_answer_scenario(b, base, department_id)).await;
+}
