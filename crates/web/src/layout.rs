@@ -146,6 +146,9 @@ pub struct Ui {
     pub flash: Option<Flash>,
     /// Shown while an employee works in the client area as the client.
     pub impersonation: Option<crate::pages::clients::Banner>,
+    /// The top bar's client search (number, e-mail, login, name): staff pages of holders
+    /// of `client.list` only, since it submits to the client list.
+    pub quick_search: bool,
 }
 
 impl Ui {
@@ -161,6 +164,7 @@ impl Ui {
             ui.user = Some(badge(who));
             ui.home = start_of(who);
             ui.impersonation = crate::pages::clients::banner(ctx.tr, who);
+            ui.quick_search = ctx.panel == Panel::Admin && who.may(f::CLIENT_LIST);
             if let Some(banner) = &ui.impersonation {
                 // Signing out while working as a client goes back to the staff panel.
                 ui.logout = banner.action;
@@ -201,6 +205,7 @@ impl Ui {
             favicon: assets::favicon_url(),
             flash: None,
             impersonation: None,
+            quick_search: false,
         }
     }
 
