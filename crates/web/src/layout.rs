@@ -12,6 +12,7 @@ use crate::ctx::Ctx;
 use crate::i18n::Tr;
 use crate::panel::{Panel, start_of};
 use bursar_app::Principal;
+use bursar_app::ports::UserRecord;
 use bursar_domain::Locale;
 use bursar_domain::functions::{self, Function, Section, f};
 use fluent_bundle::FluentValue;
@@ -161,7 +162,7 @@ impl Ui {
         if let Some(who) = &ctx.principal {
             let path = ctx.here.split('?').next().unwrap_or_default();
             ui.menu = menu(who, ctx.panel, path, ctx.tr.locale());
-            ui.user = Some(badge(who));
+            ui.user = Some(badge(who, ctx.tr.locale()));
             ui.home = start_of(who);
             ui.impersonation = crate::pages::clients::banner(ctx.tr, who);
             ui.quick_search = ctx.panel == Panel::Admin && who.may(f::CLIENT_LIST);
@@ -226,8 +227,17 @@ impl Ui {
     }
 }
 
-fn badge(who: &Principal) -> UserBadge {
-    let name = who.user.name.to_string();
+/// A user's name for the reader: the Russian one to a Russian reader when the user has one
+/// (the administrator is "Администратор"), else the name.
+pub fn user_name(user: &UserRecord, locale: Locale) -> String {
+    match (locale, &user.name_ru) {
+        (Locale::Ru, Some(ru)) if !ru.trim().is_empty() => ru.clone(),
+        _ => user.name.to_string(),
+    }
+}
+
+fn badge(who: &Principal, locale: Locale) -> UserBadge {
+    let name = user_name(&who.user, locale);
     UserBadge {
         initial: name
             .chars()

@@ -67,7 +67,7 @@ async fn scenario(b: Client, base: String, client_login: String) {
     assert_eq!(path(&b).await, "/admin");
     assert_eq!(
         text(&b, ".page-head h1").await,
-        "Добро пожаловать, Administrator"
+        "Добро пожаловать, Администратор"
     );
     let menu = text(&b, ".sidebar").await;
     assert!(
@@ -623,4 +623,60 @@ async fn after_enable_the_saved_notice_and_the_changed_row_are_in_view_at_1366_p
     let department_id = created["id"].as_str().unwrap().to_owned();
     let base = t.base.clone();
     in_chromium(move |b| permission_answer_scenario(b, base, department_id)).await;
+}
+
+// ---------------------------------------------------------------------------------------
+// Russian filter choices are not cut off (issue 8, item 17)
+
+/// The filter selects of the page whose chosen text does not fit inside the box.
+async fn cut_selects(b: &Client) -> serde_json::Value {
+    js(
+        b,
+        r#"const c = document.createElement('canvas').getContext('2d');
+        const cut = [];
+        for (const s of document.querySelectorAll('.filters select')) {
+          const cs = getComputedStyle(s);
+          c.font = cs.font;
+          const label = s.options[s.selectedIndex].text;
+          // The arrow of a native select takes about 20 px of the right padding.
+          const room = s.clientWidth - parseFloat(cs.paddingLeft) - 20;
+          const need = c.measureText(label).width;
+          if (need > room) cut.push(s.id + ': "' + label + '" needs ' + Math.round(need) + ' px, has ' + Math.round(room));
+        }
+        return cut;"#,
+    )
+    .await
+}
+
+async fn russian_filters_scenario(b: Client, base: String) {
+    b.goto(&format!("{base}/admin/login")).await.unwrap();
+    click(&b, ".lang-switch button[value=ru]").await;
+    wait_for(&b, "html[lang=ru]").await;
+    sign_in(&b, "admin", ADMIN_PASSWORD).await;
+    wait_for(&b, ".page-head h1").await;
+    for width in WIDTHS {
+        set_width(&b, width).await;
+        for page in ["/admin/clients", "/admin/staff", "/admin/history"] {
+            b.goto(&format!("{base}{page}")).await.unwrap();
+            wait_for(&b, "main#main").await;
+            let cut = cut_selects(&b).await;
+            assert_eq!(
+                cut,
+                serde_json::json!([]),
+                "{page} at {width}px cuts filter choices off"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn russian_filter_choices_are_not_cut_off_at_any_width() {
+    if on_path("chromedriver").is_none() || !Path::new(CHROMIUM).is_file() {
+        return browser_missing("chromedriver or /usr/bin/chromium is missing");
+    }
+    let t = harness::spawn().await;
+    let admin = t.admin().await;
+    harness::new_provider(&admin, "Northwind Hosting", "EUR", false).await;
+    let base = t.base.clone();
+    in_chromium(move |b| russian_filters_scenario(b, base)).await;
 }

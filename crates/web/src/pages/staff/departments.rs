@@ -125,7 +125,7 @@ pub async fn list(Signed { ctx, who }: Signed, params: Params) -> Response {
                 hours: hours_runs(tr, &d.business_hours),
                 time_zone: d.business_hours.time_zone.clone(),
                 support: d.show_in_support,
-                task_language: tr.t(&format!("language-{}", d.task_locale.code())),
+                task_language: tr.language_name(d.task_locale),
                 href: base.clone(),
                 edit: who.may(f::DEPARTMENT_EDIT).then(|| base.clone()),
                 permissions: who
@@ -176,7 +176,7 @@ pub fn locale_options(tr: Tr, selected: &str) -> Vec<LocaleOption> {
         .iter()
         .map(|l| LocaleOption {
             code: l.code(),
-            label: tr.t(&format!("language-{}", l.code())),
+            label: tr.language_name(*l),
             selected: l.code() == selected,
         })
         .collect()
