@@ -202,7 +202,7 @@ clientlist-col-name = Клиент
 clientlist-col-status = Состояние
 clientlist-col-registered = Зарегистрирован
 clientlist-status-active = Активен
-clientlist-status-inactive = Неактивен
+clientlist-status-inactive = Не активен
 
 ## A client's orders (seed 000)
 orders-title = Заказы

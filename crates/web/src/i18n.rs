@@ -108,6 +108,13 @@ impl Tr {
         self.format(id, None)
     }
 
+    /// A language's name in the reader's language ("Английский" to a Russian reader), for
+    /// data: a client's or an employee's language. The header's switch names each language
+    /// in itself instead (`language-en` = "English"), so a reader can find their own.
+    pub fn language_name(self, locale: Locale) -> String {
+        self.t(&format!("language-name-{}", locale.code()))
+    }
+
     /// A message with one argument (`{ $name }`).
     pub fn t1<'a>(self, id: &str, name: &'a str, value: impl Into<FluentValue<'a>>) -> String {
         let mut args = FluentArgs::new();

@@ -12,6 +12,7 @@ use crate::ctx::Ctx;
 use crate::i18n::Tr;
 use crate::panel::{Panel, start_of};
 use bursar_app::Principal;
+use bursar_app::ports::UserRecord;
 use bursar_domain::Locale;
 use bursar_domain::functions::{self, Function, Section, f};
 use fluent_bundle::FluentValue;
@@ -146,6 +147,9 @@ pub struct Ui {
     pub flash: Option<Flash>,
     /// Shown while an employee works in the client area as the client.
     pub impersonation: Option<crate::pages::clients::Banner>,
+    /// The top bar's client search (number, e-mail, login, name): staff pages of holders
+    /// of `client.list` only, since it submits to the client list.
+    pub quick_search: bool,
 }
 
 impl Ui {
@@ -158,9 +162,10 @@ impl Ui {
         if let Some(who) = &ctx.principal {
             let path = ctx.here.split('?').next().unwrap_or_default();
             ui.menu = menu(who, ctx.panel, path, ctx.tr.locale());
-            ui.user = Some(badge(who));
+            ui.user = Some(badge(who, ctx.tr.locale()));
             ui.home = start_of(who);
             ui.impersonation = crate::pages::clients::banner(ctx.tr, who);
+            ui.quick_search = ctx.panel == Panel::Admin && who.may(f::CLIENT_LIST);
             if let Some(banner) = &ui.impersonation {
                 // Signing out while working as a client goes back to the staff panel.
                 ui.logout = banner.action;
@@ -201,6 +206,7 @@ impl Ui {
             favicon: assets::favicon_url(),
             flash: None,
             impersonation: None,
+            quick_search: false,
         }
     }
 
@@ -221,8 +227,17 @@ impl Ui {
     }
 }
 
-fn badge(who: &Principal) -> UserBadge {
-    let name = who.user.name.to_string();
+/// A user's name for the reader: the Russian one to a Russian reader when the user has one
+/// (the administrator is "Администратор"), else the name.
+pub fn user_name(user: &UserRecord, locale: Locale) -> String {
+    match (locale, &user.name_ru) {
+        (Locale::Ru, Some(ru)) if !ru.trim().is_empty() => ru.clone(),
+        _ => user.name.to_string(),
+    }
+}
+
+fn badge(who: &Principal, locale: Locale) -> UserBadge {
+    let name = user_name(&who.user, locale);
     UserBadge {
         initial: name
             .chars()

@@ -38,7 +38,7 @@ pub fn account_details(tr: Tr, who: &Principal) -> Vec<Detail> {
         value,
     };
     vec![
-        detail("account-name", u.name.to_string()),
+        detail("account-name", crate::layout::user_name(u, tr.locale())),
         detail("account-login", u.login.to_string()),
         detail(
             "account-email",
@@ -47,10 +47,7 @@ pub fn account_details(tr: Tr, who: &Principal) -> Vec<Detail> {
                 .map_or_else(|| tr.t("value-none"), ToString::to_string),
         ),
         detail("account-role", tr.t(role)),
-        detail(
-            "account-language",
-            tr.t(&format!("language-{}", u.locale.code())),
-        ),
+        detail("account-language", tr.language_name(u.locale)),
         detail("account-since", when(u.created_at)),
     ]
 }

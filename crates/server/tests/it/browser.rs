@@ -67,7 +67,7 @@ async fn scenario(b: Client, base: String, client_login: String) {
     assert_eq!(path(&b).await, "/admin");
     assert_eq!(
         text(&b, ".page-head h1").await,
-        "Добро пожаловать, Administrator"
+        "Добро пожаловать, Администратор"
     );
     let menu = text(&b, ".sidebar").await;
     assert!(
@@ -546,4 +546,137 @@ async fn the_keyboard_skips_to_content_sees_every_focus_ring_and_lands_on_the_er
     let t = harness::spawn().await;
     let base = t.base.clone();
     in_chromium(move |b| keyboard_scenario(b, base)).await;
+}
+
+// ---------------------------------------------------------------------------------------
+// The permission page's answer (issue 8, item 14)
+
+async fn permission_answer_scenario(b: Client, base: String, department_id: String) {
+    set_width(&b, 1366).await;
+    b.goto(&format!("{base}/admin/login")).await.unwrap();
+    sign_in(&b, "admin", ADMIN_PASSWORD).await;
+    wait_for(&b, ".page-head h1").await;
+    b.goto(&format!(
+        "{base}/admin/departments/{department_id}/permissions"
+    ))
+    .await
+    .unwrap();
+    wait_for(&b, "table.perm-tree").await;
+    // The last Enable button: far down a long page, so the browser has to scroll to it.
+    let row = js(
+        &b,
+        r#"const bs = document.querySelectorAll('button.perm-enable');
+        return bs[bs.length - 1].closest('tr').id;"#,
+    )
+    .await;
+    let row = row.as_str().unwrap().to_owned();
+    click(&b, &format!("#{row} button.perm-enable")).await;
+    wait_for(&b, &format!("#{row} .perm-saved-note")).await;
+    let seen = js(
+        &b,
+        &format!(
+            r#"const bar = document.querySelector('.topbar').getBoundingClientRect().bottom;
+            const box = el => el.getBoundingClientRect();
+            const row = box(document.getElementById('{row}'));
+            const note = document.querySelector('#{row} .perm-saved-note');
+            const n = box(note);
+            return {{ bar, h: window.innerHeight, scrolled: window.scrollY,
+                     row: [row.top, row.bottom], note: [n.top, n.bottom],
+                     text: note.textContent.trim(), role: note.getAttribute('role') }};"#
+        ),
+    )
+    .await;
+    let num = |v: &serde_json::Value| v.as_f64().unwrap();
+    let (bar, h) = (num(&seen["bar"]), num(&seen["h"]));
+    assert!(num(&seen["scrolled"]) > 0.0, "the page scrolled: {seen}");
+    for what in ["row", "note"] {
+        let (top, bottom) = (num(&seen[what][0]), num(&seen[what][1]));
+        assert!(
+            top >= bar && bottom <= h,
+            "the {what} is under the top bar or out of view: {seen}"
+        );
+    }
+    assert_eq!(seen["text"], "Permissions saved.", "{seen}");
+    assert_eq!(seen["role"], "status", "{seen}");
+    assert!(
+        text(&b, &format!("#{row} .perm-state")).await == "Enabled",
+        "the row shows the change"
+    );
+}
+
+#[tokio::test]
+async fn after_enable_the_saved_notice_and_the_changed_row_are_in_view_at_1366_pixels() {
+    if on_path("chromedriver").is_none() || !Path::new(CHROMIUM).is_file() {
+        return browser_missing("chromedriver or /usr/bin/chromium is missing");
+    }
+    let t = harness::spawn().await;
+    let admin = t.admin().await;
+    let created: serde_json::Value = admin
+        .post(
+            "/api/v1/departments",
+            serde_json::json!({"name_en": "Scroll desk", "name_ru": "Отдел прокрутки"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let department_id = created["id"].as_str().unwrap().to_owned();
+    let base = t.base.clone();
+    in_chromium(move |b| permission_answer_scenario(b, base, department_id)).await;
+}
+
+// ---------------------------------------------------------------------------------------
+// Russian filter choices are not cut off (issue 8, item 17)
+
+/// The filter selects of the page whose chosen text does not fit inside the box.
+async fn cut_selects(b: &Client) -> serde_json::Value {
+    js(
+        b,
+        r#"const c = document.createElement('canvas').getContext('2d');
+        const cut = [];
+        for (const s of document.querySelectorAll('.filters select')) {
+          const cs = getComputedStyle(s);
+          c.font = cs.font;
+          const label = s.options[s.selectedIndex].text;
+          // The arrow of a native select takes about 20 px of the right padding.
+          const room = s.clientWidth - parseFloat(cs.paddingLeft) - 20;
+          const need = c.measureText(label).width;
+          if (need > room) cut.push(s.id + ': "' + label + '" needs ' + Math.round(need) + ' px, has ' + Math.round(room));
+        }
+        return cut;"#,
+    )
+    .await
+}
+
+async fn russian_filters_scenario(b: Client, base: String) {
+    b.goto(&format!("{base}/admin/login")).await.unwrap();
+    click(&b, ".lang-switch button[value=ru]").await;
+    wait_for(&b, "html[lang=ru]").await;
+    sign_in(&b, "admin", ADMIN_PASSWORD).await;
+    wait_for(&b, ".page-head h1").await;
+    for width in WIDTHS {
+        set_width(&b, width).await;
+        for page in ["/admin/clients", "/admin/staff", "/admin/history"] {
+            b.goto(&format!("{base}{page}")).await.unwrap();
+            wait_for(&b, "main#main").await;
+            let cut = cut_selects(&b).await;
+            assert_eq!(
+                cut,
+                serde_json::json!([]),
+                "{page} at {width}px cuts filter choices off"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn russian_filter_choices_are_not_cut_off_at_any_width() {
+    if on_path("chromedriver").is_none() || !Path::new(CHROMIUM).is_file() {
+        return browser_missing("chromedriver or /usr/bin/chromium is missing");
+    }
+    let t = harness::spawn().await;
+    let admin = t.admin().await;
+    harness::new_provider(&admin, "Northwind Hosting", "EUR", false).await;
+    let base = t.base.clone();
+    in_chromium(move |b| russian_filters_scenario(b, base)).await;
 }

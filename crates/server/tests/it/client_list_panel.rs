@@ -530,3 +530,84 @@ async fn an_employee_without_the_provider_or_group_list_gets_no_such_control() {
     assert_eq!(providers.len(), 3, "any, and the two providers");
     assert!(options(&html, "client-group").is_some());
 }
+
+/// The `action` of the top bar's quick search form, when the page has one.
+fn quick_search(html: &str) -> Option<&str> {
+    let form = &html[html.find("<form class=\"quick-search\"")?..];
+    let form = &form[..form.find("</form>")?];
+    assert!(form.contains("name=\"text\"") && form.contains("for=\"quick-search\""));
+    let a = form.find("action=\"")? + "action=\"".len();
+    form[a..].split('"').next()
+}
+
+#[tokio::test]
+async fn the_top_bar_search_opens_a_card_by_number_and_lists_clients_by_name() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let p = provider(&admin, "Quick Hosting").await;
+    let created = new_client(
+        &admin,
+        json!({"email": "grace@example.com", "name": "Grace Hopper", "providers": [p]}),
+    )
+    .await;
+    let id = created["id"].as_str().unwrap();
+    let number = created["number"].as_i64().unwrap();
+    client(&admin, "Alan Turing", "alan@example.com", &[&p]).await;
+
+    // From the dashboard: the form is there, labelled, and sends to the client list.
+    let (status, html) = page(&admin, "/admin").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(quick_search(&html), Some("/admin/clients"));
+    assert!(html.contains("aria-label=\"Find a client\""), "{html}");
+
+    // A number, with or without `#`: straight to that client's card.
+    for q in [format!("%23{number}"), format!("{number}")] {
+        let res = admin.get(&format!("/admin/clients?jump=1&text={q}")).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{q}");
+        let to = res.headers()["location"].to_str().unwrap().to_owned();
+        assert_eq!(to, format!("/admin/clients/{id}"));
+        let (status, card) = page(&admin, &to).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(card.contains("Grace Hopper"));
+    }
+    // A name: the list, searched.
+    let (status, html) = page(&admin, "/admin/clients?jump=1&text=grace").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(names(&html), ["Grace Hopper"]);
+    assert!(
+        html.contains("value=\"grace\""),
+        "the query stays in the box"
+    );
+    // A number nobody has: the list, with its empty state, not an error.
+    let (status, html) = page(&admin, "/admin/clients?jump=1&text=%23999999").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(names(&html).is_empty());
+
+    // In Russian, and only for holders of client.list.
+    let res = admin
+        .post(
+            "/api/v1/staff",
+            json!({"login": "nina", "name": "Nina", "password": EMPLOYEE_PASSWORD, "locale": "ru"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let nina_id = res.json::<Value>().await.unwrap()["staff"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (c, me) = t.login("nina", EMPLOYEE_PASSWORD).await;
+    let nina = Session::new(c, me, t.base.clone());
+    let (_, html) = page(&nina, "/admin").await;
+    assert_eq!(quick_search(&html), None, "no client.list, no search");
+    let res = admin
+        .post(
+            &format!("/api/v1/staff/{nina_id}/permissions"),
+            json!({"enable": ["client.list"]}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let (_, html) = page(&nina, "/admin/profile").await;
+    assert_eq!(quick_search(&html), Some("/admin/clients"));
+    assert!(html.contains("aria-label=\"Найти клиента\""));
+    assert!(html.contains("placeholder=\"Клиент: #номер, имя, e-mail\""));
+}

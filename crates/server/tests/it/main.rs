@@ -22,6 +22,7 @@ mod credentials;
 mod first_start;
 mod harness;
 mod history;
+mod language;
 mod mail;
 mod migrations;
 mod nul_bytes;

@@ -107,7 +107,11 @@ pub async fn show(Signed { ctx, who }: Signed) -> Response {
     };
     let page = DashboardPage {
         ui: Ui::new(&ctx, "dashboard-title"),
-        welcome: tr.t1("dashboard-welcome", "name", who.user.name.as_str()),
+        welcome: tr.t1(
+            "dashboard-welcome",
+            "name",
+            crate::layout::user_name(&who.user, tr.locale()),
+        ),
         lead: tr.t(lead),
         details,
         links,

@@ -5,7 +5,7 @@
 use crate::ctx::Ctx;
 use crate::form::Fields;
 use crate::pages::error;
-use crate::panel::local_path;
+use crate::panel::{Panel, local_path};
 use crate::render::{see_other, with_cookie};
 use axum::response::Response;
 use bursar_app::AppError;
@@ -39,5 +39,31 @@ pub async fn switch(ctx: Ctx, form: Fields) -> Response {
         ctx.cfg.secure_cookies,
     );
     let back = local_path(form.get("back")).unwrap_or("/");
-    with_cookie(see_other(back), &cookie)
+    let back = if ctx.principal.is_none() {
+        chosen_on_sign_in(back, locale)
+    } else {
+        back.to_owned()
+    };
+    with_cookie(see_other(&back), &cookie)
+}
+
+/// A sign-in page the visitor came back to, marked with the language they chose there
+/// (`?lang=ru`): the page sends it with the sign-in form, and signing in saves it to the
+/// account, so a choice made on purpose wins over the account's saved language. The cookie
+/// alone does not, since it may be left from someone else's session in this browser.
+fn chosen_on_sign_in(back: &str, locale: Locale) -> String {
+    let (path, query) = back.split_once('?').unwrap_or((back, ""));
+    if ![Panel::Admin, Panel::Client]
+        .iter()
+        .any(|p| p.login() == path)
+    {
+        return back.to_owned();
+    }
+    let mut pairs: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("lang="))
+        .collect();
+    let lang = format!("lang={}", locale.code());
+    pairs.push(&lang);
+    format!("{path}?{}", pairs.join("&"))
 }

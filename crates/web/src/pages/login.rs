@@ -18,6 +18,8 @@ use axum::response::Response;
 use bursar_app::AppError;
 use bursar_app::auth::LoginInput;
 use bursar_domain::ErrorCode;
+use bursar_domain::Locale;
+use bursar_domain::functions::f;
 use bursar_http::cookies;
 
 #[derive(Template)]
@@ -36,6 +38,16 @@ pub struct LoginPage {
     other_href: &'static str,
     other_link: String,
     forgot_href: String,
+    /// The language chosen on this page (`?lang=`), sent with the form to be saved.
+    lang: Option<&'static str>,
+}
+
+/// The language the visitor chose on the sign-in page, when it is the page's language.
+fn chosen(ctx: &Ctx, value: &str) -> Option<Locale> {
+    value
+        .parse::<Locale>()
+        .ok()
+        .filter(|l| *l == ctx.tr.locale())
 }
 
 fn render(
@@ -45,6 +57,7 @@ fn render(
     next: &str,
     error: Option<String>,
     notice: Option<String>,
+    lang: Option<Locale>,
 ) -> Response {
     let (title, intro, other, other_text, other_link) = match ctx.panel {
         Panel::Admin => (
@@ -75,6 +88,7 @@ fn render(
         other_href: other.login(),
         other_link: ctx.tr.t(other_link),
         forgot_href: format!("{}/forgot-password", ctx.panel.base()),
+        lang: lang.map(Locale::code),
     };
     render::page(ctx, status, &page)
 }
@@ -90,7 +104,8 @@ pub async fn show(ctx: Ctx, params: Params) -> Response {
             } else {
                 params.flag("registered").then(|| ctx.tr.t("register-done"))
             };
-            render(&ctx, StatusCode::OK, "", next, None, notice)
+            let lang = chosen(&ctx, params.get("lang"));
+            render(&ctx, StatusCode::OK, "", next, None, notice, lang)
         }
     }
 }
@@ -105,8 +120,17 @@ pub async fn submit(ctx: Ctx, form: Fields) -> Response {
         replaces: ctx.session_cookie.clone(),
     };
     let (login, next) = (form.get("login"), form.get("next"));
+    let lang = chosen(&ctx, form.get("lang"));
     match ctx.app.login(input).await {
         Ok(outcome) => {
+            // A language chosen on the sign-in page wins over the saved one, and is saved.
+            if let Some(locale) = lang
+                && locale != outcome.principal.user.locale
+                && outcome.principal.may(f::PROFILE_LANGUAGE)
+                && let Err(e) = ctx.app.set_locale(&outcome.principal, locale).await
+            {
+                tracing::warn!(error = %e, "the language chosen at sign-in was not saved");
+            }
             let cookie = cookies::set(
                 cookies::SESSION,
                 &outcome.secret,
@@ -124,11 +148,20 @@ pub async fn submit(ctx: Ctx, form: Fields) -> Response {
                 next,
                 Some(text),
                 None,
+                lang,
             )
         }
         Err(AppError::AccountDisabled) => {
             let text = ctx.tr.error(ErrorCode::AccountDisabled);
-            render(&ctx, StatusCode::FORBIDDEN, login, next, Some(text), None)
+            render(
+                &ctx,
+                StatusCode::FORBIDDEN,
+                login,
+                next,
+                Some(text),
+                None,
+                lang,
+            )
         }
         Err(AppError::RateLimited { retry_after_secs }) => {
             let text = ctx.tr.t1(
@@ -143,6 +176,7 @@ pub async fn submit(ctx: Ctx, form: Fields) -> Response {
                 next,
                 Some(text),
                 None,
+                lang,
             );
             if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
                 res.headers_mut().insert(RETRY_AFTER, v);

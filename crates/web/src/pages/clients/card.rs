@@ -233,10 +233,7 @@ pub async fn show(Signed { ctx, who }: Signed, Path(id): Path<String>, params: P
             detail("card-field-name", c.name.to_string()),
             detail("card-field-email", c.email.to_string()),
             detail("card-field-country", country_label(tr, c.country)),
-            detail(
-                "card-field-language",
-                tr.t(&format!("language-{}", c.locale.code())),
-            ),
+            detail("card-field-language", tr.language_name(c.locale)),
             detail("card-field-phone", phone),
             detail("card-field-label", or_none(&ctx, c.label.clone())),
             detail(

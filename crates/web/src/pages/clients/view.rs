@@ -514,13 +514,7 @@ pub fn country_label(tr: Tr, c: Option<Country>) -> String {
 pub fn locale_options(tr: Tr, selected: &str) -> Vec<Opt> {
     Locale::ALL
         .iter()
-        .map(|l| {
-            Opt::new(
-                l.code(),
-                tr.t(&format!("language-{}", l.code())),
-                l.code() == selected,
-            )
-        })
+        .map(|l| Opt::new(l.code(), tr.language_name(*l), l.code() == selected))
         .collect()
 }
 

@@ -36,6 +36,7 @@ use bursar_domain::ErrorCode;
 use bursar_domain::Invalid;
 use bursar_domain::clients::Characteristic;
 use bursar_domain::functions::f;
+use bursar_domain::{ClientNumber, Ref};
 use bursar_http::api::clients::{CLIENT_SORTS, ClientFilterParams};
 use fluent_bundle::FluentValue;
 
@@ -268,6 +269,15 @@ fn field_name(tr: Tr, field: &str) -> String {
 pub async fn clients(Signed { ctx, who }: Signed, params: Params) -> Response {
     let tr = ctx.tr;
     let mut query = ListQuery::read(&params);
+    // The top bar's quick search: a query that is exactly the number of a client opens that
+    // client's card; anything else (or a number nobody has) is this list, searched.
+    if params.flag("jump")
+        && who.may(f::CLIENT_LIST)
+        && let Ok(number) = query.text.parse::<ClientNumber>()
+        && let Ok(id) = ctx.app.resolve_client(&who, Ref::Number(number)).await
+    {
+        return render::see_other(&format!("{LIST}/{id}"));
+    }
     let page = Page::new(params.number("page"), Some(PER_PAGE));
     let providers = match optional(ctx.app.list_providers(&who).await) {
         Ok(p) => p,

@@ -125,7 +125,7 @@ pub async fn list(Signed { ctx, who }: Signed, params: Params) -> Response {
                 hours: hours_runs(tr, &d.business_hours),
                 time_zone: d.business_hours.time_zone.clone(),
                 support: d.show_in_support,
-                task_language: tr.t(&format!("language-{}", d.task_locale.code())),
+                task_language: tr.language_name(d.task_locale),
                 href: base.clone(),
                 edit: who.may(f::DEPARTMENT_EDIT).then(|| base.clone()),
                 permissions: who
@@ -176,7 +176,7 @@ pub fn locale_options(tr: Tr, selected: &str) -> Vec<LocaleOption> {
         .iter()
         .map(|l| LocaleOption {
             code: l.code(),
-            label: tr.t(&format!("language-{}", l.code())),
+            label: tr.language_name(*l),
             selected: l.code() == selected,
         })
         .collect()
@@ -447,7 +447,7 @@ async fn render_permissions(
     id: DepartmentId,
     status: StatusCode,
     alert: Option<String>,
-    saved: bool,
+    saved: &str,
 ) -> Response {
     let tree = match ctx.app.department_permissions(who, id).await {
         Ok(t) => t,
@@ -474,7 +474,14 @@ async fn render_permissions(
         });
     }
     let mut ui = Ui::new(ctx, "perm-title");
-    if saved {
+    let mut rows = permissions::rows(
+        tr,
+        &DeptNames::new(),
+        &who.rights,
+        Holder::Department,
+        &tree,
+    );
+    if !saved.is_empty() && !permissions::mark_saved(&mut rows, saved) {
         ui = ui.with_flash("success", "perm-saved");
     }
     let page = PermissionsPage {
@@ -484,13 +491,7 @@ async fn render_permissions(
         crumbs,
         action: format!("{LIST}/{id}/permissions"),
         holder_is_employee: false,
-        rows: permissions::rows(
-            tr,
-            &DeptNames::new(),
-            &who.rights,
-            Holder::Department,
-            &tree,
-        ),
+        rows,
         notice: None,
         alert,
         explain: None,
@@ -506,7 +507,7 @@ pub async fn permissions(
 ) -> Response {
     match parse_id(&id) {
         Ok(id) => {
-            let saved = params.flag("saved");
+            let saved = params.get("saved");
             render_permissions(&ctx, &who, id, StatusCode::OK, None, saved).await
         }
         Err(e) => error::fail(&ctx, e),
@@ -539,13 +540,11 @@ pub async fn change_permissions(
         .await
     {
         Ok(_) => see_other(&format!(
-            "{LIST}/{id}/permissions?saved=1#{}",
-            anchor(&first)
+            "{LIST}/{id}/permissions?saved={row}#{row}",
+            row = anchor(&first)
         )),
         Err(e) => match permissions::refusal_text(ctx.tr, e) {
-            Ok((status, text)) => {
-                render_permissions(&ctx, &who, id, status, Some(text), false).await
-            }
+            Ok((status, text)) => render_permissions(&ctx, &who, id, status, Some(text), "").await,
             Err(e) => error::fail(&ctx, e),
         },
     }

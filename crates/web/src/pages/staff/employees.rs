@@ -852,9 +852,6 @@ async fn render_permissions(
     let view = readable(ctx, who, id).await;
     let full_access = permissions::full_access(&tree);
     let mut ui = Ui::new(ctx, "perm-title");
-    if params.flag("saved") {
-        ui = ui.with_flash("success", "perm-saved");
-    }
     let notice = if full_access {
         Some(tr.t("perm-full-access-notice"))
     } else if view.as_ref().is_some_and(|v| !v.user.is_active) {
@@ -878,11 +875,15 @@ async fn render_permissions(
         }
         None => tr.t("perm-title"),
     };
-    let rows = if full_access {
+    let mut rows = if full_access {
         Vec::new()
     } else {
         permissions::rows(tr, &names, &who.rights, Holder::Employee, &tree)
     };
+    let saved = params.get("saved");
+    if !saved.is_empty() && !permissions::mark_saved(&mut rows, saved) {
+        ui = ui.with_flash("success", "perm-saved");
+    }
     let page = PermissionsPage {
         ui,
         heading,
@@ -933,8 +934,8 @@ pub async fn change_permissions(
         .unwrap_or_default();
     match ctx.app.change_staff_permissions(&who, id, change).await {
         Ok(_) => see_other(&format!(
-            "{LIST}/{id}/permissions?saved=1#{}",
-            anchor(&first)
+            "{LIST}/{id}/permissions?saved={row}#{row}",
+            row = anchor(&first)
         )),
         Err(e) => match permissions::refusal_text(ctx.tr, e) {
             Ok((status, text)) => {

@@ -50,6 +50,8 @@ pub struct TreeRow {
     /// What the Enable / Disable button sends (comma-separated keys); `None`: no button.
     pub enable: Option<String>,
     pub disable: Option<String>,
+    /// The row the last Enable or Disable changed: "Permissions saved" is shown in it.
+    pub saved: bool,
 }
 
 /// A function of the tree as far as buttons are concerned.
@@ -171,6 +173,7 @@ fn push_rows(
         source_kind,
         enable: button(node, &under, true),
         disable: button(node, &under, false),
+        saved: false,
     });
     for child in &node.children {
         push_rows(tr, names, who, holder, child, depth + 1, rows);
@@ -190,6 +193,19 @@ pub fn rows(
         push_rows(tr, names, who, holder, node, 0, &mut rows);
     }
     rows
+}
+
+/// Marks the row whose anchor is `saved` (the `saved` parameter of the page the change
+/// redirects to) so "Permissions saved" is shown beside the change, where the browser
+/// scrolls to, rather than at the top of a long page. False when no row has that anchor.
+pub fn mark_saved(rows: &mut [TreeRow], saved: &str) -> bool {
+    match rows.iter_mut().find(|r| r.anchor == saved) {
+        Some(row) => {
+            row.saved = true;
+            true
+        }
+        None => false,
+    }
 }
 
 /// Whether the tree is a full-access employee's: every function's right comes from it.
