@@ -48,7 +48,6 @@ dept-field-hours = Business hours
 dept-field-hours-hint = Used by the support center to compute response times. Times are 24-hour, HH:MM. Untick the days the department is closed.
 dept-field-time-zone = Time zone
 dept-field-time-zone-hint = Start typing a city, e.g. Europe/Berlin, and choose from the list.
-dept-col-problem = Problem
 dept-col-day = Day
 dept-col-open = Open
 dept-col-from = From
