@@ -320,7 +320,14 @@ impl App {
         };
         // A form refused for its values costs nothing; one refused because the login or
         // e-mail is taken still counts, or the form would answer "is X registered?" for free.
-        let taken = matches!(created, Err(AppError::Conflict { .. }));
+        let taken = match &created {
+            Err(AppError::Conflict { .. }) => true,
+            Err(AppError::Invalid(e)) => {
+                e.0.iter()
+                    .any(|f| matches!(f.code, ErrorCode::LoginTaken | ErrorCode::EmailTaken))
+            }
+            _ => false,
+        };
         if created.is_err() && !taken {
             let reserved = &reserved;
             self.write_relaxed(f::CLIENT_REGISTER, |w| {
@@ -381,6 +388,13 @@ impl App {
             }
             None => (generate_password(), true),
         };
+        let login = input
+            .login
+            .as_deref()
+            .filter(|l| !l.trim().is_empty())
+            .and_then(|l| invalid.check(Login::parse("login", l)));
+        self.report_taken(&mut invalid, login.as_ref(), email.as_ref())
+            .await?;
         invalid.into_result()?;
         let (Some(email), Some(name)) = (email, name) else {
             return Err(AppError::internal_msg("validated fields missing"));

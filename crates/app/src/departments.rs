@@ -61,9 +61,15 @@ fn apply(base: &mut DepartmentRecord, input: &DepartmentInput) -> Result<(), App
         base.name_ru = v;
     }
     if let Some(h) = &input.business_hours {
-        if jiff::tz::TimeZone::get(&h.time_zone).is_err() {
+        if h.time_zone.trim().is_empty() {
             invalid.push(
-                "business_hours",
+                "business_hours.time_zone",
+                ErrorCode::Required,
+                "is required",
+            );
+        } else if jiff::tz::TimeZone::get(&h.time_zone).is_err() {
+            invalid.push(
+                "business_hours.time_zone",
                 ErrorCode::UnknownTimeZone,
                 format!("`{}` is not a known time zone", h.time_zone),
             );

@@ -221,6 +221,41 @@ async fn department_names(tx: &mut dyn Tx, ids: &[DepartmentId]) -> Result<Strin
 }
 
 impl App {
+    /// Adds "taken" errors for a login and an e-mail to a form already refused for other
+    /// fields, so one answer names every problem. A form whose fields all pass is not
+    /// checked here: the unique indexes refuse a clash inside the write transaction (409),
+    /// and this read is only advice for an answer that is a 422 anyway.
+    pub(crate) async fn report_taken(
+        &self,
+        invalid: &mut Invalid,
+        login: Option<&Login>,
+        email: Option<&Email>,
+    ) -> Result<(), AppError> {
+        if invalid.is_empty() || (login.is_none() && email.is_none()) {
+            return Ok(());
+        }
+        let mut tx = self.store.read().await?;
+        let (login_taken, email_taken) = tx
+            .taken(login.map(Login::as_str), email.map(Email::as_str))
+            .await?;
+        tx.commit().await?;
+        if login_taken {
+            invalid.push(
+                "login",
+                ErrorCode::LoginTaken,
+                "this login is already in use",
+            );
+        }
+        if email_taken {
+            invalid.push(
+                "email",
+                ErrorCode::EmailTaken,
+                "this e-mail is already in use",
+            );
+        }
+        Ok(())
+    }
+
     pub async fn list_staff(
         &self,
         who: &Principal,
@@ -310,6 +345,8 @@ impl App {
             }
             None => (generate_password(), true),
         };
+        self.report_taken(&mut invalid, login.as_ref(), email.as_ref())
+            .await?;
         invalid.into_result()?;
         let (Some(login), Some(name)) = (login, name) else {
             return Err(AppError::internal_msg("validated fields missing"));

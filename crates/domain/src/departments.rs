@@ -53,19 +53,23 @@ impl BusinessHours {
     }
 
     /// Checks days and times; the time zone is checked by the caller against the tz database.
+    /// Only listed (open) days are checked, and each error names its day's field
+    /// (`business_hours.mon`), so a form can mark the row that is wrong.
     pub fn validate(&self) -> Result<(), Invalid> {
         let mut invalid = Invalid::default();
         let mut seen = Vec::new();
         for d in &self.days {
+            let field = Self::day_field(&d.day);
             if !WEEKDAYS.contains(&d.day.as_str()) {
                 invalid.push(
                     "business_hours",
                     ErrorCode::InvalidDay,
                     format!("`{}` is not one of mon … sun", d.day),
                 );
+                continue;
             } else if seen.contains(&d.day) {
                 invalid.push(
-                    "business_hours",
+                    &field,
                     ErrorCode::DuplicateDay,
                     format!("`{}` is listed twice", d.day),
                 );
@@ -74,18 +78,28 @@ impl BusinessHours {
             match (minutes(&d.open), minutes(&d.close)) {
                 (Some(o), Some(c)) if o < c => {}
                 (Some(_), Some(_)) => invalid.push(
-                    "business_hours",
+                    &field,
                     ErrorCode::ClosesBeforeOpening,
                     format!("{}: closes before it opens", d.day),
                 ),
+                _ if d.open.trim().is_empty() || d.close.trim().is_empty() => invalid.push(
+                    &field,
+                    ErrorCode::Required,
+                    format!("{}: an open day needs both times", d.day),
+                ),
                 _ => invalid.push(
-                    "business_hours",
+                    &field,
                     ErrorCode::InvalidTime,
                     format!("{}: times must be HH:MM", d.day),
                 ),
             }
         }
         invalid.into_result()
+    }
+
+    /// The field name errors about one day carry: `business_hours.mon`.
+    pub fn day_field(day: &str) -> String {
+        format!("business_hours.{day}")
     }
 }
 
@@ -114,12 +128,16 @@ mod tests {
             .unwrap_or_default();
         assert_eq!(
             codes,
-            [
-                "duplicate_day",
-                "closes_before_opening",
-                "invalid_day",
-                "invalid_time"
-            ]
+            ["duplicate_day", "closes_before_opening", "invalid_day"]
+        );
+        let fields: Vec<String> = h
+            .validate()
+            .err()
+            .map(|e| e.0.into_iter().map(|f| f.field).collect())
+            .unwrap_or_default();
+        assert_eq!(
+            fields.first().map(String::as_str),
+            Some("business_hours.mon")
         );
     }
 }

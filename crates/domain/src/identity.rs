@@ -17,6 +17,9 @@ impl Login {
 
     pub fn parse(field: &str, raw: &str) -> Result<Self, Invalid> {
         let value = raw.trim().to_lowercase();
+        if value.is_empty() {
+            return Err(Invalid::field(field, ErrorCode::Required, "is required"));
+        }
         if value.chars().count() < 3 {
             return Err(Invalid::field(
                 field,
@@ -65,6 +68,9 @@ impl Email {
 
     pub fn parse(field: &str, raw: &str) -> Result<Self, Invalid> {
         let value = raw.trim();
+        if value.is_empty() {
+            return Err(Invalid::field(field, ErrorCode::Required, "is required"));
+        }
         let bad = || {
             Invalid::field(
                 field,
@@ -149,6 +155,9 @@ impl NewPassword {
     pub const RULE: &'static str = "must have 10 to 128 characters, at least one letter and one digit, and differ from the login";
 
     pub fn parse(field: &str, raw: &str, login: Option<&str>) -> Result<Self, Invalid> {
+        if raw.is_empty() {
+            return Err(Invalid::field(field, ErrorCode::Required, "is required"));
+        }
         let n = raw.chars().count();
         let weak = || Invalid::field(field, ErrorCode::WeakPassword, Self::RULE);
         if !(Self::MIN..=Self::MAX).contains(&n) {
@@ -231,6 +240,23 @@ mod tests {
             assert!(err.is_err(), "{weak} should be weak");
         }
         assert!(NewPassword::parse("password", "correct horse 9", Some("admin")).is_ok());
+    }
+
+    #[test]
+    fn an_empty_required_field_says_required_not_malformed() {
+        let code = |r: Result<(), Invalid>| r.err().and_then(|e| e.0.first().map(|f| f.code));
+        assert_eq!(
+            code(Login::parse("login", " ").map(drop)),
+            Some(ErrorCode::Required)
+        );
+        assert_eq!(
+            code(Email::parse("email", "").map(drop)),
+            Some(ErrorCode::Required)
+        );
+        assert_eq!(
+            code(NewPassword::parse("password", "", None).map(drop)),
+            Some(ErrorCode::Required)
+        );
     }
 
     proptest! {

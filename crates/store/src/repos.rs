@@ -182,6 +182,37 @@ impl Users for SqlTx {
         row.as_ref().map(user_from).transpose()
     }
 
+    async fn taken(
+        &mut self,
+        login: Option<&str>,
+        email: Option<&str>,
+    ) -> StoreResult<(bool, bool)> {
+        let count = |sql: &'static str, value: Option<&str>| {
+            crate::db::query(sql).bind(value.unwrap_or_default().to_owned())
+        };
+        let login_n = match login {
+            None => 0,
+            Some(_) => int(
+                &count("SELECT COUNT(*) AS n FROM users WHERE login = $1", login)
+                    .fetch_one(&mut self.tx)
+                    .await
+                    .map_err(map_err)?,
+                "n",
+            )?,
+        };
+        let email_n = match email {
+            None => 0,
+            Some(_) => int(
+                &count("SELECT COUNT(*) AS n FROM users WHERE email = $1", email)
+                    .fetch_one(&mut self.tx)
+                    .await
+                    .map_err(map_err)?,
+                "n",
+            )?,
+        };
+        Ok((login_n > 0, email_n > 0))
+    }
+
     async fn update_user_password(
         &mut self,
         id: UserId,

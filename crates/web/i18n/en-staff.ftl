@@ -47,6 +47,7 @@ dept-field-name-hint = Users see the name in their language.
 dept-field-hours = Business hours
 dept-field-hours-hint = Used by the support center to compute response times. Times are 24-hour, HH:MM. Untick the days the department is closed.
 dept-field-time-zone = Time zone
+dept-field-time-zone-hint = Start typing a city, e.g. Europe/Berlin, and choose from the list.
 dept-col-day = Day
 dept-col-open = Open
 dept-col-from = From

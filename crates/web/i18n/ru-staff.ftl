@@ -47,6 +47,7 @@ dept-field-name-hint = Пользователи видят название на
 dept-field-hours = Рабочее время
 dept-field-hours-hint = Используется центром поддержки для расчёта времени ответа. Время в 24-часовом формате, ЧЧ:ММ. Снимите отметку с дней, когда отдел не работает.
 dept-field-time-zone = Часовой пояс
+dept-field-time-zone-hint = Начните вводить город, например Europe/Moscow, и выберите из списка.
 dept-col-day = День
 dept-col-open = Рабочий
 dept-col-from = С

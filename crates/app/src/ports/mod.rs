@@ -96,6 +96,12 @@ pub trait Users {
     async fn user_by_id(&mut self, id: UserId) -> StoreResult<Option<UserRecord>>;
     /// Finds an account by login or, failing that, by e-mail (both case-insensitive).
     async fn user_by_login_or_email(&mut self, ident: &str) -> StoreResult<Option<UserRecord>>;
+    /// Which of a would-be login and e-mail another account already has: `(login, email)`.
+    async fn taken(
+        &mut self,
+        login: Option<&str>,
+        email: Option<&str>,
+    ) -> StoreResult<(bool, bool)>;
     async fn update_user_password(
         &mut self,
         id: UserId,

@@ -20,6 +20,7 @@ mod clients;
 mod concurrency;
 mod credentials;
 mod first_start;
+mod form_errors;
 mod harness;
 mod history;
 mod language;

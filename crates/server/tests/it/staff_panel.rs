@@ -270,7 +270,8 @@ async fn a_refused_staff_form_keeps_the_input_and_shows_each_message_next_to_its
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text().await.unwrap();
     assert!(
-        html.contains("id=\"hours-error\"") && html.contains("позже времени начала"),
+        html.contains("<tr id=\"business_hours.mon\" class=\"has-error\">")
+            && html.contains("позже времени начала"),
         "{html}"
     );
     let res = admin

@@ -14,7 +14,7 @@ use crate::pages::error;
 use crate::pages::staff::permissions::{self, Crumb, DeptNames, Holder, PermissionsPage};
 use crate::pages::staff::{Refusal, anchor, refusal};
 use crate::render::{self, see_other};
-use crate::view::Errors;
+use crate::view::{ErrorLink, Errors};
 use askama::Template;
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -163,6 +163,8 @@ pub struct DayRow {
     pub open: bool,
     pub from: String,
     pub to: String,
+    /// What is wrong with this day, when the form was refused for it.
+    pub error: Option<String>,
 }
 
 pub struct LocaleOption {
@@ -210,6 +212,8 @@ pub struct DepartmentForm {
     show_in_support: bool,
     task_locales: Vec<LocaleOption>,
     zones: &'static [String],
+    time_zone_error: Option<String>,
+    summary: Vec<ErrorLink>,
     errors: Errors,
     alert: Option<String>,
 }
@@ -336,6 +340,26 @@ fn render_form(
         ),
     };
     let (errors, alert) = refused.map_or((Errors::default(), None), |r| (r.errors, r.alert));
+    let tz_field = "business_hours.time_zone";
+    let day_label = |code: &str| tr.t(&format!("dept-day-{code}"));
+    // The summary in the form's order: names, time zone, then each wrong day by its name.
+    let mut summary = errors.summary(&[
+        ("name_en", tr.t("dept-field-name-en")),
+        ("name_ru", tr.t("dept-field-name-ru")),
+        ("business_hours", tr.t("dept-field-hours")),
+        ("task_locale", tr.t("dept-field-task-language")),
+    ]);
+    summary.retain(|l| l.anchor != tz_field && !l.anchor.starts_with("business_hours."));
+    if let Some(e) = errors.get(tz_field) {
+        let label = tr.t("dept-field-time-zone");
+        summary.insert(0, ErrorLink::new("time_zone", Some(&label), e));
+    }
+    for code in WEEKDAYS {
+        let field = BusinessHours::day_field(code);
+        if let Some(e) = errors.get(&field) {
+            summary.push(ErrorLink::new(&field, Some(&day_label(code)), e));
+        }
+    }
     let page = DepartmentForm {
         ui: Ui::new(
             ctx,
@@ -356,10 +380,13 @@ fn render_form(
             .zip(WEEKDAYS)
             .map(|((_, open, from, to), code)| DayRow {
                 code,
-                label: tr.t(&format!("dept-day-{code}")),
+                label: day_label(code),
                 open: *open,
                 from: from.clone(),
                 to: to.clone(),
+                error: errors
+                    .get(&BusinessHours::day_field(code))
+                    .map(str::to_owned),
             })
             .collect(),
         task_locales: locale_options(tr, &v.task_locale),
@@ -368,6 +395,8 @@ fn render_form(
         time_zone: v.time_zone,
         show_in_support: v.show_in_support,
         zones: &ZONES,
+        time_zone_error: errors.get(tz_field).map(str::to_owned),
+        summary,
         errors,
         alert,
     };
