@@ -199,6 +199,7 @@ impl App {
                     },
                     ip: input.ip.clone(),
                     impersonator: None,
+                    has_avatar: false,
                 };
                 Ok(LoginOutcome { secret, principal })
             })
@@ -303,6 +304,7 @@ impl App {
         }
         let user = live_user(tx.as_mut(), session.user_id).await?;
         let rights = rights_of(tx.as_mut(), &user).await?;
+        let has_avatar = user.kind == AccountKind::Staff && tx.has_avatar(user.id).await?;
         let impersonator = match session.impersonator {
             Some(staff) => Some(impersonator(tx.as_mut(), staff).await?),
             None => None,
@@ -326,6 +328,7 @@ impl App {
             },
             ip,
             impersonator,
+            has_avatar,
         })
     }
 
@@ -368,6 +371,7 @@ impl App {
             via: Via::Token { id: token.id },
             ip,
             impersonator: None,
+            has_avatar: false,
         })
     }
 }

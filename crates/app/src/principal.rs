@@ -25,6 +25,8 @@ pub struct Principal {
     /// Set when an employee works in a client's area ("log in as client"): they act with the
     /// client user's rights, and history names both.
     pub impersonator: Option<UserRecord>,
+    /// Whether the user has an avatar (the panel's top bar shows it).
+    pub has_avatar: bool,
 }
 
 impl Principal {

@@ -42,6 +42,9 @@ pub struct StaffInput {
     pub full_access: Option<bool>,
     pub is_active: Option<bool>,
     pub locale: Option<String>,
+    /// On create only: an avatar image, checked as an upload is (update ignores it; the
+    /// avatar has its own use cases).
+    pub avatar: Option<Vec<u8>>,
 }
 
 /// An employee's card.
@@ -296,10 +299,14 @@ impl App {
     pub async fn create_staff(
         &self,
         who: &Principal,
-        input: StaffInput,
+        mut input: StaffInput,
     ) -> Result<(StaffView, Option<String>), AppError> {
         who.require(f::STAFF_CREATE)?;
         let mut invalid = Invalid::default();
+        let avatar = input
+            .avatar
+            .take()
+            .and_then(|bytes| invalid.check(Avatar::parse(bytes)));
         let login = match &input.login {
             Some(l) => invalid.check(Login::parse("login", l)),
             None => {
@@ -376,6 +383,7 @@ impl App {
         };
         let input = &input;
         let user = &user;
+        let avatar = &avatar;
         let view = self
             .write(who, f::STAFF_CREATE, |w| {
                 Box::pin(async move {
@@ -407,6 +415,18 @@ impl App {
                         .set("is_active", user.is_active)
                         .set("departments", department_names(w.tx(), &departments).await?)
                         .secret("password");
+                    let changes = match avatar {
+                        Some(avatar) => {
+                            w.tx()
+                                .set_avatar(user.id, avatar.content_type, &avatar.bytes, now)
+                                .await?;
+                            changes.set(
+                                "avatar",
+                                format!("{} ({} bytes)", avatar.content_type, avatar.bytes.len()),
+                            )
+                        }
+                        None => changes,
+                    };
 
                     w.record_as(f::STAFF_CREATE, user_ref(user), "create", changes);
                     let view = view_of(w.tx(), user.clone()).await?;
@@ -645,6 +665,39 @@ impl App {
             })
         })
         .await
+    }
+
+    /// Removes an employee's avatar (the panel then shows the initial); 404 when there is
+    /// none. Guarded as uploading one is.
+    pub async fn remove_staff_avatar(&self, who: &Principal, id: UserId) -> Result<(), AppError> {
+        self.write(who, f::STAFF_EDIT, |w| {
+            Box::pin(async move {
+                let user = load_staff(w.tx(), id).await?;
+                if user.full_access && user.id != who.user.id {
+                    require_full_access(who, "edit full-access accounts")?;
+                }
+                if !w.tx().delete_avatar(id).await? {
+                    return Err(AppError::NotFound { what: "avatar" });
+                }
+                let changes =
+                    Changes::default().diff("avatar", &"image".to_owned(), &String::new());
+                w.record_as(f::STAFF_EDIT, user_ref(&user), "update", changes);
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// The caller's own avatar, for the top bar and the profile.
+    pub async fn my_avatar(&self, who: &Principal) -> Result<(String, Vec<u8>), AppError> {
+        who.require(f::PROFILE_VIEW)?;
+        let mut tx = self.store.read().await?;
+        let avatar = tx
+            .avatar(who.user.id)
+            .await?
+            .ok_or(AppError::NotFound { what: "avatar" })?;
+        tx.commit().await?;
+        Ok(avatar)
     }
 
     pub async fn staff_avatar(

@@ -24,6 +24,35 @@ pub async fn field(content_type: &str, body: Bytes, name: &str) -> Option<Bytes>
     None
 }
 
+/// One part of a multipart form: a text field, or a file input (sent with a `filename`, which
+/// is empty when no file was chosen).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    pub name: String,
+    pub is_file: bool,
+    pub bytes: Bytes,
+}
+
+/// Every part of a multipart form, in order; `None` when the body is not a well-formed
+/// multipart form.
+pub async fn parts(content_type: &str, body: Bytes) -> Option<Vec<Part>> {
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let stream = futures_util::stream::once(async move { Ok::<_, Infallible>(body) });
+    let mut form = multer::Multipart::new(stream, boundary);
+    let mut all = Vec::new();
+    while let Some(part) = form.next_field().await.ok()? {
+        let name = part.name().unwrap_or_default().to_owned();
+        let is_file = part.file_name().is_some();
+        let bytes = part.bytes().await.ok()?;
+        all.push(Part {
+            name,
+            is_file,
+            bytes,
+        });
+    }
+    Some(all)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,5 +94,27 @@ mod tests {
             field(ct, Bytes::from_static(b"garbage"), "avatar").await,
             None
         );
+    }
+
+    #[tokio::test]
+    async fn reads_every_part_and_tells_files_from_text() {
+        let mut b =
+            b"--XyZ\r\nContent-Disposition: form-data; name=\"login\"\r\n\r\nolga\r\n".to_vec();
+        b.extend(body(&[("avatar", b"img")]));
+        let ct = "multipart/form-data; boundary=XyZ";
+        let all: Vec<(String, bool, Vec<u8>)> = parts(ct, Bytes::from(b))
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| (p.name, p.is_file, p.bytes.to_vec()))
+            .collect();
+        assert_eq!(
+            all,
+            vec![
+                ("login".to_owned(), false, b"olga".to_vec()),
+                ("avatar".to_owned(), true, b"img".to_vec()),
+            ]
+        );
+        assert_eq!(parts(ct, Bytes::from_static(b"garbage")).await, None);
     }
 }

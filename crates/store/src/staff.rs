@@ -349,6 +349,15 @@ impl Staff for SqlTx {
         Ok(())
     }
 
+    async fn delete_avatar(&mut self, user: UserId) -> StoreResult<bool> {
+        let done = crate::db::query("DELETE FROM user_avatars WHERE user_id = $1")
+            .bind(user)
+            .execute(&mut self.tx)
+            .await
+            .map_err(map_err)?;
+        Ok(done.rows_affected() > 0)
+    }
+
     async fn avatar(&mut self, user: UserId) -> StoreResult<Option<(String, Vec<u8>)>> {
         let row =
             crate::db::query("SELECT content_type, bytes FROM user_avatars WHERE user_id = $1")

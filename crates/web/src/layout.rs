@@ -112,6 +112,8 @@ pub struct UserBadge {
     pub name: String,
     pub login: String,
     pub initial: String,
+    /// The user's own avatar, when they have one.
+    pub avatar: Option<String>,
 }
 
 pub struct LangChoice {
@@ -245,6 +247,7 @@ fn badge(who: &Principal, locale: Locale) -> UserBadge {
             .map(|c| c.to_uppercase().to_string())
             .unwrap_or_default(),
         login: who.user.login.to_string(),
+        avatar: who.has_avatar.then(|| "/admin/profile/avatar".to_owned()),
         name,
     }
 }

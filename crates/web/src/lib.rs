@@ -123,6 +123,11 @@ pub fn routes(app: App, cfg: WebConfig) -> Guarded {
         .get("/admin", f::DASHBOARD_STAFF, dashboard::show)
         .get("/admin/history", f::HISTORY_VIEW, history::list)
         .get("/admin/profile", f::PROFILE_VIEW, profile::show)
+        .get(
+            "/admin/profile/avatar",
+            f::PROFILE_VIEW,
+            pages::staff::employees::my_avatar,
+        )
         .post(
             "/admin/profile/password",
             f::PROFILE_PASSWORD,

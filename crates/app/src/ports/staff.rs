@@ -80,6 +80,8 @@ pub trait Staff {
         at: Timestamp,
     ) -> StoreResult<()>;
     async fn avatar(&mut self, user: UserId) -> StoreResult<Option<(String, Vec<u8>)>>;
+    /// Removes the user's avatar; whether there was one.
+    async fn delete_avatar(&mut self, user: UserId) -> StoreResult<bool>;
     /// Whether the user has an avatar, without reading the image.
     async fn has_avatar(&mut self, user: UserId) -> StoreResult<bool>;
 }

@@ -62,6 +62,7 @@ impl From<StaffBody> for StaffInput {
             full_access: b.full_access,
             is_active: b.is_active,
             locale: b.locale,
+            avatar: None,
         }
     }
 }

@@ -66,6 +66,48 @@ impl Panel {
             .unwrap()
     }
 
+    /// Posts a form as `multipart/form-data` with the CSRF field, as a page form with a file
+    /// input is sent by a browser without JavaScript. `file` is the `avatar` input: `None`
+    /// sends it empty, as a browser does when no file was chosen.
+    async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: Option<&[u8]>,
+    ) -> reqwest::Response {
+        let boundary = "----bursar-test-form";
+        let mut body = Vec::new();
+        let mut pairs: Vec<(&str, &str)> = vec![("_csrf", self.csrf.as_str())];
+        pairs.extend_from_slice(fields);
+        for (name, value) in pairs {
+            body.extend(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        let (filename, bytes) = file.map_or(("", &[][..]), |b| ("me.png", b));
+        let kind = if file.is_some() {
+            "image/png"
+        } else {
+            "application/octet-stream"
+        };
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"avatar\"; filename=\"{filename}\"\r\nContent-Type: {kind}\r\n\r\n").as_bytes());
+        body.extend(bytes);
+        body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+        self.http
+            .post(format!("{}{path}", self.base))
+            .header(
+                CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     async fn api(&self, path: &str) -> Value {
         self.get(path).await.1.parse().unwrap()
     }
@@ -695,4 +737,183 @@ async fn an_employee_gets_create_order_only_once_granted_in_chromium() {
             Err(e) => panic!("the browser scenario did not finish: {e}"),
         }
     }
+}
+
+#[tokio::test]
+async fn an_avatar_shows_in_the_top_bar_and_profile_and_can_be_removed() {
+    let t = spawn().await;
+    let admin = Panel::sign_in(&t, "admin", ADMIN_PASSWORD).await;
+    let me = admin.api("/api/v1/me").await;
+    let id = me["id"]
+        .as_str()
+        .or_else(|| me["user"]["id"].as_str())
+        .unwrap()
+        .to_owned();
+    let (_, page) = admin.get("/admin/profile").await;
+    assert!(!page.contains("id=\"top-avatar\"") && !page.contains("id=\"profile-avatar\""));
+
+    let good = png(40, 40, 2000);
+    let (status, _) = admin.upload_avatar(&id, &good, true).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, page) = admin.get("/admin/profile").await;
+    assert!(
+        page.contains("id=\"top-avatar\" src=\"/admin/profile/avatar\""),
+        "{page}"
+    );
+    assert!(page.contains("id=\"profile-avatar\""));
+    let own = admin
+        .http
+        .get(t.url("/admin/profile/avatar"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own.bytes().await.unwrap().as_ref(), good.as_slice());
+
+    let (_, card) = admin.get(&format!("/admin/staff/{id}")).await;
+    let remove = format!("/admin/staff/{id}/avatar/delete");
+    assert!(card.contains(&format!("action=\"{remove}\"")), "{card}");
+    let res = admin.post(&remove, &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let back = res.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(back, format!("/admin/staff/{id}?avatar_removed=1"));
+    let (_, card) = admin.get(&back).await;
+    assert!(card.contains("The avatar has been removed."), "{card}");
+    admin
+        .post("/language", &[("lang", "ru"), ("back", "/admin")])
+        .await;
+    let (_, card) = admin.get(&back).await;
+    assert!(card.contains("Аватар удалён."), "{card}");
+    let (_, card) = admin.get(&format!("/admin/staff/{id}")).await;
+    assert!(!card.contains("Аватар удалён."), "only after a removal");
+    admin
+        .post("/language", &[("lang", "en"), ("back", "/admin")])
+        .await;
+    let (_, page) = admin.get("/admin/profile").await;
+    assert!(!page.contains("id=\"top-avatar\""), "the initial is back");
+    let (_, card) = admin.get(&format!("/admin/staff/{id}")).await;
+    assert!(!card.contains(&format!("action=\"{remove}\"")));
+    let res = admin.post(&remove, &[]).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let (status, history) = admin.get("/admin/profile/history").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(history.contains("avatar"), "the removal is in the history");
+
+    // Removing needs staff.edit, as uploading does.
+    let olga = admin
+        .api_post(
+            "/api/v1/staff",
+            json!({"login": "olga", "name": "Olga", "password": EMPLOYEE_PASSWORD}),
+        )
+        .await;
+    assert!(olga["staff"]["id"].is_string());
+    let olga = Panel::sign_in(&t, "olga", EMPLOYEE_PASSWORD).await;
+    let res = olga.post(&remove, &[]).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_staff_create_form_takes_an_avatar_checked_like_an_upload() {
+    let t = spawn().await;
+    let admin = Panel::sign_in(&t, "admin", ADMIN_PASSWORD).await;
+    let (_, form) = admin.get("/admin/staff/new").await;
+    assert!(
+        form.contains("enctype=\"multipart/form-data\"")
+            && form.contains("name=\"avatar\" type=\"file\""),
+        "{form}"
+    );
+    let before = staff_total(&admin).await;
+
+    // A refused image is reported with the other fields' problems, and nothing is saved.
+    let res = admin
+        .post_multipart(
+            "/admin/staff",
+            &[("login", "vera"), ("name", ""), ("locale", "en")],
+            Some(&png(81, 80, 2000)),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        field_error(&html, "avatar").is_some_and(|e| e.contains("80×80")),
+        "{html}"
+    );
+    assert!(field_error(&html, "name").is_some());
+    assert!(html.contains("value=\"vera\""), "the login is kept");
+    assert_eq!(staff_total(&admin).await, before, "nothing was saved");
+
+    // With a good image: the employee and the image are stored together.
+    let good = png(48, 48, 1800);
+    let res = admin
+        .post_multipart(
+            "/admin/staff",
+            &[
+                ("login", "vera"),
+                ("name", "Vera Avatar"),
+                ("password", EMPLOYEE_PASSWORD),
+                ("locale", "en"),
+            ],
+            Some(&good),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/admin/staff?created=1");
+    let vera = Panel::sign_in(&t, "vera", EMPLOYEE_PASSWORD).await;
+    let me = vera.api("/api/v1/me").await;
+    let id = me["id"]
+        .as_str()
+        .or_else(|| me["user"]["id"].as_str())
+        .unwrap()
+        .to_owned();
+    let (_, card) = admin.get(&format!("/admin/staff/{id}")).await;
+    assert!(
+        card.contains(&format!("src=\"/admin/staff/{id}/avatar?v=")),
+        "{card}"
+    );
+    let stored = admin
+        .http
+        .get(t.url(&format!("/admin/staff/{id}/avatar")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stored.bytes().await.unwrap().as_ref(), good.as_slice());
+    // The new employee's own top bar shows it.
+    let (status, page) = vera.get("/admin/profile").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("id=\"top-avatar\" src=\"/admin/profile/avatar\""),
+        "{page}"
+    );
+
+    // Without a chosen file (an empty file input) the employee is created without one.
+    let res = admin
+        .post_multipart(
+            "/admin/staff",
+            &[
+                ("login", "petr"),
+                ("name", "Petr Plain"),
+                ("password", EMPLOYEE_PASSWORD),
+                ("locale", "en"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let petr = Panel::sign_in(&t, "petr", EMPLOYEE_PASSWORD).await;
+    let (status, page) = petr.get("/admin/profile").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!page.contains("id=\"top-avatar\""), "the initial");
+    // A plain urlencoded post (no file input at all) still works.
+    let res = admin
+        .post(
+            "/admin/staff",
+            &[
+                ("login", "ivan"),
+                ("name", "Ivan Urlencoded"),
+                ("password", EMPLOYEE_PASSWORD),
+                ("locale", "en"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(staff_total(&admin).await, before + 3);
 }

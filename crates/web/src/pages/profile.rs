@@ -50,6 +50,8 @@ pub struct ProfilePage {
     details: Vec<Detail>,
     can_change_password: bool,
     password_action: String,
+    /// The user's own avatar, when they have one.
+    avatar: Option<&'static str>,
     errors: Errors,
 }
 
@@ -70,6 +72,7 @@ fn render_profile(
         details: account_details(ctx.tr, who),
         can_change_password: who.may(f::PROFILE_PASSWORD),
         password_action: format!("{}/password", ctx.panel.profile()),
+        avatar: who.has_avatar.then_some("/admin/profile/avatar"),
         errors,
     };
     render::page(ctx, status, &page)

@@ -13,7 +13,7 @@
 //! plain post as the form's `_csrf` field, which the guard reads from multipart bodies too.
 
 use crate::ctx::{Ctx, Signed};
-use crate::form::{Fields, Params};
+use crate::form::{Fields, Params, Upload};
 use crate::i18n::Tr;
 use crate::layout::Ui;
 use crate::pages::error;
@@ -369,6 +369,7 @@ impl Values {
             full_access: who.user.full_access.then_some(self.full_access),
             is_active: None,
             locale: Some(self.locale.clone()),
+            avatar: None,
         }
     }
 }
@@ -382,6 +383,10 @@ pub struct AvatarCard {
     pub editable: bool,
     pub error: Option<String>,
     pub saved: bool,
+    /// Shown after the image was removed (the redirect's `avatar_removed=1`).
+    pub removed: bool,
+    /// Where the remove button posts, when there is an image to remove.
+    pub remove: Option<String>,
 }
 
 /// The card of employee `id`; `view` is `None` when the caller may not read the employee
@@ -405,9 +410,13 @@ fn avatar_card(
             .map(|v| initial(&display_name(v, ctx.tr.locale())))
             .unwrap_or_default(),
         editable: who.may(f::STAFF_EDIT),
+        remove: view
+            .filter(|v| v.has_avatar && who.may(f::STAFF_EDIT))
+            .map(|_| format!("{base}/delete")),
         action: base,
         error,
         saved,
+        removed: false,
     }
 }
 
@@ -541,11 +550,15 @@ pub struct StaffCreatedPage {
     list_href: &'static str,
 }
 
-/// `POST /admin/staff`. A generated password is shown once, on the page this answers.
-pub async fn create(Signed { ctx, who }: Signed, form: Fields) -> Response {
-    let values = Values::sent(&form);
+/// `POST /admin/staff`, multipart when the browser sends the avatar file input (an empty one
+/// means no avatar), urlencoded otherwise. A generated password is shown once, on the page
+/// this answers. An avatar is checked with the other fields, and stored with the employee.
+pub async fn create(Signed { ctx, who }: Signed, upload: Upload) -> Response {
+    let form = &upload.fields;
+    let values = Values::sent(form);
     let mut input = values.input(&who, form.get("password"));
     input.login = Some(values.login.clone());
+    input.avatar = upload.file("avatar").map(|b| b.to_vec());
     match ctx.app.create_staff(&who, input).await {
         Ok((_, None)) => see_other(&format!("{LIST}?created=1")),
         Ok((view, Some(password))) => {
@@ -579,7 +592,8 @@ pub async fn show(Signed { ctx, who }: Signed, Path(id): Path<String>, params: P
         Err(e) => return error::fail(&ctx, e),
     };
     let id = view.user.id;
-    let avatar = avatar_card(&ctx, &who, id, Some(&view), None, params.flag("avatar"));
+    let mut avatar = avatar_card(&ctx, &who, id, Some(&view), None, params.flag("avatar"));
+    avatar.removed = params.flag("avatar_removed");
     let mode = Mode::Existing {
         id,
         view: Some(&view),
@@ -677,6 +691,28 @@ pub async fn avatar(Signed { ctx, who }: Signed, Path(id): Path<String>) -> Resp
         Ok(id) => ctx.app.staff_avatar(&who, id).await,
         Err(e) => Err(e),
     };
+    image(&ctx, found)
+}
+
+/// `GET /admin/profile/avatar`: the signed-in employee's own image (top bar, profile).
+pub async fn my_avatar(Signed { ctx, who }: Signed) -> Response {
+    let found = ctx.app.my_avatar(&who).await;
+    image(&ctx, found)
+}
+
+/// `POST /admin/staff/{id}/avatar/delete`: removes the image; back to the employee's page.
+pub async fn remove_avatar(Signed { ctx, who }: Signed, Path(id): Path<String>) -> Response {
+    let id = match parse_id(&id) {
+        Ok(id) => id,
+        Err(e) => return error::fail(&ctx, e),
+    };
+    match ctx.app.remove_staff_avatar(&who, id).await {
+        Ok(()) => see_other(&format!("{LIST}/{id}?avatar_removed=1")),
+        Err(e) => error::fail(&ctx, e),
+    }
+}
+
+fn image(ctx: &Ctx, found: Result<(String, Vec<u8>), AppError>) -> Response {
     match found {
         Ok((content_type, bytes)) => (
             [
@@ -688,7 +724,7 @@ pub async fn avatar(Signed { ctx, who }: Signed, Path(id): Path<String>) -> Resp
             bytes,
         )
             .into_response(),
-        Err(e) => error::fail(&ctx, e),
+        Err(e) => error::fail(ctx, e),
     }
 }
 

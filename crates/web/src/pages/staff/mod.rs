@@ -18,7 +18,7 @@ use fluent_bundle::FluentValue;
 
 mod client_list;
 mod departments;
-mod employees;
+pub(crate) mod employees;
 mod orders;
 mod permissions;
 
@@ -80,6 +80,11 @@ pub(crate) fn routes(r: Routes) -> Routes {
             "/admin/staff/{id}/avatar",
             f::STAFF_EDIT,
             employees::upload_avatar,
+        )
+        .post(
+            "/admin/staff/{id}/avatar/delete",
+            f::STAFF_EDIT,
+            employees::remove_avatar,
         )
         .get(
             "/admin/staff/{id}/permissions",
