@@ -45,19 +45,24 @@ impl App {
     /// [`PER_ADDRESS`] in the sign-in window.
     async fn within_reset_budget(&self, ip: &str, now: Timestamp) -> Result<(), AppError> {
         let window = self.policy.login_window;
-        let (count, oldest) = self
-            .write_relaxed(f::AUTH_PASSWORD_RESET, |w| {
-                Box::pin(async move {
-                    let now = w.now();
-                    w.tx().record_login_failure("reset_ip", ip, now).await?;
-                    let found = w
-                        .tx()
-                        .login_failures_since("reset_ip", ip, now - window)
-                        .await?;
-                    Ok(found)
-                })
+        // Committed before counting, as sign-in attempts are: under READ COMMITTED a count in
+        // the same transaction would not see parallel requests' entries, and all would pass.
+        self.write_relaxed(f::AUTH_PASSWORD_RESET, |w| {
+            Box::pin(async move {
+                let now = w.now();
+                w.tx().record_login_failure("reset_ip", ip, now).await?;
+                Ok(())
             })
-            .await?;
+        })
+        .await?;
+        let (count, oldest) = {
+            let mut tx = self.store.read().await?;
+            let found = tx
+                .login_failures_since("reset_ip", ip, now - window)
+                .await?;
+            tx.commit().await?;
+            found
+        };
         within_limit(count - 1, oldest, PER_ADDRESS, window, now)
     }
 

@@ -97,23 +97,26 @@ impl App {
             updated_at: now,
         };
         let admin = &admin;
-        self.write_as(Actor::system(), f::SYSTEM_INSTALL, |w| {
-            Box::pin(async move {
-                if w.tx().count_full_access_staff().await? > 0 {
-                    return Ok(());
-                }
-                w.tx().insert_user(admin).await?;
-                let changes = Changes::default()
-                    .set("login", &admin.login)
-                    .set("full_access", true)
-                    .secret("password");
+        // Another instance starting at the same time may have installed it meanwhile: then
+        // this one created nothing and has no password to report.
+        let created = self
+            .write_as(Actor::system(), f::SYSTEM_INSTALL, |w| {
+                Box::pin(async move {
+                    if w.tx().count_full_access_staff().await? > 0 {
+                        return Ok(false);
+                    }
+                    w.tx().insert_user(admin).await?;
+                    let changes = Changes::default()
+                        .set("login", &admin.login)
+                        .set("full_access", true)
+                        .secret("password");
 
-                w.record_as(f::SYSTEM_INSTALL, user_ref(admin), "create", changes);
-                Ok(())
+                    w.record_as(f::SYSTEM_INSTALL, user_ref(admin), "create", changes);
+                    Ok(true)
+                })
             })
-        })
-        .await?;
-        Ok(Some(chosen))
+            .await?;
+        Ok(created.then_some(chosen))
     }
 
     /// Operator reset of any account's password (CLI). All sessions of the account end.
