@@ -242,18 +242,28 @@ impl<'a> Layout<'a> {
     /// Draws cells side by side, line by line, keeping the row on one page when it fits on one
     /// and otherwise breaking it between lines.
     fn row(&mut self, cells: &[Cell]) {
+        self.padded_row(cells, 0.0);
+    }
+
+    /// Like `row`, with `pad` points of room above and below the text.
+    fn padded_row(&mut self, cells: &[Cell], pad: f32) {
         let (count, height) = row_metrics(cells);
         if count == 0 {
             return;
         }
-        if height * count as f32 <= Self::bottom() - MARGIN_TOP - self.header_height() {
-            self.ensure(height * count as f32);
+        let whole = height * count as f32 + 2.0 * pad;
+        if whole <= Self::bottom() - MARGIN_TOP - self.header_height() {
+            self.ensure(whole);
+        } else {
+            self.ensure(height + pad);
         }
+        self.y += pad;
         for index in 0..count {
             self.ensure(height);
             self.row_line(cells, index, height);
             self.y += height;
         }
+        self.y += pad;
     }
 
     fn row_line(&mut self, cells: &[Cell], index: usize, height: f32) {
@@ -511,11 +521,7 @@ fn lines_table(layout: &mut Layout<'_>, doc: &InvoiceDocument, labels: &Labels) 
         for ((_, x, width, align), (_, field, _)) in columns.columns.iter().skip(1).zip(&widths) {
             cells.push(Cell::new(*x, *width, *align).with(fonts, BODY, field(line).trim()));
         }
-        let (count, height) = row_metrics(&cells);
-        layout.ensure(height * count as f32 + 6.0);
-        layout.y += 3.0;
-        layout.row(&cells);
-        layout.y += 3.0;
+        layout.padded_row(&cells, 3.0);
         layout.rule(LEFT, RIGHT, 0.3, 0xc8);
     }
     layout.table = None;

@@ -273,3 +273,31 @@ fn every_page_is_a4_and_items_stay_inside_it() {
         }
     }
 }
+
+#[test]
+fn a_line_taller_than_a_page_starts_under_its_table_header() {
+    let fonts = Fonts::load().unwrap();
+    let mut doc = sample(Lang::En);
+    doc.lines[0].description = "line\n".repeat(200);
+    let pages = layout::layout(&doc, Labels::of(Lang::En), &fonts);
+    let texts = |page: &Vec<Item>| -> Vec<String> {
+        page.iter()
+            .filter_map(|item| match item {
+                Item::Text { text, .. } => Some(text.clone()),
+                Item::Rule { .. } => None,
+            })
+            .collect()
+    };
+    let first = texts(&pages[0]);
+    assert!(first.contains(&"Description".to_owned()), "{first:?}");
+    assert!(
+        first.contains(&"line".to_owned()),
+        "the long line starts on page 1: {first:?}"
+    );
+    let second = texts(&pages[1]);
+    assert_eq!(
+        second.first().map(String::as_str),
+        Some("Description"),
+        "header repeated: {second:?}"
+    );
+}

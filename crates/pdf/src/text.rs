@@ -3,6 +3,7 @@
 //! Text is shaped once per drawn line: the same glyphs that were measured for alignment and
 //! wrapping are the ones handed to krilla, so a right-aligned amount ends exactly at its edge.
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 
 use krilla::text::{Font, GlyphId, KrillaGlyph};
@@ -24,6 +25,24 @@ pub(crate) struct Face {
     pub(crate) pdf: Font,
     shaper: rustybuzz::Face<'static>,
     units_per_em: f32,
+    /// Shaping plans by the properties of the text they shape: making a plan is most of the
+    /// cost of shaping a short string, and an invoice needs one or two.
+    plans: RefCell<Vec<Plan>>,
+}
+
+struct Plan {
+    direction: rustybuzz::Direction,
+    script: rustybuzz::Script,
+    language: Option<rustybuzz::Language>,
+    plan: rustybuzz::ShapePlan,
+}
+
+impl Plan {
+    fn fits(&self, buffer: &rustybuzz::UnicodeBuffer) -> bool {
+        self.direction == buffer.direction()
+            && self.script == buffer.script()
+            && self.language == buffer.language()
+    }
 }
 
 impl Face {
@@ -38,6 +57,7 @@ impl Face {
             pdf,
             shaper,
             units_per_em: units_per_em as f32,
+            plans: RefCell::new(Vec::new()),
         })
     }
 
@@ -46,7 +66,28 @@ impl Face {
         let mut buffer = rustybuzz::UnicodeBuffer::new();
         buffer.push_str(text);
         buffer.guess_segment_properties();
-        let output = rustybuzz::shape(&self.shaper, &[], buffer);
+        let mut plans = self.plans.borrow_mut();
+        if !plans.iter().any(|plan| plan.fits(&buffer)) {
+            let script = buffer.script();
+            let language = buffer.language();
+            plans.push(Plan {
+                direction: buffer.direction(),
+                script,
+                plan: rustybuzz::ShapePlan::new(
+                    &self.shaper,
+                    buffer.direction(),
+                    // `script()` reports a buffer without a script as UNKNOWN.
+                    (script != rustybuzz::script::UNKNOWN).then_some(script),
+                    language.as_ref(),
+                    &[],
+                ),
+                language,
+            });
+        }
+        let output = match plans.iter().find(|plan| plan.fits(&buffer)) {
+            Some(plan) => rustybuzz::shape_with_plan(&self.shaper, &plan.plan, buffer),
+            None => rustybuzz::shape(&self.shaper, &[], buffer),
+        };
 
         // A glyph stands for the text from its cluster up to the next cluster, in logical order
         // whatever the direction: that is what lets a reader copy the text back out.
@@ -130,36 +171,50 @@ fn clean(text: &str) -> String {
 /// Splits `text` into lines no wider than `max_width` points: at line feeds, then between
 /// words, and inside a word only when the word alone is too wide (an IBAN, a long URL).
 /// Blank lines inside the text are kept; leading and trailing ones are dropped.
+///
+/// A paragraph that fits is measured once; one that does not is filled word by word with the
+/// widths of its words and of a space added up (kerning across a space is not worth shaping
+/// every candidate line for).
 pub(crate) fn wrap(face: &Face, size: f32, text: &str, max_width: f32) -> Vec<String> {
     let text = clean(text);
+    let space = face.width(" ", size);
     let mut lines = Vec::new();
     for paragraph in text.trim_matches(|c: char| c.is_whitespace()).split('\n') {
+        let words: Vec<&str> = paragraph.split_whitespace().collect();
+        let joined = words.join(" ");
+        if face.width(&joined, size) <= max_width {
+            lines.push(joined);
+            continue;
+        }
         let mut current = String::new();
-        for word in paragraph.split_whitespace() {
-            let candidate = if current.is_empty() {
-                word.to_owned()
-            } else {
-                format!("{current} {word}")
-            };
-            if face.width(&candidate, size) <= max_width {
-                current = candidate;
+        let mut current_width = 0.0;
+        for word in words {
+            let width = face.width(word, size);
+            if !current.is_empty() && current_width + space + width <= max_width {
+                current.push(' ');
+                current.push_str(word);
+                current_width += space + width;
                 continue;
             }
             if !current.is_empty() {
                 lines.push(std::mem::take(&mut current));
             }
-            if face.width(word, size) <= max_width {
+            if width <= max_width {
                 current = word.to_owned();
+                current_width = width;
                 continue;
             }
             // A word wider than the line: break it between characters.
+            current_width = 0.0;
+            let mut buffer = [0; 4];
             for c in word.chars() {
-                current.push(c);
-                if face.width(&current, size) > max_width && current.chars().count() > 1 {
-                    current.pop();
+                let width = face.width(c.encode_utf8(&mut buffer), size);
+                if !current.is_empty() && current_width + width > max_width {
                     lines.push(std::mem::take(&mut current));
-                    current.push(c);
+                    current_width = 0.0;
                 }
+                current.push(c);
+                current_width += width;
             }
         }
         lines.push(current);
