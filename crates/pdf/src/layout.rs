@@ -327,39 +327,42 @@ impl<'a> Layout<'a> {
         self.row(&[Cell::new(LEFT, CONTENT_WIDTH, Align::Left).with(self.fonts, style, text)]);
     }
 
+    /// The title and "page / pages" under a thin rule at the foot of every page; the title is
+    /// left out where it would run into the page count.
     fn footer(&mut self, title: &str) {
         let total = self.pages.len();
         let height = leading(FOOTER.size);
         let top = FOOTER_BASELINE - height / 2.0;
-        for number in 1..=total {
-            let shaped_title = self.fonts.face(FOOTER.weight).shape(title);
-            let counter = format!("{number} / {total}");
-            let shaped_counter = self.fonts.face(FOOTER.weight).shape(&counter);
-            let baseline = baseline(top, height, FOOTER.size);
-            let counter_x = RIGHT - shaped_counter.advance * FOOTER.size;
-            if let Some(page) = self.pages.get_mut(number - 1) {
-                page.push(Item::Rule {
-                    x1: LEFT,
-                    x2: RIGHT,
-                    y: top - 4.0,
-                    width: 0.3,
-                    gray: 0xb0,
-                });
+        let baseline = baseline(top, height, FOOTER.size);
+        let face = self.fonts.face(FOOTER.weight);
+        let shaped_title = face.shape(title);
+        for (index, page) in self.pages.iter_mut().enumerate() {
+            let counter = format!("{} / {total}", index + 1);
+            let shaped_counter = face.shape(&counter);
+            let counter_width = shaped_counter.advance * FOOTER.size;
+            page.push(Item::Rule {
+                x1: LEFT,
+                x2: RIGHT,
+                y: top - 4.0,
+                width: 0.3,
+                gray: 0xb0,
+            });
+            if shaped_title.advance * FOOTER.size + COLUMN_GAP + counter_width <= CONTENT_WIDTH {
                 page.push(Item::Text {
                     x: LEFT,
                     baseline,
                     style: FOOTER,
                     text: title.to_owned(),
-                    shaped: shaped_title,
-                });
-                page.push(Item::Text {
-                    x: counter_x,
-                    baseline,
-                    style: FOOTER,
-                    text: counter,
-                    shaped: shaped_counter,
+                    shaped: shaped_title.clone(),
                 });
             }
+            page.push(Item::Text {
+                x: RIGHT - counter_width,
+                baseline,
+                style: FOOTER,
+                text: counter,
+                shaped: shaped_counter,
+            });
         }
     }
 }

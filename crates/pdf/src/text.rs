@@ -132,6 +132,7 @@ impl Face {
 }
 
 /// Shaped text: glyphs with advances in ems.
+#[derive(Clone)]
 pub(crate) struct Shaped {
     pub(crate) glyphs: Vec<KrillaGlyph>,
     /// The total advance in ems (multiply by the font size for points).
