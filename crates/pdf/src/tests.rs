@@ -77,7 +77,7 @@ fn poppler(
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             if std::env::var("BURSAR_TEST_SKIP_PDFTOTEXT").as_deref() == Ok("1") {
                 eprintln!(
-                    "{tool} is missing: BURSAR_TEST_SKIP_PDFTOTEXT=1, so the PDF's text is not checked"
+                    "{tool} is missing and BURSAR_TEST_SKIP_PDFTOTEXT=1: the PDF is not read back with it"
                 );
                 return None;
             }
