@@ -44,6 +44,24 @@ pub const CARD_READERS: &[&Function] = &[
     f::CLIENT_ORDER_DETAILS,
     f::CLIENT_ORDER_CREATE,
     f::CLIENT_ORDER_PRINT_INVOICE,
+    // Whoever may act on a client's money works from its card.
+    f::PERSONAL_ACCOUNT_VIEW,
+    f::PERSONAL_ACCOUNT_CREATE,
+    f::PERSONAL_ACCOUNT_EDIT,
+    f::PERSONAL_ACCOUNT_HISTORY,
+    f::WITHDRAWAL_CREATE,
+    f::PAYMENT_LIST,
+    f::PAYMENT_CREATE,
+    f::PAYMENT_EDIT,
+    f::PAYMENT_DELETE,
+    f::PAYMENT_CREDIT,
+    f::PAYMENT_REFUND,
+    f::PAYMENT_SEND,
+    f::PAYMENT_PRINT,
+    f::EXPENSE_LIST,
+    f::EXPENSE_CREATE,
+    f::EXPENSE_EDIT,
+    f::EXPENSE_DELETE,
 ];
 
 /// The "Add client" form (seed 004) and the self-registration form.

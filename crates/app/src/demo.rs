@@ -244,6 +244,9 @@ impl App {
                         updated_at: now,
                     };
                     w.tx().insert_provider(&p).await?;
+                    for m in crate::money::methods::default_methods(p.id, now) {
+                        w.tx().insert_payment_method(&m).await?;
+                    }
                     w.record_as(
                         f::SYSTEM_CLI,
                         obj("provider", p.id),

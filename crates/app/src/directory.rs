@@ -186,6 +186,9 @@ impl App {
                     updated_at: now,
                 };
                 w.tx().insert_provider(&p).await?;
+                for m in crate::money::methods::default_methods(p.id, now) {
+                    w.tx().insert_payment_method(&m).await?;
+                }
                 let changes = Changes::default()
                     .set("name", &p.name)
                     .set("currency", &p.currency_code)

@@ -156,8 +156,8 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::Busy => AppError::Busy,
             StoreError::Unique { constraint } => unique_violation(&constraint),
-            // The spine retries a transaction whose reference vanished, so the use case sees
-            // the row gone and answers 404; this is what remains if it vanishes every time.
+            // A row the change refers to was deleted between the use case's read and its
+            // write (a foreign key refused it): the caller's view was stale.
             StoreError::Missing { constraint } => AppError::Conflict {
                 code: ErrorCode::RecordChanged,
                 field: None,
@@ -207,6 +207,16 @@ fn unique_violation(constraint: &str) -> AppError {
             ErrorCode::DepartmentNameTaken,
             "name_ru",
             "a department with this name exists",
+        ),
+        "accounts_client_id_provider_id_key" => (
+            ErrorCode::AccountExists,
+            "provider_id",
+            "the client already has an active personal account with this provider",
+        ),
+        "payment_methods_provider_id_name_en_key" => (
+            ErrorCode::NameTaken,
+            "name_en",
+            "the provider has a payment method with this name",
         ),
         _ => (
             ErrorCode::Conflict,

@@ -119,7 +119,7 @@ impl App {
         Ok(())
     }
 
-    async fn history_page(
+    pub(crate) async fn history_page(
         &self,
         filter: HistoryFilter,
         page: Page,

@@ -20,6 +20,7 @@ pub mod grants;
 pub mod history;
 pub mod impersonation;
 pub mod mail;
+pub mod money;
 pub mod password_reset;
 pub mod passwords;
 pub mod ports;

@@ -14,17 +14,28 @@
 //! - Invariants across rows that an index can state (a unique login, one default payer) are
 //!   also unique indexes, so the database refuses a duplicate whatever the isolation.
 //!
+//! Money use cases run through [`App::write_locked`] instead: READ COMMITTED on PostgreSQL,
+//! with the body's first act locking its personal account row (`Money::lock_account`), so
+//! parallel credits to one account queue on that row rather than fail and retry. A money
+//! use case may also carry an `Idempotency-Key` ([`Idempotency`]): the key is claimed in the
+//! same transaction, and the answer is saved under it before commit, so a retry, even one
+//! racing the first request, gets the first answer and moves no money.
+//!
 //! Bodies must therefore be re-runnable: everything they do goes through the transaction
 //! (no mail sent, no IO), and anything expensive that does not read the database (password
 //! hashing) happens before the call.
 
 use crate::error::AppError;
 use crate::history::Event;
-use crate::ports::Tx;
+use crate::ports::{KeyClaim, Tx};
 use crate::{App, Principal};
+use bursar_domain::ErrorCode;
 use bursar_domain::functions::Function;
 use bursar_domain::history::{Actor, Changes, ObjectRef};
 use jiff::Timestamp;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -37,6 +48,60 @@ pub type Body<'w, T> = Pin<Box<dyn Future<Output = Result<T, AppError>> + Send +
 /// row commit one after the other in far less; past this the database is really overloaded
 /// and the caller gets 503 `busy`.
 const RETRY_BUDGET: Duration = Duration::from_secs(15);
+
+/// A client-chosen key that makes a request safe to retry, with what the request asked for.
+#[derive(Clone, Debug)]
+pub struct Idempotency {
+    key: String,
+    request: String,
+}
+
+impl Idempotency {
+    /// The `Idempotency-Key` as sent: 1 to 255 visible ASCII characters.
+    pub fn parse(key: &str) -> Result<Idempotency, AppError> {
+        let valid =
+            !key.is_empty() && key.len() <= 255 && key.bytes().all(|b| b.is_ascii_graphic());
+        if !valid {
+            return Err(AppError::invalid(
+                "Idempotency-Key",
+                ErrorCode::InvalidIdempotencyKey,
+                "must be 1 to 255 visible ASCII characters",
+            ));
+        }
+        Ok(Idempotency {
+            key: key.to_owned(),
+            request: String::new(),
+        })
+    }
+
+    /// Binds the key to what the request asks for (the use case's own rendering of its
+    /// input): the same key with another request is refused.
+    pub(crate) fn with_request(mut self, request: String) -> Idempotency {
+        self.request = request;
+        self
+    }
+
+    fn fingerprint(&self, function: &Function) -> String {
+        let digest = Sha256::digest(format!("{}\n{}", function.key, self.request).as_bytes());
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// How a use case's answer is kept under its key and read back for a replay.
+struct Replay<'a, T> {
+    idempotency: &'a Idempotency,
+    owner: uuid::Uuid,
+    encode: fn(&T) -> Result<String, AppError>,
+    decode: fn(&str) -> Result<T, AppError>,
+}
+
+fn encode<T: Serialize>(value: &T) -> Result<String, AppError> {
+    serde_json::to_string(value).map_err(|e| AppError::internal_in("idempotent answer", e))
+}
+
+fn decode<T: DeserializeOwned>(raw: &str) -> Result<T, AppError> {
+    serde_json::from_str(raw).map_err(|e| AppError::internal_in("idempotent answer", e))
+}
 
 /// One attempt of a use case: the open transaction, the instant the use case happens at,
 /// who does it, and the history entries it noted.
@@ -138,7 +203,7 @@ impl App {
         F: for<'w> FnMut(&'w mut Work<'env>) -> Body<'w, T> + Send,
         T: Send,
     {
-        self.run(Kind::Write, actor, function, body).await
+        self.run(Kind::Write, actor, function, None, body).await
     }
 
     /// Runs a step that decides nothing on what it reads (a work-queue claim, a
@@ -154,7 +219,33 @@ impl App {
         F: for<'w> FnMut(&'w mut Work<'env>) -> Body<'w, T> + Send,
         T: Send,
     {
-        self.run(Kind::Relaxed, Actor::system(), function, body)
+        self.run(Kind::Relaxed, Actor::system(), function, None, body)
+            .await
+    }
+
+    /// Runs a money use case for a signed-in caller: authorised like [`App::write`], in a
+    /// READ COMMITTED transaction on PostgreSQL whose body locks its account first (see the
+    /// module comment), with history. With `idempotency`, the key is claimed in the same
+    /// transaction and a repeat of the request gets the first answer back.
+    pub(crate) async fn write_locked<'env, T, F>(
+        &'env self,
+        who: &Principal,
+        function: &'static Function,
+        idempotency: Option<&Idempotency>,
+        body: F,
+    ) -> Result<T, AppError>
+    where
+        F: for<'w> FnMut(&'w mut Work<'env>) -> Body<'w, T> + Send,
+        T: Send + Serialize + DeserializeOwned,
+    {
+        who.require(function)?;
+        let replay = idempotency.map(|idempotency| Replay {
+            idempotency,
+            owner: who.user.id.0,
+            encode: encode::<T>,
+            decode: decode::<T>,
+        });
+        self.run(Kind::Locked, who.actor(), function, replay, body)
             .await
     }
 
@@ -163,6 +254,7 @@ impl App {
         kind: Kind,
         actor: Actor,
         function: &'static Function,
+        replay: Option<Replay<'_, T>>,
         mut body: F,
     ) -> Result<T, AppError>
     where
@@ -177,7 +269,7 @@ impl App {
                 let mut work = Work {
                     tx: match kind {
                         Kind::Write => self.store.write().await?,
-                        Kind::Relaxed => self.store.relaxed().await?,
+                        Kind::Relaxed | Kind::Locked => self.store.relaxed().await?,
                     },
                     now,
                     actor: actor.clone(),
@@ -185,7 +277,34 @@ impl App {
                     events: Vec::new(),
                     _env: PhantomData,
                 };
+                if let Some(r) = &replay {
+                    let fingerprint = r.idempotency.fingerprint(function);
+                    let claim = work
+                        .tx()
+                        .claim_key(r.owner, &r.idempotency.key, &fingerprint, now)
+                        .await?;
+                    if let KeyClaim::Used {
+                        fingerprint: used,
+                        answer,
+                    } = claim
+                    {
+                        if used != fingerprint {
+                            return Err(AppError::invalid(
+                                "Idempotency-Key",
+                                ErrorCode::IdempotencyKeyReused,
+                                "was already used for a different request",
+                            ));
+                        }
+                        return (r.decode)(&answer);
+                    }
+                }
                 let value = body(&mut work).await?;
+                if let Some(r) = &replay {
+                    let answer = (r.encode)(&value)?;
+                    work.tx()
+                        .save_key_answer(r.owner, &r.idempotency.key, &answer)
+                        .await?;
+                }
                 work.finish().await?;
                 Ok(value)
             }
@@ -205,6 +324,8 @@ impl App {
 enum Kind {
     Write,
     Relaxed,
+    /// READ COMMITTED, the body locks what it decides on (money).
+    Locked,
 }
 
 /// Exponential backoff from 2 ms, capped at 100 ms, with full jitter so that the losers of

@@ -104,6 +104,29 @@ error_codes! {
     FullAccessHasEveryFunction = "full_access_has_every_function",
     ClientHasPayments = "client_has_payments",
     ClientHasCharges = "client_has_charges",
+    /// A debit would take the balance below what the account's credit rules allow.
+    InsufficientFunds = "insufficient_funds",
+    /// The account owes money past its grace period: no ordering, renewal, tariff change or
+    /// service editing until it is paid.
+    AccountBlocked = "account_blocked",
+    /// The client already has an active personal account with the provider.
+    AccountExists = "account_exists",
+    /// The personal account is switched off: no money moves through it.
+    AccountInactive = "account_inactive",
+    /// The client is not connected to the provider.
+    ProviderNotConnected = "provider_not_connected",
+    /// Only a New payment (an unpaid invoice) may be edited, deleted or credited.
+    PaymentNotNew = "payment_not_new",
+    /// Only a Paid payment may be refunded.
+    PaymentNotPaid = "payment_not_paid",
+    /// The amount exceeds what is available (unallocated money of the payment or account).
+    ExceedsAvailable = "exceeds_available",
+    /// Expenses are deleted newest first.
+    ExpenseNotNewest = "expense_not_newest",
+    /// The expense was deleted.
+    ExpenseDeleted = "expense_deleted",
+    /// The same `Idempotency-Key` came with a different request (422).
+    IdempotencyKeyReused = "idempotency_key_reused",
     ClientHasActiveServices = "client_has_active_services",
     ProviderHasActiveServices = "provider_has_active_services",
     ProviderInUse = "provider_in_use",
@@ -171,6 +194,18 @@ error_codes! {
     InvalidPayerKind = "invalid_payer_kind",
     InvalidCurrency = "invalid_currency",
     CurrencyDisabled = "currency_disabled",
+    /// An amount has more decimal places than its currency.
+    TooManyDecimals = "too_many_decimals",
+    /// The amount is in another currency than the account's.
+    CurrencyMismatch = "currency_mismatch",
+    /// The payment method does not exist, is closed, or is not the provider's.
+    UnknownPaymentMethod = "unknown_payment_method",
+    /// The payer is not the client's.
+    UnknownPayer = "unknown_payer",
+    /// A credit limit and post-paid services cannot both be on.
+    CreditLimitWithPostpaid = "credit_limit_with_postpaid",
+    /// An `Idempotency-Key` is not 1–255 visible ASCII characters.
+    InvalidIdempotencyKey = "invalid_idempotency_key",
 }
 
 impl ErrorCode {

@@ -72,6 +72,11 @@ pub static SECTIONS: &[Section] = &[
     Section { key: "provider.departments", parent: Some("provider"), name_en: "Departments", name_ru: "Отделы" },
     Section { key: "provider.providers", parent: Some("provider"), name_en: "Providers", name_ru: "Провайдеры" },
     Section { key: "provider.companies", parent: Some("provider"), name_en: "Companies", name_ru: "Компании" },
+    Section { key: "finance", parent: None, name_en: "Finance", name_ru: "Финансы" },
+    Section { key: "finance.accounts", parent: Some("finance"), name_en: "Personal accounts", name_ru: "Лицевые счета" },
+    Section { key: "finance.payments", parent: Some("finance"), name_en: "Payments", name_ru: "Платежи" },
+    Section { key: "finance.expenses", parent: Some("finance"), name_en: "Expenses", name_ru: "Расходы" },
+    Section { key: "finance.methods", parent: Some("finance"), name_en: "Payment methods", name_ru: "Способы оплаты" },
     Section { key: "directories", parent: None, name_en: "Directories", name_ru: "Справочники" },
     Section { key: "directories.currencies", parent: Some("directories"), name_en: "Currencies", name_ru: "Валюты" },
     Section { key: "account", parent: None, name_en: "My account", name_ru: "Моя учётная запись" },
@@ -143,6 +148,25 @@ registry! {
     COMPANY_EDIT = ("company.edit", "provider.companies", Staff, "Add, edit and delete companies", "Добавление, изменение и удаление компаний");
     CURRENCY_LIST = ("currency.list", "directories.currencies", Staff, "Currency directory", "Справочник валют");
     CURRENCY_EDIT = ("currency.edit", "directories.currencies", Staff, "Enable and disable currencies", "Включение и отключение валют");
+    PERSONAL_ACCOUNT_VIEW = ("personal_account.view", "finance.accounts", Staff, "View personal accounts, their ledger and withdrawals", "Просмотр лицевых счетов, их проводок и выводов средств");
+    PERSONAL_ACCOUNT_CREATE = ("personal_account.create", "finance.accounts", Staff, "Add a personal account", "Добавление лицевого счёта");
+    PERSONAL_ACCOUNT_EDIT = ("personal_account.edit", "finance.accounts", Staff, "Edit a personal account (credit, grace, active)", "Изменение лицевого счёта (кредит, отсрочка, активность)");
+    PERSONAL_ACCOUNT_HISTORY = ("personal_account.history", "finance.accounts", Staff, "Personal account history", "История лицевого счёта");
+    WITHDRAWAL_CREATE = ("withdrawal.create", "finance.accounts", Staff, "Withdraw money from a personal account", "Вывод средств с лицевого счёта");
+    PAYMENT_LIST = ("payment.list", "finance.payments", Staff, "Payments: list, detail, breakdown and history", "Платежи: список, детали, распределение и история");
+    PAYMENT_CREATE = ("payment.create", "finance.payments", Staff, "Add a payment (issue an invoice)", "Добавление платежа (выставление счёта)");
+    PAYMENT_EDIT = ("payment.edit", "finance.payments", Staff, "Edit a new payment", "Изменение нового платежа");
+    PAYMENT_DELETE = ("payment.delete", "finance.payments", Staff, "Delete a new payment", "Удаление нового платежа");
+    PAYMENT_CREDIT = ("payment.credit", "finance.payments", Staff, "Credit a payment to the account", "Зачисление платежа на лицевой счёт");
+    PAYMENT_REFUND = ("payment.refund", "finance.payments", Staff, "Refund a payment", "Возврат платежа");
+    PAYMENT_SEND = ("payment.send", "finance.payments", Staff, "Send the invoice by e-mail", "Отправка счёта по e-mail");
+    PAYMENT_PRINT = ("payment.print", "finance.payments", Staff, "Print the invoice and download its PDF", "Печать счёта и загрузка PDF");
+    EXPENSE_LIST = ("expense.list", "finance.expenses", Staff, "Expenses: list and the payments that covered them", "Расходы: список и покрывшие их платежи");
+    EXPENSE_CREATE = ("expense.create", "finance.expenses", Staff, "Add an expense", "Добавление расхода");
+    EXPENSE_EDIT = ("expense.edit", "finance.expenses", Staff, "Edit an expense", "Изменение расхода");
+    EXPENSE_DELETE = ("expense.delete", "finance.expenses", Staff, "Delete an expense", "Удаление расхода");
+    PAYMENT_METHOD_LIST = ("payment_method.list", "finance.methods", Staff, "Payment method list", "Список способов оплаты");
+    PAYMENT_METHOD_EDIT = ("payment_method.edit", "finance.methods", Staff, "Add, edit and delete payment methods", "Добавление, изменение и удаление способов оплаты");
     HISTORY_VIEW = ("history.view", "tools.history", Staff, "View the history of all records", "Просмотр истории всех записей");
 }
 

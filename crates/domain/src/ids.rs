@@ -52,4 +52,10 @@ id_type!(
     CompanyId,
     PayerId,
     ClientGroupId,
+    AccountId,
+    PaymentId,
+    ExpenseId,
+    WithdrawalId,
+    PaymentMethodId,
+    LedgerEntryId,
 );

@@ -7,6 +7,8 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod accounts;
+pub mod allocation;
 pub mod clients;
 pub mod departments;
 pub mod directory;
@@ -18,6 +20,7 @@ pub mod ids;
 pub mod locale;
 pub mod money;
 pub mod numbers;
+pub mod payments;
 pub mod permissions;
 pub mod staff;
 pub mod validation;

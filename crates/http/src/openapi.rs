@@ -76,6 +76,8 @@ pub struct Doc {
     pub query: Option<fn() -> Vec<utoipa::openapi::path::Parameter>>,
     /// Error answers the use case can give beyond the common ones (see the module docs).
     pub errors: Vec<(u16, &'static str)>,
+    /// The operation takes an optional `Idempotency-Key` header.
+    pub idempotent: bool,
 }
 
 impl Doc {
@@ -90,7 +92,15 @@ impl Doc {
             success: 200,
             query: None,
             errors: Vec::new(),
+            idempotent: false,
         }
+    }
+
+    /// The operation takes an `Idempotency-Key` header: a retry with the same key gets the
+    /// first answer and changes nothing; the same key with another request is 422.
+    pub fn idempotent(mut self) -> Self {
+        self.idempotent = true;
+        self
     }
 
     /// The body is raw bytes of one of `media_types` (not JSON).
@@ -276,6 +286,26 @@ pub fn document(decls: &[RouteDecl]) -> OpenApi {
             for p in query() {
                 op = op.parameter(p);
             }
+        }
+        if doc.idempotent {
+            op = op.parameter(
+                ParameterBuilder::new()
+                    .name("Idempotency-Key")
+                    .parameter_in(ParameterIn::Header)
+                    .required(Required::False)
+                    .description(Some(
+                        "1 to 255 visible ASCII characters chosen by the client (a UUID will do). \
+                         A retry with the same key replays the first answer and moves no money; \
+                         the same key with a different request is refused with 422 \
+                         `idempotency_key_reused`.",
+                    ))
+                    .schema(Some(
+                        ObjectBuilder::new()
+                            .schema_type(Type::String)
+                            .min_length(Some(1))
+                            .max_length(Some(255)),
+                    )),
+            );
         }
         if let Some(req) = doc.request {
             let name = add_schema(req, &mut schemas);

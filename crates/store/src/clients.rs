@@ -14,7 +14,6 @@ use bursar_domain::{
 };
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
-use std::collections::BTreeMap;
 
 fn country(r: &Row, col: &str) -> StoreResult<Country> {
     Country::parse(col, &text(r, col)?).map_err(|e| StoreError::Other(format!("column {col}: {e}")))
@@ -304,8 +303,7 @@ impl Directory for SqlTx {
         self.count(
             "SELECT (SELECT COUNT(*) FROM client_providers WHERE provider_id = $1) \
              + (SELECT COUNT(*) FROM services WHERE provider_id = $1) \
-             + (SELECT COUNT(*) FROM payments WHERE provider_id = $1) \
-             + (SELECT COUNT(*) FROM expenses WHERE provider_id = $1) AS n",
+             + (SELECT COUNT(*) FROM accounts WHERE provider_id = $1) AS n",
             id,
         )
         .await
@@ -662,44 +660,6 @@ impl ClientCards for SqlTx {
                     provider_id: parsed(r, "provider_id")?,
                     status: text(r, "status")?,
                     created_at: at(r, "created_at")?,
-                })
-            })
-            .collect()
-    }
-
-    async fn money_of(&mut self, client: ClientId) -> StoreResult<Vec<MoneyTotals>> {
-        // (provider, currency) → (paid, charged)
-        let mut sums: BTreeMap<(String, String), (i64, i64)> = BTreeMap::new();
-        for (table, paid) in [("payments", true), ("expenses", false)] {
-            // SUM of a BIGINT is NUMERIC on PostgreSQL; the cast keeps one decoding path.
-            let sql = format!(
-                "SELECT provider_id, currency_code, CAST(SUM(amount_minor) AS BIGINT) AS total \
-                 FROM {table} WHERE client_id = $1 GROUP BY provider_id, currency_code"
-            );
-            let rows = crate::db::query(AssertSqlSafe(sql))
-                .bind(client)
-                .fetch_all(&mut self.tx)
-                .await
-                .map_err(map_err)?;
-            for r in &rows {
-                let key = (text(r, "provider_id")?, text(r, "currency_code")?);
-                let sum = sums.entry(key).or_default();
-                if paid {
-                    sum.0 = int(r, "total")?;
-                } else {
-                    sum.1 = int(r, "total")?;
-                }
-            }
-        }
-        sums.into_iter()
-            .map(|((provider, currency_code), (paid_minor, charged_minor))| {
-                Ok(MoneyTotals {
-                    provider_id: provider
-                        .parse()
-                        .map_err(|_| StoreError::Other(format!("provider id {provider}")))?,
-                    currency_code,
-                    paid_minor,
-                    charged_minor,
                 })
             })
             .collect()

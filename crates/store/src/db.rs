@@ -258,6 +258,12 @@ id_vals!(
     CompanyId,
     PayerId,
     ClientGroupId,
+    AccountId,
+    PaymentId,
+    ExpenseId,
+    WithdrawalId,
+    PaymentMethodId,
+    LedgerEntryId,
 );
 
 /// A statement with its values, run on either backend.

@@ -13,6 +13,7 @@ mod counters;
 pub mod db;
 mod errors;
 pub mod migrate;
+mod money;
 mod outbox;
 mod pg_types;
 mod repos;

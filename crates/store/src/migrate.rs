@@ -60,7 +60,7 @@ macro_rules! migration {
     };
 }
 
-static MIGRATIONS: &[Migration] = &[migration!(1, "0001_baseline")];
+static MIGRATIONS: &[Migration] = &[migration!(1, "0001_baseline"), migration!(2, "0002_money")];
 
 /// The bookkeeping tables, the same text on both dialects.
 const BOOKKEEPING: [(&str, &str); 2] = [

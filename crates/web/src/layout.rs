@@ -47,6 +47,21 @@ const MENU: &[Entry] = &[
     },
     Entry {
         panel: Panel::Admin,
+        function: f::PAYMENT_LIST,
+        href: "/admin/payments",
+    },
+    Entry {
+        panel: Panel::Admin,
+        function: f::EXPENSE_LIST,
+        href: "/admin/expenses",
+    },
+    Entry {
+        panel: Panel::Admin,
+        function: f::PAYMENT_METHOD_LIST,
+        href: "/admin/payment-methods",
+    },
+    Entry {
+        panel: Panel::Admin,
         function: f::STAFF_LIST,
         href: "/admin/staff",
     },
@@ -84,6 +99,11 @@ const MENU: &[Entry] = &[
         panel: Panel::Client,
         function: f::PROFILE_VIEW,
         href: "/client/profile",
+    },
+    Entry {
+        panel: Panel::Client,
+        function: f::ACCOUNT_FINANCES,
+        href: "/client/payments",
     },
     Entry {
         panel: Panel::Client,

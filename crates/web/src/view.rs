@@ -167,7 +167,7 @@ impl HistoryTable {
     }
 }
 
-fn pager(
+pub(crate) fn pager(
     tr: Tr,
     page: u32,
     per_page: u32,

@@ -130,15 +130,6 @@ pub struct ServiceRecord {
     pub created_at: Timestamp,
 }
 
-/// A client's payments and charges with one provider in one currency, summed (minor units).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MoneyTotals {
-    pub provider_id: ProviderId,
-    pub currency_code: String,
-    pub paid_minor: i64,
-    pub charged_minor: i64,
-}
-
 /// What refuses a client's deletion: money movements and active services.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ClientFootprint {
@@ -189,8 +180,6 @@ pub trait ClientCards {
     async fn client_footprint(&mut self, client: ClientId) -> StoreResult<ClientFootprint>;
     /// The client's services, newest first.
     async fn services_of(&mut self, client: ClientId) -> StoreResult<Vec<ServiceRecord>>;
-    /// The client's payments and charges, summed per provider and currency.
-    async fn money_of(&mut self, client: ClientId) -> StoreResult<Vec<MoneyTotals>>;
     async fn client_users(&mut self, client: ClientId) -> StoreResult<Vec<UserRecord>>;
     async fn client_providers(&mut self, client: ClientId) -> StoreResult<Vec<ProviderId>>;
     async fn connect_provider(

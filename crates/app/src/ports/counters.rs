@@ -1,5 +1,5 @@
-//! Counters handing out short sequential numbers (client `#1042`; later payments, orders,
-//! services): one row per counter, bumped inside the transaction that creates the record.
+//! Counters handing out short sequential numbers (client `#1042`, expenses, invoice numbers;
+//! later orders and services): one row per counter, bumped inside the transaction that creates the record.
 //!
 //! The bump is a single `INSERT … ON CONFLICT DO UPDATE … RETURNING` on the counter's row. On
 //! PostgreSQL it locks that row until commit, so parallel creations take turns and each sees
@@ -12,16 +12,29 @@
 use super::StoreResult;
 use async_trait::async_trait;
 
+use bursar_domain::CompanyId;
+
 /// The counters that exist; each names its row in `counters`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Counter {
     Clients,
+    Expenses,
+    /// Invoice numbers: gapless per issuing company and year.
+    Invoices {
+        company: Option<CompanyId>,
+        year: i16,
+    },
 }
 
 impl Counter {
-    pub fn name(self) -> &'static str {
+    pub fn name(self) -> String {
         match self {
-            Counter::Clients => "clients",
+            Counter::Clients => "clients".to_owned(),
+            Counter::Expenses => "expenses".to_owned(),
+            Counter::Invoices { company, year } => bursar_domain::payments::invoice_counter(
+                &company.map_or_else(|| "none".to_owned(), |c| c.to_string()),
+                year,
+            ),
         }
     }
 }

@@ -8,6 +8,7 @@
 mod clients;
 mod counters;
 mod mailer;
+mod money;
 mod outbox;
 mod records;
 mod staff;
@@ -15,6 +16,7 @@ mod staff;
 pub use clients::*;
 pub use counters::*;
 pub use mailer::*;
+pub use money::*;
 pub use outbox::*;
 pub use records::*;
 pub use staff::*;
@@ -85,6 +87,7 @@ pub trait Tx:
     + ClientGroups
     + PasswordResets
     + Counters
+    + Money
     + Send
 {
     async fn commit(self: Box<Self>) -> StoreResult<()>;

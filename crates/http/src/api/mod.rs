@@ -11,6 +11,8 @@ pub mod directory;
 mod dto;
 mod history;
 mod me;
+pub mod money;
+pub mod money_dto;
 mod permissions_dto;
 pub mod staff;
 mod system;
@@ -205,5 +207,6 @@ pub fn routes(app: App) -> Guarded {
     let g = clients::routes(g);
     let g = client_accounts::routes(g);
     let g = client_holdings::routes(g);
+    let g = money::routes(g);
     client_groups::routes(g)
 }

@@ -204,16 +204,7 @@ async fn deleting_a_client_with_a_payment_is_refused_with_a_message() {
     let admin = t.admin().await;
     let hosting = provider(&admin, "N-1 Hosting", "EUR", false).await;
     let id = api_client(&admin, &hosting, "payer@example.com", "Paying Client").await;
-    bursar_store::db::query(
-        "INSERT INTO payments (id, client_id, provider_id, amount_minor, currency_code, created_at) \
-         VALUES ($1, $2, $3, 1250, 'EUR', '2026-11-22T00:00:00.000000Z')",
-    )
-    .bind(uuid::Uuid::now_v7())
-    .bind(crate::harness::val(&id))
-    .bind(crate::harness::val(&hosting))
-    .execute(t.store.pool())
-    .await
-    .unwrap();
+    crate::harness::issue_payment(&admin, &id, &hosting, "12.50").await;
 
     let (status, confirm) =
         page(&admin.client, t.url(&format!("/admin/clients/{id}/delete"))).await;

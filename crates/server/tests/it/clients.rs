@@ -19,13 +19,10 @@ async fn insert_row(
     status_or_amount: &str,
 ) {
     let id = uuid::Uuid::now_v7().to_string();
-    let sql = match table {
-        "services" => "INSERT INTO services (id, client_id, provider_id, status, created_at) VALUES ($1, $2, $3, $4, '2026-11-22T00:00:00.000000Z')".to_owned(),
-        other => format!(
-            "INSERT INTO {other} (id, client_id, provider_id, amount_minor, currency_code, created_at) VALUES ($1, $2, $3, CAST($4 AS BIGINT), 'EUR', '2026-11-22T00:00:00.000000Z')"
-        ),
-    };
-    bursar_store::db::query(sqlx::AssertSqlSafe(sql))
+    // Services arrive with the orders issue; until then tests put them in place directly.
+    assert_eq!(table, "services");
+    let sql = "INSERT INTO services (id, client_id, provider_id, status, created_at) VALUES ($1, $2, $3, $4, '2026-11-22T00:00:00.000000Z')";
+    bursar_store::db::query(sql)
         .bind(crate::harness::val(&id))
         .bind(crate::harness::val(client))
         .bind(crate::harness::val(provider))
@@ -336,18 +333,28 @@ async fn deleting_a_client_with_payments_charges_or_services_is_refused() {
     let t = spawn().await;
     let admin = t.admin().await;
     let p = provider(&admin, "Hosting", "EUR", false).await;
-    for (table, value, code) in [
-        ("payments", "1000", "client_has_payments"),
-        ("expenses", "500", "client_has_charges"),
-        ("services", "active", "client_has_active_services"),
+    for (what, code) in [
+        ("payments", "client_has_payments"),
+        ("expenses", "client_has_charges"),
+        ("services", "client_has_active_services"),
     ] {
         let c = client(
             &admin,
-            json!({"email": format!("{table}@x.example"), "providers": [p], "name": "Busy"}),
+            json!({"email": format!("{what}@x.example"), "providers": [p], "name": "Busy"}),
         )
         .await;
         let id = c["id"].as_str().unwrap();
-        insert_row(&t, table, id, &p, value).await;
+        match what {
+            "payments" => {
+                crate::harness::issue_payment(&admin, id, &p, "10.00").await;
+            }
+            "expenses" => {
+                crate::harness::allow_postpaid(&admin, id, &p).await;
+                let res = crate::harness::charge(&admin, id, &p, "5.00").await;
+                assert_eq!(res.status(), StatusCode::CREATED);
+            }
+            _ => insert_row(&t, "services", id, &p, "active").await,
+        }
         let res = admin
             .send(Method::DELETE, &format!("/api/v1/clients/{id}"), None)
             .await;
@@ -398,7 +405,7 @@ async fn clearing_data_deactivates_users_and_erases_personal_data_but_keeps_mone
             Some(json!({"phone": "+49 30 1234567", "comment": "knows Greta"})),
         )
         .await;
-    insert_row(&t, "payments", id, &p, "4200").await;
+    crate::harness::pay_in(&admin, id, &p, "42.00").await;
     let (user, me) = t.login("gdpr@x.example", PW).await;
     let token: Value = user
         .post(t.url("/api/v1/me/tokens"))
@@ -458,6 +465,7 @@ async fn clearing_data_deactivates_users_and_erases_personal_data_but_keeps_mone
             .unwrap()
     };
     assert_eq!(payments, 1, "money stays");
+    t.assert_books_balance().await;
     assert!(
         admin
             .get("/api/v1/clients?q=greta")
@@ -1372,22 +1380,22 @@ async fn the_card_shows_services_and_one_personal_account_per_provider() {
         .json()
         .await
         .unwrap();
-    assert_eq!(
-        accounts["items"].as_array().unwrap().len(),
-        2,
-        "one per provider, empty"
-    );
     assert!(
-        accounts["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|a| a["balance_minor"] == 0)
+        accounts["items"].as_array().unwrap().is_empty(),
+        "accounts open with the first money movement"
     );
 
-    insert_row(&t, "payments", id, &eur, "4200").await;
-    insert_row(&t, "payments", id, &eur, "1000").await;
-    insert_row(&t, "expenses", id, &eur, "501").await;
+    crate::harness::pay_in(&admin, id, &eur, "42.00").await;
+    crate::harness::pay_in(&admin, id, &eur, "10.00").await;
+    let res = crate::harness::charge(&admin, id, &eur, "5.01").await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let res = admin
+        .post(
+            &format!("/api/v1/clients/{id}/accounts"),
+            json!({"provider_id": usd}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
     insert_row(&t, "services", id, &eur, "active").await;
     insert_row(&t, "services", id, &usd, "suspended_by_admin").await;
 
@@ -1397,17 +1405,17 @@ async fn the_card_shows_services_and_one_personal_account_per_provider() {
         .json()
         .await
         .unwrap();
+    assert_eq!(accounts["items"].as_array().unwrap().len(), 2);
     let hosting = accounts["items"]
         .as_array()
         .unwrap()
         .iter()
         .find(|a| a["provider"] == "Hosting")
         .unwrap();
-    assert_eq!(hosting["currency"], "EUR");
-    assert_eq!(hosting["paid_minor"], 5200);
-    assert_eq!(hosting["charged_minor"], 501);
-    assert_eq!(hosting["balance_minor"], 4699);
-    assert_eq!(hosting["balance"], "46.99");
+    assert_eq!(
+        hosting["balance"],
+        json!({"amount": "46.99", "currency": "EUR"})
+    );
     let services: Value = admin
         .get(&format!("/api/v1/clients/{id}/services"))
         .await
@@ -1429,7 +1437,10 @@ async fn the_card_shows_services_and_one_personal_account_per_provider() {
         .text()
         .await
         .unwrap();
-    assert!(html.contains("46.99") && html.contains("52.00") && html.contains("Domains"));
+    assert!(
+        html.contains("46.99 EUR") && html.contains("0.00 USD") && html.contains("Domains"),
+        "{html}"
+    );
     let html = admin
         .get(&format!("/admin/clients/{id}/services"))
         .await
@@ -1437,6 +1448,7 @@ async fn the_card_shows_services_and_one_personal_account_per_provider() {
         .await
         .unwrap();
     assert!(html.contains("Suspended by the administrator") && html.contains("Hosting"));
+    t.assert_books_balance().await;
 }
 
 #[tokio::test]

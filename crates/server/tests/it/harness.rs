@@ -376,3 +376,129 @@ pub fn val(s: &str) -> bursar_store::db::Val {
         Err(_) => bursar_store::db::Val::Text(Some(s.to_owned())),
     }
 }
+
+impl TestApp {
+    /// `bursar check` over the test's database: every money test ends with it, on both
+    /// databases, and fails naming each discrepancy.
+    pub async fn assert_books_balance(&self) {
+        let problems = self.app.check_money().await.unwrap();
+        assert!(problems.is_empty(), "bursar check: {problems:#?}");
+    }
+}
+
+/// The provider's payment method of `kind` (`bank_transfer` or `manual`); every new
+/// provider has one of each.
+pub async fn method_of(admin: &Session, provider: &str, kind: &str) -> String {
+    let list: Value = admin
+        .get(&format!("/api/v1/payment-methods?provider_id={provider}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["kind"] == kind)
+        .unwrap_or_else(|| panic!("no {kind} method: {list}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Issues an invoice of `amount` to `client` with `provider`'s bank transfer: the payment.
+pub async fn issue_payment(admin: &Session, client: &str, provider: &str, amount: &str) -> Value {
+    let method = method_of(admin, provider, "bank_transfer").await;
+    let res = admin
+        .post(
+            "/api/v1/payments",
+            json!({"client_id": client, "provider_id": provider, "method_id": method, "amount": amount}),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "{}",
+        res.text().await.unwrap()
+    );
+    res.json().await.unwrap()
+}
+
+/// Issues and credits a payment: money on the client's account.
+pub async fn pay_in(admin: &Session, client: &str, provider: &str, amount: &str) -> Value {
+    let p = issue_payment(admin, client, provider, amount).await;
+    let res = admin
+        .post(
+            &format!("/api/v1/payments/{}/credit", p["id"].as_str().unwrap()),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+    res.json().await.unwrap()
+}
+
+/// Charges `client` an expense of `amount` with `provider`.
+pub async fn charge(admin: &Session, client: &str, provider: &str, amount: &str) -> Response {
+    admin
+        .post(
+            "/api/v1/expenses",
+            json!({"client_id": client, "provider_id": provider, "description": "Hosting, December", "amount": amount}),
+        )
+        .await
+}
+
+/// Switches the client's account with `provider` to post-paid (opening it if needed).
+pub async fn allow_postpaid(admin: &Session, client: &str, provider: &str) -> String {
+    let list: Value = admin
+        .get(&format!("/api/v1/clients/{client}/accounts"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let existing = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["provider_id"] == provider && a["is_active"] == true)
+        .map(|a| a["id"].as_str().unwrap().to_owned());
+    let id = match existing {
+        Some(id) => id,
+        None => {
+            let res = admin
+                .post(
+                    &format!("/api/v1/clients/{client}/accounts"),
+                    json!({"provider_id": provider}),
+                )
+                .await;
+            assert_eq!(
+                res.status(),
+                StatusCode::CREATED,
+                "{}",
+                res.text().await.unwrap()
+            );
+            res.json::<Value>().await.unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let res = admin
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/accounts/{id}"),
+            Some(json!({"postpaid": true})),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+    id
+}

@@ -53,7 +53,11 @@ async fn instances_starting_together_apply_each_migration_once() {
     applied.sort();
     applied.dedup();
     assert_eq!(applied.len(), total, "a migration was applied twice");
-    assert_eq!(applied, ["0001_baseline"], "every migration, once");
+    assert_eq!(
+        applied,
+        ["0001_baseline", "0002_money"],
+        "every migration, once"
+    );
     let store = &instances[0];
     assert_eq!(
         count(store, "SELECT COUNT(*) AS n FROM schema_migrations").await,

@@ -100,7 +100,10 @@ fn kind_of(table: &str, column: &str) -> Kind {
         ("user_avatars", "bytes") => Kind::Bytes,
         ("outbox_emails", "leased_until") => Kind::Instant,
         ("outbox_emails", "attempts") | ("currencies", "minor_units") => Kind::SmallInt,
-        ("clients", "number") | ("counters", "last_value") => Kind::Number,
+        ("clients", "number") | ("counters", "last_value") | ("expenses", "number") => Kind::Number,
+        ("ledger_entries", "seq") | ("accounts", "last_seq") => Kind::Number,
+        ("accounts", "respite_days" | "block_in_days" | "free_support_calls")
+        | ("expenses", "tax_rate_bp") => Kind::SmallInt,
         // The migration bookkeeping is the same text on both databases, created before
         // anything else (see `bursar_store::migrate`).
         ("schema_migrations", "version") => Kind::Number,

@@ -31,7 +31,6 @@ use bursar_app::{AppError, Principal};
 use bursar_domain::ClientId;
 use bursar_domain::clients::Characteristic;
 use bursar_domain::functions::{Function, f};
-use bursar_domain::money::format_minor;
 
 const HISTORY_PER_PAGE: u32 = 25;
 
@@ -55,9 +54,11 @@ pub async fn load(ctx: &Ctx, who: &Principal, raw: &str) -> Result<ClientCard, R
         .map_err(|e| error::fail(ctx, e))
 }
 
-const TABS: [(&str, &str, &Function); 8] = [
+const TABS: [(&str, &str, &Function); 10] = [
     ("", "card-tab-main", f::CLIENT_LIST),
-    ("/accounts", "card-tab-accounts", f::CLIENT_LIST),
+    ("/accounts", "card-tab-accounts", f::PERSONAL_ACCOUNT_VIEW),
+    ("/payments", "card-tab-payments", f::PAYMENT_LIST),
+    ("/expenses", "card-tab-expenses", f::EXPENSE_LIST),
     ("/services", "card-tab-services", f::CLIENT_LIST),
     ("/users", "card-tab-users", f::CLIENT_USERS),
     ("/payers", "card-tab-payers", f::CLIENT_PAYERS),
@@ -261,45 +262,6 @@ pub async fn show(Signed { ctx, who }: Signed, Path(id): Path<String>, params: P
     render::page(&ctx, StatusCode::OK, &page)
 }
 
-/// `GET /admin/clients/{id}/accounts`: one personal account per provider, with what was
-/// paid in and charged (the money feature records them) and the balance.
-pub async fn accounts(Signed { ctx, who }: Signed, Path(id): Path<String>) -> Response {
-    let card = match load(&ctx, &who, &id).await {
-        Ok(card) => card,
-        Err(res) => return res,
-    };
-    let lines = match ctx.app.client_personal_accounts(&who, card.client.id).await {
-        Ok(lines) => lines,
-        Err(e) => return error::fail(&ctx, e),
-    };
-    let tr = ctx.tr;
-    let mut table = Table::new(
-        tr,
-        &[
-            "provider-col-name",
-            "provider-col-currency",
-            "card-accounts-col-paid",
-            "card-accounts-col-charged",
-            "card-accounts-col-balance",
-        ],
-        "card-accounts-empty",
-    );
-    for a in &lines {
-        let money = |minor: i64| Cell::code(format_minor(minor, a.minor_units));
-        table.row(
-            vec![
-                Cell::text(a.provider.clone()),
-                Cell::code(a.currency_code.clone()),
-                money(a.paid_minor),
-                money(a.charged_minor),
-                money(a.balance_minor()),
-            ],
-            Vec::new(),
-        );
-    }
-    tab_page(&ctx, &who, &card, "/accounts", "card-accounts-title", table)
-}
-
 /// `GET /admin/clients/{id}/services`: the client's services, newest first.
 pub async fn services(Signed { ctx, who }: Signed, Path(id): Path<String>) -> Response {
     let card = match load(&ctx, &who, &id).await {
@@ -388,9 +350,9 @@ pub async fn history(
 #[derive(Template)]
 #[template(path = "clients/card_history.html")]
 pub struct HistoryPage {
-    ui: Ui,
-    head: Head,
-    results: HistoryTable,
+    pub ui: Ui,
+    pub head: Head,
+    pub results: HistoryTable,
 }
 
 // ---- Edit ----

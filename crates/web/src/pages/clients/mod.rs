@@ -16,6 +16,7 @@
 mod card;
 mod create;
 mod directory;
+mod finance;
 mod groups;
 pub(crate) mod impersonation;
 mod payers;
@@ -40,6 +41,7 @@ use view::{FormView, Head, Link, Opt, Table};
 /// The client-management routes.
 pub(crate) fn routes(r: Routes) -> Routes {
     let r = client_card_routes(r);
+    let r = finance::routes(r);
     let r = directory_routes(r);
     client_area_routes(r)
 }
@@ -48,11 +50,6 @@ fn client_card_routes(r: Routes) -> Routes {
     r.get("/admin/clients/new", f::CLIENT_CREATE, create::show)
         .post("/admin/clients/new", f::CLIENT_CREATE, create::submit)
         .get("/admin/clients/{id}", f::CLIENT_LIST, card::show)
-        .get(
-            "/admin/clients/{id}/accounts",
-            f::CLIENT_LIST,
-            card::accounts,
-        )
         .get(
             "/admin/clients/{id}/services",
             f::CLIENT_LIST,
