@@ -35,6 +35,10 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Verify the money records: every balance equals the sum of its ledger entries, and no
+    /// allocation exceeds its payment or expense. Exits non-zero and says where on any
+    /// difference.
+    Check,
     /// Load realistic demo data.
     Demo {
         /// Also generate this many clients (e.g. 100000 for the list benchmark).
@@ -77,6 +81,19 @@ async fn main() -> Result<()> {
                 println!("Password for `{login}` changed.");
             }
             Ok(())
+        }
+        Command::Check => {
+            let store = serve::open_store(&cfg).await?;
+            let app = serve::app_for(store, &cfg);
+            let problems = app.check_money().await?;
+            if problems.is_empty() {
+                println!("The books balance: every account equals the sum of its ledger entries.");
+                return Ok(());
+            }
+            for p in &problems {
+                println!("{p}");
+            }
+            anyhow::bail!("{} discrepancies in the money records", problems.len())
         }
         Command::Demo { clients } => {
             let store = serve::open_store(&cfg).await?;

@@ -32,7 +32,7 @@ fn location(res: &Response) -> String {
         .unwrap_or_default()
 }
 
-async fn post_form(c: &Client, url: String, fields: &[(&str, &str)]) -> Response {
+pub(crate) async fn post_form(c: &Client, url: String, fields: &[(&str, &str)]) -> Response {
     c.post(url).form(fields).send().await.unwrap()
 }
 

@@ -879,3 +879,144 @@ async fn a_snapshot_read_does_not_see_commits_made_after_it_began() {
         .unwrap();
     assert_eq!((items.len(), total), (4, 4));
 }
+
+/// A client with an account at a new provider, and that provider's bank-transfer method.
+async fn money_client(admin: &Session) -> (String, String) {
+    let p = new_provider(admin, "Parallel Hosting", "EUR", false).await;
+    let c = new_client(
+        admin,
+        json!({"email": "parallel-money@x.example", "providers": [p], "name": "Parallel"}),
+    )
+    .await;
+    (c["id"].as_str().unwrap().to_owned(), p)
+}
+
+async fn balance_of(admin: &Session, client: &str) -> (Value, i64) {
+    let list = json_of(admin, &format!("/api/v1/clients/{client}/accounts")).await;
+    let account = list["items"][0].clone();
+    let ledger = json_of(
+        admin,
+        &format!(
+            "/api/v1/accounts/{}/ledger",
+            account["id"].as_str().unwrap()
+        ),
+    )
+    .await;
+    (
+        account["balance"]["amount"].clone(),
+        ledger["total"].as_i64().unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn parallel_credits_to_one_account_all_land_exactly_once() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let (c, p) = money_client(&admin).await;
+    let mut ids = Vec::new();
+    for _ in 0..32 {
+        let pay = crate::harness::issue_payment(&admin, &c, &p, "1.25").await;
+        ids.push(pay["id"].as_str().unwrap().to_owned());
+    }
+    let calls = ids
+        .iter()
+        .map(|id| {
+            call(
+                "credit",
+                &admin,
+                Method::POST,
+                &format!("/api/v1/payments/{id}/credit"),
+                None,
+            )
+        })
+        .collect();
+    let out = burst(calls).await;
+    out.check("32 credits", &[]);
+    assert_eq!(out.succeeded("credit"), 32);
+    assert_eq!(balance_of(&admin, &c).await, (json!("40.00"), 32));
+    t.assert_books_balance().await;
+}
+
+#[tokio::test]
+async fn parallel_replays_of_one_idempotency_key_credit_once_and_answer_alike() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let (c, p) = money_client(&admin).await;
+    let pay = crate::harness::issue_payment(&admin, &c, &p, "9.99").await;
+    let path = format!("/api/v1/payments/{}/credit", pay["id"].as_str().unwrap());
+    let calls = (0..10)
+        .map(|_| Call {
+            label: "replay".to_owned(),
+            req: admin
+                .request(Method::POST, &path, None)
+                .header("idempotency-key", "one-key"),
+        })
+        .collect();
+    let out = burst(calls).await;
+    out.check("10 replays", &[]);
+    assert_eq!(out.succeeded("replay"), 10);
+    let first = &out.0[0].body;
+    assert!(
+        out.0.iter().all(|o| &o.body == first),
+        "identical answers: [{}]",
+        out.tally()
+    );
+    assert_eq!(balance_of(&admin, &c).await, (json!("9.99"), 1));
+    t.assert_books_balance().await;
+}
+
+#[tokio::test]
+async fn debits_racing_credits_never_take_a_prepaid_balance_below_zero() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let (c, p) = money_client(&admin).await;
+    crate::harness::pay_in(&admin, &c, &p, "3.00").await;
+    let mut credits = Vec::new();
+    for _ in 0..6 {
+        let pay = crate::harness::issue_payment(&admin, &c, &p, "1.00").await;
+        credits.push(pay["id"].as_str().unwrap().to_owned());
+    }
+    let mut calls: Vec<Call> = credits
+        .iter()
+        .map(|id| {
+            call(
+                "credit",
+                &admin,
+                Method::POST,
+                &format!("/api/v1/payments/{id}/credit"),
+                None,
+            )
+        })
+        .collect();
+    for _ in 0..14 {
+        calls.push(call(
+            "debit",
+            &admin,
+            Method::POST,
+            "/api/v1/expenses",
+            Some(
+                json!({"client_id": c, "provider_id": p, "description": "Race", "amount": "1.00"}),
+            ),
+        ));
+    }
+    let out = burst(calls).await;
+    out.check("debits racing credits", &[StatusCode::CONFLICT]);
+    assert!(
+        out.with("debit")
+            .filter(|o| !o.ok())
+            .all(|o| o.code == "insufficient_funds")
+    );
+    assert_eq!(out.succeeded("credit"), 6);
+    let debits = out.succeeded("debit");
+    assert!(
+        debits <= 9,
+        "at most the money there was: [{}]",
+        out.tally()
+    );
+    let (balance, entries) = balance_of(&admin, &c).await;
+    let left = 9 - i64::try_from(debits).unwrap();
+    assert_eq!(balance, json!(format!("{left}.00")));
+    assert!(left >= 0);
+    assert_eq!(entries, 7 + i64::try_from(debits).unwrap());
+    t.assert_books_balance().await;
+}

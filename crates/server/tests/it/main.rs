@@ -26,6 +26,7 @@ mod history;
 mod language;
 mod mail;
 mod migrations;
+mod money;
 mod nul_bytes;
 mod panel_a11y;
 mod password_reset;
