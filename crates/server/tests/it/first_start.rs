@@ -11,9 +11,9 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 /// A running `bursar serve` and what it printed before it was ready.
-struct Server {
-    child: Child,
-    base: String,
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    pub(crate) base: String,
     printed: Vec<String>,
 }
 
@@ -24,7 +24,7 @@ impl Drop for Server {
     }
 }
 
-fn start(data_dir: &Path, database_url: &str) -> Server {
+pub(crate) fn start(data_dir: &Path, database_url: &str) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_bursar"))
         .arg("serve")
         .env("BURSAR_DATA_DIR", data_dir)
@@ -55,7 +55,7 @@ fn start(data_dir: &Path, database_url: &str) -> Server {
     panic!("bursar serve ended before serving ({status:?}): {printed:?}");
 }
 
-async fn sign_in_admin(server: &Server) -> Session {
+pub(crate) async fn sign_in_admin(server: &Server) -> Session {
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .build()

@@ -18,6 +18,7 @@ mod client_numbers;
 mod client_panel;
 mod clients;
 mod concurrency;
+mod crash;
 mod credentials;
 mod first_start;
 mod form_errors;
