@@ -23,7 +23,7 @@
 
 use crate::App;
 use crate::error::AppError;
-use crate::ports::{MailError, MailId, MailMessage, MailRecord, NewMailRecord, Tx};
+use crate::ports::{Attachment, MailError, MailId, MailMessage, MailRecord, NewMailRecord, Tx};
 use bursar_domain::ErrorCode;
 use bursar_domain::functions::f;
 use bursar_domain::identity::{DisplayName, Email, Login};
@@ -65,6 +65,8 @@ pub struct OutgoingMail {
     /// A natural key (`registration:<user id>`, `client-message:<idempotency key>`): a second
     /// mail with the same key is not queued, so a retried use case never mails twice.
     pub dedupe_key: Option<String>,
+    /// Files sent with it.
+    pub attachments: Vec<Attachment>,
 }
 
 impl OutgoingMail {
@@ -76,7 +78,13 @@ impl OutgoingMail {
             template,
             client_id: None,
             dedupe_key: None,
+            attachments: Vec::new(),
         }
+    }
+
+    pub fn attach(mut self, attachment: Attachment) -> Self {
+        self.attachments.push(attachment);
+        self
     }
 
     pub fn to_name(mut self, name: DisplayName) -> Self {
@@ -114,6 +122,13 @@ pub enum MailTemplate {
         reset_url: String,
         valid_minutes: i64,
     },
+    /// An invoice, its PDF attached: number, total, and where to see and pay it.
+    Invoice {
+        number: String,
+        total: String,
+        status: String,
+        invoice_url: String,
+    },
 }
 
 impl MailTemplate {
@@ -126,6 +141,7 @@ impl MailTemplate {
             MailTemplate::Registration { .. } => "registration",
             MailTemplate::ClientMessage { .. } => "client_message",
             MailTemplate::PasswordReset { .. } => "password_reset",
+            MailTemplate::Invoice { .. } => "invoice",
         }
     }
 
@@ -268,6 +284,36 @@ pub fn render(template: &MailTemplate, locale: Locale, to_name: Option<&DisplayN
                  Если это были не вы, проигнорируйте письмо: пароль останется прежним."
             ),
         ),
+        (
+            MailTemplate::Invoice {
+                number,
+                total,
+                status,
+                invoice_url,
+            },
+            Locale::En,
+        ) => (
+            format!("Invoice {number}"),
+            format!(
+                "Your invoice {number} for {total} is attached as a PDF ({status}).\n\
+                 You can also see and print it here: {invoice_url}"
+            ),
+        ),
+        (
+            MailTemplate::Invoice {
+                number,
+                total,
+                status,
+                invoice_url,
+            },
+            Locale::Ru,
+        ) => (
+            format!("Счёт № {number}"),
+            format!(
+                "Ваш счёт № {number} на сумму {total} приложен в формате PDF ({status}).\n\
+                 Его также можно посмотреть и распечатать здесь: {invoice_url}"
+            ),
+        ),
     };
     Rendered {
         subject,
@@ -306,6 +352,7 @@ pub async fn enqueue(
         body: rendered.body,
         created_at: now,
         next_attempt_at: now,
+        attachments: mail.attachments,
     };
     if tx.enqueue_mail(&record).await? {
         Ok(Enqueued::Queued(record.id))
@@ -361,7 +408,14 @@ impl App {
                 Box::pin(async move { Ok(w.tx().claim_due_mail(now, lease_until, limit).await?) })
             })
             .await?;
-        Ok(records.into_iter().map(claimed).collect())
+        let mut claimed_mail = Vec::with_capacity(records.len());
+        let mut tx = self.store.read().await?;
+        for r in records {
+            let attachments = tx.mail_attachments(r.id).await?;
+            claimed_mail.push(claimed(r, attachments));
+        }
+        tx.commit().await?;
+        Ok(claimed_mail)
     }
 
     pub async fn mail_sent(&self, mail: &ClaimedMail) -> Result<MailFate, AppError> {
@@ -431,7 +485,7 @@ impl App {
     }
 }
 
-fn claimed(r: MailRecord) -> ClaimedMail {
+fn claimed(r: MailRecord, attachments: Vec<Attachment>) -> ClaimedMail {
     ClaimedMail {
         message: MailMessage {
             id: r.id,
@@ -439,6 +493,7 @@ fn claimed(r: MailRecord) -> ClaimedMail {
             to_name: r.to_name,
             subject: r.subject,
             body: r.body,
+            attachments,
         },
         attempts: r.attempts,
         // Claimed rows always carry their lease; `created_at` can never match it, so a row

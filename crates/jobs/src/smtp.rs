@@ -12,6 +12,7 @@
 use async_trait::async_trait;
 use bursar_app::ports::{MailError, MailMessage, Mailer};
 use lettre::message::header::ContentType;
+use lettre::message::{Attachment as LettreAttachment, MultiPart, SinglePart};
 use lettre::message::{Mailbox, Message};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
@@ -167,14 +168,26 @@ impl SmtpMailer {
         let to = Mailbox::new(m.to_name.clone(), address);
         // The same id on every attempt, so a receiver can drop a repeated delivery.
         let message_id = format!("<{}@{}>", m.id, self.from.email.domain());
-        Message::builder()
+        let builder = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(m.subject.clone())
-            .message_id(Some(message_id))
-            .header(ContentType::TEXT_PLAIN)
-            .body(m.body.clone())
-            .map_err(|e| MailError::permanent(format!("the message cannot be built: {e}")))
+            .message_id(Some(message_id));
+        let built = if m.attachments.is_empty() {
+            builder.header(ContentType::TEXT_PLAIN).body(m.body.clone())
+        } else {
+            let mut parts = MultiPart::mixed().singlepart(SinglePart::plain(m.body.clone()));
+            for a in &m.attachments {
+                let kind = ContentType::parse(&a.content_type).map_err(|e| {
+                    MailError::permanent(format!("attachment type {:?}: {e}", a.content_type))
+                })?;
+                parts = parts.singlepart(
+                    LettreAttachment::new(a.filename.clone()).body(a.bytes.clone(), kind),
+                );
+            }
+            builder.multipart(parts)
+        };
+        built.map_err(|e| MailError::permanent(format!("the message cannot be built: {e}")))
     }
 }
 

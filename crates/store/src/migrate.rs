@@ -60,7 +60,11 @@ macro_rules! migration {
     };
 }
 
-static MIGRATIONS: &[Migration] = &[migration!(1, "0001_baseline"), migration!(2, "0002_money")];
+static MIGRATIONS: &[Migration] = &[
+    migration!(1, "0001_baseline"),
+    migration!(2, "0002_money"),
+    migration!(3, "0003_mail_attachments"),
+];
 
 /// The bookkeeping tables, the same text on both dialects.
 const BOOKKEEPING: [(&str, &str); 2] = [

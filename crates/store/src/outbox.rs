@@ -12,7 +12,9 @@ use crate::repos::SqlTx;
 use crate::rows::{at, int, opt_at, opt_parsed, opt_text, parsed, text};
 use crate::{Dialect, map_err};
 use async_trait::async_trait;
-use bursar_app::ports::{MailId, MailRecord, NewMailRecord, Outbox, StoreError, StoreResult};
+use bursar_app::ports::{
+    Attachment, MailId, MailRecord, NewMailRecord, Outbox, StoreError, StoreResult,
+};
 use jiff::Timestamp;
 // Dynamic SQL here is built only from this file's constants; every value is bound.
 use sqlx::AssertSqlSafe;
@@ -111,7 +113,45 @@ impl Outbox for SqlTx {
         .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
-        Ok(done.rows_affected() == 1)
+        let queued = done.rows_affected() == 1;
+        if queued {
+            for (position, a) in (0i64..).zip(&m.attachments) {
+                crate::db::query(
+                    "INSERT INTO outbox_attachments (mail_id, position, filename, content_type, bytes) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(m.id)
+                .bind(position)
+                .bind(&a.filename)
+                .bind(&a.content_type)
+                .bind(a.bytes.clone())
+                .execute(&mut self.tx)
+                .await
+                .map_err(map_err)?;
+            }
+        }
+        Ok(queued)
+    }
+
+    async fn mail_attachments(&mut self, id: MailId) -> StoreResult<Vec<Attachment>> {
+        let rows = crate::db::query(
+            "SELECT filename, content_type, bytes FROM outbox_attachments WHERE mail_id = $1 ORDER BY position",
+        )
+        .bind(id)
+        .fetch_all(&mut self.tx)
+        .await
+        .map_err(map_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(Attachment {
+                    filename: text(r, "filename")?,
+                    content_type: text(r, "content_type")?,
+                    bytes: r
+                        .try_get::<Vec<u8>>("bytes")
+                        .map_err(|e| StoreError::Other(format!("column bytes: {e}")))?,
+                })
+            })
+            .collect()
     }
 
     async fn claim_due_mail(

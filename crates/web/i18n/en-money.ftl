@@ -210,3 +210,4 @@ invoice-how-to-pay = How to pay
 finance-own-title = Finances
 finance-own-lead = Your personal accounts, invoices and expenses.
 money-pages = Pages
+payment-send = Send by e-mail

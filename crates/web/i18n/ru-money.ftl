@@ -210,3 +210,4 @@ invoice-how-to-pay = Как оплатить
 
 finance-own-title = Финансы
 finance-own-lead = Ваши лицевые счета, счета на оплату и расходы.
+payment-send = Отправить по e-mail

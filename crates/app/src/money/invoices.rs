@@ -7,10 +7,13 @@ use super::accounts::may_read_money;
 use super::methods::PaymentGateway;
 use super::payments::{PaymentView, view_payment};
 use crate::error::AppError;
-use crate::ports::{CompanyRecord, PayerRecord, Tx};
+use crate::mail::{MailTemplate, OutgoingMail, enqueue};
+use crate::ports::{Attachment, CompanyRecord, PayerRecord, Tx};
 use crate::{App, Principal};
 use bursar_domain::access::AccountKind;
 use bursar_domain::functions::f;
+use bursar_domain::history::Changes;
+use bursar_domain::identity::Email;
 use bursar_domain::payments::PaymentStatus;
 use bursar_domain::{Locale, PaymentId};
 use jiff::tz::TimeZone;
@@ -196,5 +199,66 @@ impl App {
             format!("invoice-{}.pdf", data.payment.payment.number),
             bytes,
         ))
+    }
+}
+
+impl App {
+    /// E-mails the invoice with its PDF attached, through the outbox: to the payer's
+    /// e-mail for documents when it has one, else to the client's. The PDF is rendered before
+    /// the transaction and stored with the mail, so the mail is exactly what was sent.
+    pub async fn send_invoice(&self, who: &Principal, id: PaymentId) -> Result<String, AppError> {
+        who.require(f::PAYMENT_SEND)?;
+        let (data, client_email, client_name) = {
+            let mut tx = self.store.snapshot().await?;
+            let data = invoice_data(tx.as_mut(), id).await?;
+            let client = tx
+                .client_by_id(data.payment.payment.client_id)
+                .await?
+                .ok_or(AppError::NotFound { what: "client" })?;
+            tx.commit().await?;
+            (data, client.email, client.name)
+        };
+        let to = match data.payer.as_ref().and_then(|p| p.email.as_deref()) {
+            Some(raw) => Email::parse("email", raw).unwrap_or_else(|_| client_email.clone()),
+            None => client_email,
+        };
+        let bytes = render_pdf(&data).await?;
+        let data = &data;
+        let to = &to;
+        let bytes = &bytes;
+        let client_name = &client_name;
+        self.write(who, f::PAYMENT_SEND, |w| {
+            Box::pin(async move {
+                let p = w
+                    .tx()
+                    .payment(id)
+                    .await?
+                    .ok_or(AppError::NotFound { what: "payment" })?;
+                let template = MailTemplate::Invoice {
+                    number: p.number.clone(),
+                    total: data.total.clone(),
+                    status: data.status.clone(),
+                    invoice_url: self.public_link(&format!("/client/payments/{id}/print")),
+                };
+                let mail = OutgoingMail::new(to.clone(), data.locale, template)
+                    .to_name(client_name.clone())
+                    .for_client(p.client_id)
+                    .attach(Attachment {
+                        filename: format!("invoice-{}.pdf", p.number),
+                        content_type: "application/pdf".to_owned(),
+                        bytes: bytes.clone(),
+                    });
+                let now = w.now();
+                enqueue(w.tx(), now, mail).await?;
+                w.record(
+                    super::payments::payment_ref(&p),
+                    "send",
+                    Changes::default().set("to", to.as_str()),
+                );
+                Ok(())
+            })
+        })
+        .await?;
+        Ok(to.as_str().to_owned())
     }
 }

@@ -15,6 +15,16 @@ pub struct MailMessage {
     pub subject: String,
     /// Plain text.
     pub body: String,
+    /// Files sent with it (an invoice's PDF).
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file sent with a mail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attachment {
+    pub filename: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
 }
 
 /// Why a message did not go out.

@@ -110,6 +110,8 @@ pub struct NewMailRecord {
     pub created_at: Timestamp,
     /// When it may first be sent (normally `created_at`).
     pub next_attempt_at: Timestamp,
+    /// Files sent with it, stored as they are sent.
+    pub attachments: Vec<super::Attachment>,
 }
 
 /// A mail as stored.
@@ -174,4 +176,6 @@ pub trait Outbox {
     /// Gives a claimed mail back untried (the worker is stopping): no attempt is counted.
     async fn release_mail(&mut self, id: MailId, lease: Timestamp) -> StoreResult<bool>;
     async fn mail_by_id(&mut self, id: MailId) -> StoreResult<Option<MailRecord>>;
+    /// The files queued with a mail, in order.
+    async fn mail_attachments(&mut self, id: MailId) -> StoreResult<Vec<super::Attachment>>;
 }

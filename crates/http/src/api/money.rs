@@ -370,6 +370,21 @@ pub async fn refund_payment(
     }))
 }
 
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct SentDto {
+    /// Where the invoice goes: the payer's e-mail for documents, else the client's.
+    pub to: String,
+}
+
+pub async fn send_invoice(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<(StatusCode, Json<SentDto>)> {
+    let to = app.send_invoice(&who, path_id(&id)?).await?;
+    Ok((StatusCode::ACCEPTED, Json(SentDto { to })))
+}
+
 pub async fn payment_pdf(
     Extension(app): AppExt,
     Caller(who): Caller,
@@ -705,6 +720,8 @@ pub(super) fn routes(g: crate::Guarded) -> crate::Guarded {
     .op(M::POST, "/api/v1/payments/{id}/refund", f::PAYMENT_REFUND,
         Doc::new("finance", "Refund the unallocated part of a Paid payment (all of it: Refunded; part: a negative payment)").idempotent().body::<RefundBody>().returns::<RefundDto>(200)
             .conflict("The payment is not Paid (`payment_not_paid`), or the amount is more than is refundable (`exceeds_available`)"), refund_payment)
+    .op(M::POST, "/api/v1/payments/{id}/send", f::PAYMENT_SEND,
+        Doc::new("finance", "E-mail the invoice with its PDF attached (queued in the outbox)").returns::<SentDto>(202), send_invoice)
     .op(M::GET, "/api/v1/payments/{id}/pdf", f::PAYMENT_PRINT,
         Doc::new("finance", "The invoice as a PDF, in the client's language").returns_raw(200, PDF, "The invoice"), payment_pdf)
     .op(M::GET, "/api/v1/payments/{id}/allocations", f::PAYMENT_LIST,

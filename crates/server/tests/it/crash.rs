@@ -14,12 +14,19 @@ use std::sync::{Arc, Mutex};
 async fn killing_the_server_mid_credits_loses_no_acknowledged_credit() {
     let data = tempfile::tempdir().unwrap();
     let postgres = fresh_postgres_url().await;
-    let url = postgres.as_ref().map(|(url, _)| url.clone()).unwrap_or_default();
+    let url = postgres
+        .as_ref()
+        .map(|(url, _)| url.clone())
+        .unwrap_or_default();
 
     let mut server = start(data.path(), &url);
     let admin = sign_in_admin(&server).await;
     let p = new_provider(&admin, "Crash Hosting", "EUR", false).await;
-    let c = new_client(&admin, json!({"email": "crash@x.example", "providers": [p], "name": "Crash"})).await;
+    let c = new_client(
+        &admin,
+        json!({"email": "crash@x.example", "providers": [p], "name": "Crash"}),
+    )
+    .await;
     let client = c["id"].as_str().unwrap().to_owned();
     let mut payments = Vec::new();
     for _ in 0..60 {
@@ -91,11 +98,19 @@ async fn killing_the_server_mid_credits_loses_no_acknowledged_credit() {
     let admin = sign_in_admin(&server).await;
     let mut paid = 0;
     for id in &payments {
-        let p: Value = admin.get(&format!("/api/v1/payments/{id}")).await.json().await.unwrap();
+        let p: Value = admin
+            .get(&format!("/api/v1/payments/{id}"))
+            .await
+            .json()
+            .await
+            .unwrap();
         if p["status"] == "paid" {
             paid += 1;
         } else {
-            assert!(!acknowledged.contains(id), "acknowledged credit {id} is lost: {p}");
+            assert!(
+                !acknowledged.contains(id),
+                "acknowledged credit {id} is lost: {p}"
+            );
         }
     }
     let accounts: Value = admin
@@ -104,5 +119,8 @@ async fn killing_the_server_mid_credits_loses_no_acknowledged_credit() {
         .json()
         .await
         .unwrap();
-    assert_eq!(accounts["items"][0]["balance"]["amount"], format!("{paid}.00"));
+    assert_eq!(
+        accounts["items"][0]["balance"]["amount"],
+        format!("{paid}.00")
+    );
 }

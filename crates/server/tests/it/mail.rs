@@ -55,6 +55,11 @@ class Sink:
             "message_id": str(msg["Message-ID"]),
             "content_type": msg.get_content_type(),
             "body": body.get_content().replace("\r\n", "\n") if body is not None else "",
+            "attachments": [
+                {"filename": part.get_filename(), "content_type": part.get_content_type(),
+                 "starts": part.get_content()[:5].decode("latin-1")}
+                for part in msg.iter_attachments()
+            ],
         }
         tmp = os.path.join(out, "%06d.tmp" % count)
         with open(tmp, "w", encoding="utf-8") as f:
@@ -688,4 +693,78 @@ async fn a_reset_link_leaves_the_outbox_once_sent() {
     let row = t.mail(id).await.unwrap();
     assert_eq!(row.status, MailStatus::Sent);
     assert!(!row.body.contains("s3cr3t-token") && !row.params.to_string().contains("s3cr3t-token"));
+}
+
+#[tokio::test]
+async fn an_invoice_goes_out_with_its_pdf_attached() {
+    let Some(python) = smtp_python() else { return };
+    // The real router (the API issues and sends the invoice) and a worker over its app.
+    let t = crate::harness::spawn().await;
+    let admin = t.admin().await;
+    let p = crate::harness::new_provider(&admin, "Hosting", "EUR", false).await;
+    let c = crate::harness::new_client(
+        &admin,
+        serde_json::json!({"email": "invoice@example.com", "providers": [p], "name": "Ирина Счётова", "locale": "ru"}),
+    )
+    .await;
+    let pay = crate::harness::issue_payment(&admin, c["id"].as_str().unwrap(), &p, "12.50").await;
+    let res = admin
+        .post(
+            &format!("/api/v1/payments/{}/send", pay["id"].as_str().unwrap()),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), reqwest::StatusCode::ACCEPTED);
+    let sent: Value = res.json().await.unwrap();
+    assert_eq!(sent["to"], "invoice@example.com");
+
+    let port = free_port();
+    let sink = Sink::start(&python, port).await;
+    let settings = SmtpSettings::new(
+        "127.0.0.1",
+        Some(port),
+        None,
+        None,
+        Some("none"),
+        Some(FROM),
+    )
+    .unwrap();
+    let mailer: Arc<dyn Mailer> = Arc::new(SmtpMailer::new(&settings).unwrap());
+    let worker = MailWorker::new(t.app.clone(), Some(mailer), WorkerConfig::default());
+    let report = worker.run_once().await.unwrap();
+    assert_eq!((report.claimed, report.sent), (1, 1), "{report:?}");
+    let got = sink.messages();
+    let mail = &got[0];
+    let number = pay["number"].as_str().unwrap();
+    assert_eq!(
+        mail["subject"],
+        format!("Счёт № {number}"),
+        "in the client's language: {mail}"
+    );
+    assert!(
+        mail["body"].as_str().unwrap().contains("12.50 EUR"),
+        "{mail}"
+    );
+    assert_eq!(
+        mail["attachments"][0]["content_type"], "application/pdf",
+        "{mail}"
+    );
+    assert_eq!(mail["attachments"][0]["starts"], "%PDF-");
+    assert_eq!(
+        mail["attachments"][0]["filename"],
+        format!("invoice-{number}.pdf")
+    );
+    let history: Value = admin
+        .get(&format!(
+            "/api/v1/payments/{}/history",
+            pay["id"].as_str().unwrap()
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        history.to_string().contains("invoice@example.com"),
+        "{history}"
+    );
 }

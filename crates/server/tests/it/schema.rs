@@ -97,7 +97,8 @@ fn kind_of(table: &str, column: &str) -> Kind {
     match (table, column) {
         // Objects of other kinds have other keys (a currency's code).
         ("history", "object_id") => Kind::Text,
-        ("user_avatars", "bytes") => Kind::Bytes,
+        ("user_avatars" | "outbox_attachments", "bytes") => Kind::Bytes,
+        ("outbox_attachments", "position") => Kind::SmallInt,
         ("outbox_emails", "leased_until") => Kind::Instant,
         ("outbox_emails", "attempts") | ("currencies", "minor_units") => Kind::SmallInt,
         ("clients", "number") | ("counters", "last_value") | ("expenses", "number") => Kind::Number,

@@ -120,6 +120,11 @@ pub(crate) fn routes(r: Routes) -> Routes {
         payment_delete,
     )
     .post(
+        "/admin/clients/{id}/payments/{p}/send",
+        f::PAYMENT_SEND,
+        payment_send,
+    )
+    .post(
         "/admin/clients/{id}/payments/{p}/credit",
         f::PAYMENT_CREDIT,
         payment_credit,
@@ -1058,6 +1063,13 @@ fn payment_actions(
             "btn-secondary",
         ));
     }
+    if who.may(f::PAYMENT_SEND) {
+        actions.push(Link::post(
+            format!("{href}/send"),
+            tr.t("payment-send"),
+            "btn-secondary",
+        ));
+    }
     if who.may(f::PAYMENT_PRINT) {
         actions.push(Link::get(
             format!("/admin/payments/{}/print", p.id),
@@ -1627,6 +1639,25 @@ async fn payment_credit(
     let back = format!("{}/payments", scope.base);
     match ctx.app.credit_payment(&who, v.payment.id, None).await {
         Ok(_) => see_other(&Done::Saved.link(&back)),
+        Err(e) => action_refused(&ctx, e, &back),
+    }
+}
+
+async fn payment_send(
+    Signed { ctx, who }: Signed,
+    Path((id, p)): Path<(String, String)>,
+) -> Response {
+    let scope = match Scope::staff(&ctx, &who, &id).await {
+        Ok(s) => s,
+        Err(res) => return res,
+    };
+    let v = match find_payment(&ctx, &who, scope.client, &p).await {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
+    let back = format!("{}/payments", scope.base);
+    match ctx.app.send_invoice(&who, v.payment.id).await {
+        Ok(_) => see_other(&Done::MessageSent.link(&back)),
         Err(e) => action_refused(&ctx, e, &back),
     }
 }
