@@ -111,7 +111,23 @@ impl App {
                 if let Some(t) = &input.restricted_payment_methods
                     && let Some(t) = invalid.check(ids("restricted_payment_methods", t))
                 {
-                    new.restricted_payment_methods = t;
+                    // Only methods that exist can be closed to a group.
+                    let known: Vec<String> = w
+                        .tx()
+                        .payment_methods(None)
+                        .await?
+                        .iter()
+                        .map(|m| m.id.to_string())
+                        .collect();
+                    if t.iter().all(|id| known.contains(id)) {
+                        new.restricted_payment_methods = t;
+                    } else {
+                        invalid.push(
+                            "restricted_payment_methods",
+                            ErrorCode::UnknownPaymentMethod,
+                            "names a payment method that does not exist",
+                        );
+                    }
                 }
                 invalid.into_result()?;
                 let flags = [

@@ -8,8 +8,13 @@ use crate::App;
 use crate::clients::{next_client_number, reindex};
 use crate::error::AppError;
 use crate::history::{Event, record};
+use crate::money::ensure_account;
+use crate::money::expenses::{ExpenseInput, charge_in};
+use crate::money::payments::{PaymentInput, credit_in, issue_in, refund_in};
 use crate::ports::*;
+use crate::use_case::Work;
 use bursar_domain::access::AccountKind;
+use bursar_domain::accounts::CreditMode;
 use bursar_domain::clients::Characteristic;
 use bursar_domain::directory::Country;
 use bursar_domain::functions::f;
@@ -172,12 +177,64 @@ async fn insert_client(
     .await
 }
 
+/// A demo client's money: a paid invoice, a charge covered by it, an unpaid invoice; the
+/// second client is on post-paid and in debt, the third got part of its payment back.
+async fn demo_money(
+    w: &mut Work<'_>,
+    client: ClientId,
+    provider: ProviderId,
+    n: usize,
+) -> Result<(), AppError> {
+    let method = w
+        .tx()
+        .payment_methods(Some(provider))
+        .await?
+        .into_iter()
+        .find(|m| m.kind == MethodKind::BankTransfer)
+        .map(|m| m.id.to_string());
+    let invoice = |amount: &str| PaymentInput {
+        provider_id: Some(provider.to_string()),
+        method_id: method.clone(),
+        amount: Some(amount.to_owned()),
+        ..PaymentInput::default()
+    };
+    let expense = |description: &str, amount: &str| ExpenseInput {
+        provider_id: Some(provider.to_string()),
+        description: Some(description.to_owned()),
+        amount: Some(amount.to_owned()),
+        tax_rate: Some("20".to_owned()),
+        ..ExpenseInput::default()
+    };
+    let paid = issue_in(w, client, &invoice("100.00")).await?;
+    credit_in(w, paid.id).await?;
+    charge_in(
+        w,
+        client,
+        &expense("Virtual server VPS-2, November", "30.00"),
+    )
+    .await?;
+    match n {
+        1 => {
+            let mut account = ensure_account(w, client, provider).await?;
+            account.credit = CreditMode::Postpaid;
+            w.tx().update_account_settings(&account).await?;
+            charge_in(w, client, &expense("Dedicated server, November", "120.00")).await?;
+        }
+        2 => {
+            refund_in(w, paid.id, &Some("10.00".to_owned())).await?;
+        }
+        _ => {}
+    }
+    issue_in(w, client, &invoice("50.00")).await?;
+    Ok(())
+}
+
 impl App {
     pub async fn load_demo(&self, generated_clients: usize) -> Result<DemoReport, AppError> {
         let hash = self.passwords.hash(DEMO_PASSWORD).await?;
         let fixtures = self.demo_fixtures(&hash).await?;
         let mut created = Vec::new();
-        for (name, email, login, locale, country, label) in CLIENTS {
+        for (n, (name, email, login, locale, country, label)) in CLIENTS.iter().enumerate() {
             let fixtures = &fixtures;
             let hash = &hash;
             let done = self
@@ -205,6 +262,9 @@ impl App {
                             fixtures.providers.iter().skip(1).copied().collect()
                         };
                         insert_client(w.tx(), &client, &user, &providers, now).await?;
+                        if let Some(provider) = providers.first() {
+                            demo_money(w, client.id, *provider, n).await?;
+                        }
                         Ok(true)
                     })
                 })

@@ -149,6 +149,116 @@ async fn view_expense(tx: &mut dyn Tx, e: ExpenseRecord) -> Result<ExpenseView, 
     })
 }
 
+/// Charges an expense inside the caller's transaction (see [`App::create_expense`]): the
+/// billing run and the demo charge this way.
+pub(crate) async fn charge_in(
+    w: &mut Work<'_>,
+    client: ClientId,
+    input: &ExpenseInput,
+) -> Result<ExpenseRecord, AppError> {
+    load_client(w.tx(), client).await?;
+    let connected = w.tx().client_providers(client).await?;
+    let provider: ProviderId = match input.provider_id.as_deref().map(str::trim) {
+        Some(raw) if !raw.is_empty() => raw.parse().map_err(|_| {
+            AppError::invalid(
+                "provider_id",
+                ErrorCode::UnknownProvider,
+                "choose one of the client's providers",
+            )
+        })?,
+        _ => match connected.as_slice() {
+            [only] => *only,
+            _ => {
+                return Err(AppError::invalid(
+                    "provider_id",
+                    ErrorCode::UnknownProvider,
+                    "choose one of the client's providers",
+                ));
+            }
+        },
+    };
+    if !connected.contains(&provider) {
+        return Err(AppError::rule(
+            ErrorCode::ProviderNotConnected,
+            "the client is not connected to this provider",
+        ));
+    }
+    let account = ensure_account(w, client, provider).await?;
+    let mut locked = lock(w, account.id).await?;
+    let mut invalid = Invalid::default();
+    if let Some(c) = &input.currency
+        && !c.trim().eq_ignore_ascii_case(&locked.account.currency_code)
+    {
+        invalid.push(
+            "currency",
+            ErrorCode::CurrencyMismatch,
+            format!("the account's currency is {}", locked.account.currency_code),
+        );
+    }
+    let amount = invalid.check(parse_positive_amount(
+        "amount",
+        input.amount.as_deref().unwrap_or_default(),
+        locked.minor_units,
+    ));
+    let description = match invalid.check(parse_text(
+        "description",
+        input.description.as_deref().unwrap_or_default(),
+        500,
+    )) {
+        Some(Some(d)) => Some(d),
+        Some(None) => {
+            invalid.push("description", ErrorCode::Required, "is required");
+            None
+        }
+        None => None,
+    };
+    let tax_rate_bp = match input.tax_rate.as_deref().map(str::trim) {
+        Some(raw) if !raw.is_empty() => invalid.check(parse_tax_rate(raw)),
+        _ => Some(0),
+    };
+    let service_id = match input.service_id.as_deref().map(str::trim) {
+        Some(raw) if !raw.is_empty() => match raw.parse::<uuid::Uuid>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                invalid.push("service_id", ErrorCode::InvalidId, "is not a valid id");
+                None
+            }
+        },
+        _ => None,
+    };
+    invalid.into_result()?;
+    let (amount_minor, tax_rate_bp) = (amount.unwrap_or_default(), tax_rate_bp.unwrap_or_default());
+    let number = w.tx().next_number(Counter::Expenses).await?;
+    let now = w.now();
+    let e = ExpenseRecord {
+        id: ExpenseId::new(),
+        number,
+        account_id: locked.account.id,
+        client_id: client,
+        service_id,
+        description: description.unwrap_or_default(),
+        amount_minor,
+        tax_rate_bp,
+        tax_minor: included_tax(amount_minor, tax_rate_bp),
+        paid_minor: 0,
+        currency_code: locked.account.currency_code.clone(),
+        created_by: w.actor().user,
+        created_at: now,
+        updated_at: now,
+        deleted_at: None,
+    };
+    w.tx().insert_expense(&e).await?;
+    post(w, &mut locked, EntryKind::Expense, e.id.0, -amount_minor).await?;
+    settle(w, locked.account.id).await?;
+    let changes = Changes::default()
+        .set("number", e.number)
+        .set("description", &e.description)
+        .set("amount", locked.show(amount_minor))
+        .set("tax_rate", format_minor(tax_rate_bp, 2) + " %");
+    w.record_as(f::EXPENSE_CREATE, expense_ref(&e), "create", changes);
+    load_expense(w.tx(), e.id).await
+}
+
 impl App {
     /// Staff charge a client: the expense is debited and covered from the balance first.
     pub async fn create_expense(
@@ -160,114 +270,7 @@ impl App {
         let input = &input;
         let e = self
             .write_locked(who, f::EXPENSE_CREATE, None, |w| {
-                Box::pin(async move {
-                    load_client(w.tx(), client).await?;
-                    let connected = w.tx().client_providers(client).await?;
-                    let provider: ProviderId = match input.provider_id.as_deref().map(str::trim) {
-                        Some(raw) if !raw.is_empty() => raw.parse().map_err(|_| {
-                            AppError::invalid(
-                                "provider_id",
-                                ErrorCode::UnknownProvider,
-                                "choose one of the client's providers",
-                            )
-                        })?,
-                        _ => match connected.as_slice() {
-                            [only] => *only,
-                            _ => {
-                                return Err(AppError::invalid(
-                                    "provider_id",
-                                    ErrorCode::UnknownProvider,
-                                    "choose one of the client's providers",
-                                ));
-                            }
-                        },
-                    };
-                    if !connected.contains(&provider) {
-                        return Err(AppError::rule(
-                            ErrorCode::ProviderNotConnected,
-                            "the client is not connected to this provider",
-                        ));
-                    }
-                    let account = ensure_account(w, client, provider).await?;
-                    let mut locked = lock(w, account.id).await?;
-                    let mut invalid = Invalid::default();
-                    if let Some(c) = &input.currency
-                        && !c.trim().eq_ignore_ascii_case(&locked.account.currency_code)
-                    {
-                        invalid.push(
-                            "currency",
-                            ErrorCode::CurrencyMismatch,
-                            format!("the account's currency is {}", locked.account.currency_code),
-                        );
-                    }
-                    let amount = invalid.check(parse_positive_amount(
-                        "amount",
-                        input.amount.as_deref().unwrap_or_default(),
-                        locked.minor_units,
-                    ));
-                    let description = match invalid.check(parse_text(
-                        "description",
-                        input.description.as_deref().unwrap_or_default(),
-                        500,
-                    )) {
-                        Some(Some(d)) => Some(d),
-                        Some(None) => {
-                            invalid.push("description", ErrorCode::Required, "is required");
-                            None
-                        }
-                        None => None,
-                    };
-                    let tax_rate_bp = match input.tax_rate.as_deref().map(str::trim) {
-                        Some(raw) if !raw.is_empty() => invalid.check(parse_tax_rate(raw)),
-                        _ => Some(0),
-                    };
-                    let service_id = match input.service_id.as_deref().map(str::trim) {
-                        Some(raw) if !raw.is_empty() => match raw.parse::<uuid::Uuid>() {
-                            Ok(id) => Some(id),
-                            Err(_) => {
-                                invalid.push(
-                                    "service_id",
-                                    ErrorCode::InvalidId,
-                                    "is not a valid id",
-                                );
-                                None
-                            }
-                        },
-                        _ => None,
-                    };
-                    invalid.into_result()?;
-                    let (amount_minor, tax_rate_bp) =
-                        (amount.unwrap_or_default(), tax_rate_bp.unwrap_or_default());
-                    let number = w.tx().next_number(Counter::Expenses).await?;
-                    let now = w.now();
-                    let e = ExpenseRecord {
-                        id: ExpenseId::new(),
-                        number,
-                        account_id: locked.account.id,
-                        client_id: client,
-                        service_id,
-                        description: description.unwrap_or_default(),
-                        amount_minor,
-                        tax_rate_bp,
-                        tax_minor: included_tax(amount_minor, tax_rate_bp),
-                        paid_minor: 0,
-                        currency_code: locked.account.currency_code.clone(),
-                        created_by: w.actor().user,
-                        created_at: now,
-                        updated_at: now,
-                        deleted_at: None,
-                    };
-                    w.tx().insert_expense(&e).await?;
-                    post(w, &mut locked, EntryKind::Expense, e.id.0, -amount_minor).await?;
-                    settle(w, locked.account.id).await?;
-                    let changes = Changes::default()
-                        .set("number", e.number)
-                        .set("description", &e.description)
-                        .set("amount", locked.show(amount_minor))
-                        .set("tax_rate", format_minor(tax_rate_bp, 2) + " %");
-                    w.record(expense_ref(&e), "create", changes);
-                    load_expense(w.tx(), e.id).await
-                })
+                Box::pin(charge_in(w, client, input))
             })
             .await?;
         self.expense_view(e).await

@@ -15,6 +15,7 @@
 
 pub mod accounts;
 pub mod check;
+pub mod dashboard;
 pub mod expenses;
 pub mod filters;
 pub mod invoices;

@@ -302,6 +302,180 @@ fn check_currency(invalid: &mut Invalid, input: &PaymentInput, account_currency:
     }
 }
 
+/// Credits a New payment inside the caller's transaction (see [`App::credit_payment`]).
+pub(crate) async fn credit_in(w: &mut Work<'_>, id: PaymentId) -> Result<PaymentRecord, AppError> {
+    let (mut locked, mut p) = lock_payment(w, id).await?;
+    if p.status != PaymentStatus::New || p.amount_minor < 0 {
+        return Err(not_new());
+    }
+    post(w, &mut locked, EntryKind::Payment, p.id.0, p.amount_minor).await?;
+    let now = w.now();
+    p.status = PaymentStatus::Paid;
+    p.paid_at = Some(now);
+    p.updated_at = now;
+    w.tx().update_payment(&p).await?;
+    settle(w, locked.account.id).await?;
+    let changes = Changes::default()
+        .diff(
+            "status",
+            &PaymentStatus::New.key().to_owned(),
+            &p.status.key().to_owned(),
+        )
+        .set("balance", locked.show(locked.account.balance_minor));
+    w.record_as(f::PAYMENT_CREDIT, payment_ref(&p), "credit", changes);
+    // What `settle` allocated shows in the answer.
+    load_payment(w.tx(), id).await
+}
+
+/// Refunds inside the caller's transaction (see [`App::refund_payment`]).
+pub(crate) async fn refund_in(
+    w: &mut Work<'_>,
+    id: PaymentId,
+    amount: &Option<String>,
+) -> Result<RefundOutcome, AppError> {
+    let (mut locked, mut original) = lock_payment(w, id).await?;
+    if original.status != PaymentStatus::Paid || original.amount_minor < 0 {
+        return Err(AppError::rule(
+            ErrorCode::PaymentNotPaid,
+            "only a paid payment can be refunded",
+        ));
+    }
+    let available = refundable_minor(original.amount_minor, original.allocated_minor);
+    let wanted = match amount.as_deref().map(str::trim) {
+        Some(raw) if !raw.is_empty() => parse_positive_amount("amount", raw, locked.minor_units)?,
+        _ => available,
+    };
+    if wanted > available || wanted == 0 {
+        return Err(AppError::rule(
+            ErrorCode::ExceedsAvailable,
+            format!(
+                "only {} of this payment can be refunded",
+                locked.show(available)
+            ),
+        ));
+    }
+    let now = w.now();
+    let full = wanted == original.amount_minor;
+    let refund = if full {
+        post(w, &mut locked, EntryKind::Refund, original.id.0, -wanted).await?;
+        w.tx()
+            .allocate(original.id, TargetKind::Refund, original.id.0, wanted, now)
+            .await?;
+        original.status = PaymentStatus::Refunded;
+        original.updated_at = now;
+        w.tx().update_payment(&original).await?;
+        None
+    } else {
+        let number = next_invoice_number(w, original.company_id).await?;
+        let r = PaymentRecord {
+            id: PaymentId::new(),
+            number,
+            account_id: original.account_id,
+            client_id: original.client_id,
+            company_id: original.company_id,
+            payer_id: original.payer_id,
+            method_id: original.method_id,
+            amount_minor: -wanted,
+            allocated_minor: 0,
+            currency_code: original.currency_code.clone(),
+            status: PaymentStatus::Paid,
+            comment: format!("Refund of {}", original.number),
+            refund_of: Some(original.id),
+            created_by: w.actor().user,
+            created_at: now,
+            updated_at: now,
+            paid_at: Some(now),
+        };
+        w.tx().insert_payment(&r).await?;
+        post(w, &mut locked, EntryKind::Refund, r.id.0, -wanted).await?;
+        w.tx()
+            .allocate(original.id, TargetKind::Refund, r.id.0, wanted, now)
+            .await?;
+        Some(r)
+    };
+    let mut changes = Changes::default().set("refunded", locked.show(wanted));
+    if full {
+        changes = changes.diff(
+            "status",
+            &PaymentStatus::Paid.key().to_owned(),
+            &PaymentStatus::Refunded.key().to_owned(),
+        );
+    }
+    if let Some(r) = &refund {
+        changes = changes.set("refund_number", &r.number);
+    }
+    w.record_as(f::PAYMENT_REFUND, payment_ref(&original), "refund", changes);
+    let original = load_payment(w.tx(), id).await?;
+    Ok(RefundOutcome { original, refund })
+}
+
+/// Issues an invoice (a New payment) inside the caller's transaction.
+pub(crate) async fn issue_in(
+    w: &mut Work<'_>,
+    client: ClientId,
+    input: &PaymentInput,
+) -> Result<PaymentRecord, AppError> {
+    load_client(w.tx(), client).await?;
+    let provider = provider_for(w.tx(), client, input).await?;
+    let account = ensure_account(w, client, provider).await?;
+    let locked = lock(w, account.id).await?;
+    let mut invalid = Invalid::default();
+    check_currency(&mut invalid, input, &locked.account.currency_code);
+    let amount = invalid.check(parse_positive_amount(
+        "amount",
+        input.amount.as_deref().unwrap_or_default(),
+        locked.minor_units,
+    ));
+    let comment = invalid
+        .check(parse_text(
+            "comment",
+            input.comment.as_deref().unwrap_or_default(),
+            1000,
+        ))
+        .flatten()
+        .unwrap_or_default();
+    let (method, payer) =
+        check_method_and_payer(w.tx(), &mut invalid, client, provider, input, None, None).await?;
+    invalid.into_result()?;
+    let amount_minor = amount.unwrap_or_default();
+    let company = issuing_company(w.tx(), method.as_ref(), provider).await?;
+    let number = next_invoice_number(w, company).await?;
+    let now = w.now();
+    let p = PaymentRecord {
+        id: PaymentId::new(),
+        number,
+        account_id: locked.account.id,
+        client_id: client,
+        company_id: company,
+        payer_id: payer,
+        method_id: method.as_ref().map(|m| m.id),
+        amount_minor,
+        allocated_minor: 0,
+        currency_code: locked.account.currency_code.clone(),
+        status: PaymentStatus::New,
+        comment,
+        refund_of: None,
+        created_by: w.actor().user,
+        created_at: now,
+        updated_at: now,
+        paid_at: None,
+    };
+    w.tx().insert_payment(&p).await?;
+    let changes = Changes::default()
+        .set("number", &p.number)
+        .set("amount", locked.show(amount_minor))
+        .set(
+            "method",
+            method
+                .as_ref()
+                .map(|m| m.name_en.clone())
+                .unwrap_or_default(),
+        )
+        .set("status", p.status.key());
+    w.record_as(f::PAYMENT_CREATE, payment_ref(&p), "create", changes);
+    Ok(p)
+}
+
 impl App {
     /// Staff issue an invoice to a client: a New payment.
     pub async fn create_payment(
@@ -338,75 +512,7 @@ impl App {
         let input = &input;
         let p = self
             .write_locked(who, function, None, |w| {
-                Box::pin(async move {
-                    load_client(w.tx(), client).await?;
-                    let provider = provider_for(w.tx(), client, input).await?;
-                    let account = ensure_account(w, client, provider).await?;
-                    let locked = lock(w, account.id).await?;
-                    let mut invalid = Invalid::default();
-                    check_currency(&mut invalid, input, &locked.account.currency_code);
-                    let amount = invalid.check(parse_positive_amount(
-                        "amount",
-                        input.amount.as_deref().unwrap_or_default(),
-                        locked.minor_units,
-                    ));
-                    let comment = invalid
-                        .check(parse_text(
-                            "comment",
-                            input.comment.as_deref().unwrap_or_default(),
-                            1000,
-                        ))
-                        .flatten()
-                        .unwrap_or_default();
-                    let (method, payer) = check_method_and_payer(
-                        w.tx(),
-                        &mut invalid,
-                        client,
-                        provider,
-                        input,
-                        None,
-                        None,
-                    )
-                    .await?;
-                    invalid.into_result()?;
-                    let amount_minor = amount.unwrap_or_default();
-                    let company = issuing_company(w.tx(), method.as_ref(), provider).await?;
-                    let number = next_invoice_number(w, company).await?;
-                    let now = w.now();
-                    let p = PaymentRecord {
-                        id: PaymentId::new(),
-                        number,
-                        account_id: locked.account.id,
-                        client_id: client,
-                        company_id: company,
-                        payer_id: payer,
-                        method_id: method.as_ref().map(|m| m.id),
-                        amount_minor,
-                        allocated_minor: 0,
-                        currency_code: locked.account.currency_code.clone(),
-                        status: PaymentStatus::New,
-                        comment,
-                        refund_of: None,
-                        created_by: w.actor().user,
-                        created_at: now,
-                        updated_at: now,
-                        paid_at: None,
-                    };
-                    w.tx().insert_payment(&p).await?;
-                    let changes = Changes::default()
-                        .set("number", &p.number)
-                        .set("amount", locked.show(amount_minor))
-                        .set(
-                            "method",
-                            method
-                                .as_ref()
-                                .map(|m| m.name_en.clone())
-                                .unwrap_or_default(),
-                        )
-                        .set("status", p.status.key());
-                    w.record(payment_ref(&p), "create", changes);
-                    Ok(p)
-                })
+                Box::pin(issue_in(w, client, input))
             })
             .await?;
         self.payment_view(p).await
@@ -532,29 +638,7 @@ impl App {
     ) -> Result<PaymentRecord, AppError> {
         let idempotency = idempotency.map(|i| i.with_request(id.to_string()));
         self.write_locked(who, f::PAYMENT_CREDIT, idempotency.as_ref(), |w| {
-            Box::pin(async move {
-                let (mut locked, mut p) = lock_payment(w, id).await?;
-                if p.status != PaymentStatus::New || p.amount_minor < 0 {
-                    return Err(not_new());
-                }
-                post(w, &mut locked, EntryKind::Payment, p.id.0, p.amount_minor).await?;
-                let now = w.now();
-                p.status = PaymentStatus::Paid;
-                p.paid_at = Some(now);
-                p.updated_at = now;
-                w.tx().update_payment(&p).await?;
-                settle(w, locked.account.id).await?;
-                let changes = Changes::default()
-                    .diff(
-                        "status",
-                        &PaymentStatus::New.key().to_owned(),
-                        &p.status.key().to_owned(),
-                    )
-                    .set("balance", locked.show(locked.account.balance_minor));
-                w.record(payment_ref(&p), "credit", changes);
-                // What `settle` allocated shows in the answer.
-                load_payment(w.tx(), id).await
-            })
+            Box::pin(credit_in(w, id))
         })
         .await
     }
@@ -572,84 +656,7 @@ impl App {
         let idempotency = idempotency
             .map(|i| i.with_request(format!("{id}\n{}", amount.as_deref().unwrap_or_default())));
         self.write_locked(who, f::PAYMENT_REFUND, idempotency.as_ref(), |w| {
-            Box::pin(async move {
-                let (mut locked, mut original) = lock_payment(w, id).await?;
-                if original.status != PaymentStatus::Paid || original.amount_minor < 0 {
-                    return Err(AppError::rule(
-                        ErrorCode::PaymentNotPaid,
-                        "only a paid payment can be refunded",
-                    ));
-                }
-                let available = refundable_minor(original.amount_minor, original.allocated_minor);
-                let wanted = match amount.as_deref().map(str::trim) {
-                    Some(raw) if !raw.is_empty() => {
-                        parse_positive_amount("amount", raw, locked.minor_units)?
-                    }
-                    _ => available,
-                };
-                if wanted > available || wanted == 0 {
-                    return Err(AppError::rule(
-                        ErrorCode::ExceedsAvailable,
-                        format!(
-                            "only {} of this payment can be refunded",
-                            locked.show(available)
-                        ),
-                    ));
-                }
-                let now = w.now();
-                let full = wanted == original.amount_minor;
-                let refund = if full {
-                    post(w, &mut locked, EntryKind::Refund, original.id.0, -wanted).await?;
-                    w.tx()
-                        .allocate(original.id, TargetKind::Refund, original.id.0, wanted, now)
-                        .await?;
-                    original.status = PaymentStatus::Refunded;
-                    original.updated_at = now;
-                    w.tx().update_payment(&original).await?;
-                    None
-                } else {
-                    let number = next_invoice_number(w, original.company_id).await?;
-                    let r = PaymentRecord {
-                        id: PaymentId::new(),
-                        number,
-                        account_id: original.account_id,
-                        client_id: original.client_id,
-                        company_id: original.company_id,
-                        payer_id: original.payer_id,
-                        method_id: original.method_id,
-                        amount_minor: -wanted,
-                        allocated_minor: 0,
-                        currency_code: original.currency_code.clone(),
-                        status: PaymentStatus::Paid,
-                        comment: format!("Refund of {}", original.number),
-                        refund_of: Some(original.id),
-                        created_by: w.actor().user,
-                        created_at: now,
-                        updated_at: now,
-                        paid_at: Some(now),
-                    };
-                    w.tx().insert_payment(&r).await?;
-                    post(w, &mut locked, EntryKind::Refund, r.id.0, -wanted).await?;
-                    w.tx()
-                        .allocate(original.id, TargetKind::Refund, r.id.0, wanted, now)
-                        .await?;
-                    Some(r)
-                };
-                let mut changes = Changes::default().set("refunded", locked.show(wanted));
-                if full {
-                    changes = changes.diff(
-                        "status",
-                        &PaymentStatus::Paid.key().to_owned(),
-                        &PaymentStatus::Refunded.key().to_owned(),
-                    );
-                }
-                if let Some(r) = &refund {
-                    changes = changes.set("refund_number", &r.number);
-                }
-                w.record(payment_ref(&original), "refund", changes);
-                let original = load_payment(w.tx(), id).await?;
-                Ok(RefundOutcome { original, refund })
-            })
+            Box::pin(refund_in(w, id, amount))
         })
         .await
     }

@@ -31,7 +31,7 @@ pub struct GroupBody {
     pub mailing_segment: Option<bool>,
     /// Tariff plan ids the group may not order.
     pub forbidden_tariffs: Option<Vec<String>>,
-    /// Payment method ids the group may not use.
+    /// Payment method ids (see `/api/v1/payment-methods`) closed to the group.
     pub restricted_payment_methods: Option<Vec<String>>,
 }
 

@@ -230,6 +230,8 @@ struct Site {
     base: String,
     client_login: String,
     client_id: String,
+    /// A paid invoice of the client, for the print page.
+    payment_id: String,
     admin_id: String,
     department_id: String,
 }
@@ -265,11 +267,29 @@ async fn widths_scenario(b: Client, site: Site) {
             format!("/admin/staff/{}/permissions", site.admin_id),
             format!("/admin/staff/{}", site.admin_id),
             "/admin/profile".to_owned(),
+            "/admin/payments".to_owned(),
+            "/admin/expenses".to_owned(),
+            "/admin/payment-methods".to_owned(),
+            format!("/admin/payments/{}/print", site.payment_id),
             "/admin/clients".to_owned(),
         ];
         for page in &pages {
             assert_fits(&b, base, page, width).await;
         }
+        // The printable invoice opened (before the list, the last page visited).
+        b.goto(&format!("{base}/admin/payments/{}/print", site.payment_id))
+            .await
+            .unwrap();
+        let title = js(
+            &b,
+            "return document.querySelector('#invoice-title').textContent",
+        )
+        .await;
+        assert!(
+            title.as_str().is_some_and(|t| t.starts_with("Invoice ")),
+            "the print page shows the invoice: {title}"
+        );
+        b.goto(&format!("{base}/admin/clients")).await.unwrap();
 
         // The client list (the page now open): the last column is inside the table's box,
         // and no name takes three lines.
@@ -526,12 +546,17 @@ async fn both_panels_fit_390_1366_and_1920_pixels_without_sideways_scrolling() {
         let created = harness::new_client(&admin, body).await;
         client_id = created["id"].as_str().unwrap().to_owned();
     }
+    let paid = harness::pay_in(&admin, &client_id, &provider, "1234.56").await;
+    harness::allow_postpaid(&admin, &client_id, &provider).await;
+    let res = harness::charge(&admin, &client_id, &provider, "99.99").await;
+    assert!(res.status().is_success());
     let department: serde_json::Value =
         admin.get("/api/v1/departments").await.json().await.unwrap();
     let site = Site {
         base: t.base.clone(),
         client_login: "width-client".to_owned(),
         client_id,
+        payment_id: paid["id"].as_str().unwrap().to_owned(),
         admin_id: admin.me["id"].as_str().unwrap().to_owned(),
         department_id: department["items"][0]["id"].as_str().unwrap().to_owned(),
     };

@@ -797,3 +797,110 @@ async fn staff_work_on_payments_from_the_card() {
     );
     t.assert_books_balance().await;
 }
+
+#[tokio::test]
+async fn the_demo_has_paid_and_unpaid_invoices_expenses_a_refund_and_a_client_in_debt() {
+    let t = spawn().await;
+    t.app.load_demo(0).await.unwrap();
+    let admin = t.admin().await;
+    let payments = json_of(&admin, "/api/v1/payments?per_page=200").await;
+    let statuses: Vec<&str> = payments["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["status"].as_str().unwrap())
+        .collect();
+    assert!(
+        statuses.contains(&"paid") && statuses.contains(&"new"),
+        "{statuses:?}"
+    );
+    assert!(
+        payments["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["refund_of"].is_string()),
+        "a refund"
+    );
+    let expenses = json_of(&admin, "/api/v1/expenses").await;
+    assert!(expenses["total"].as_i64().unwrap() >= 5);
+    let html = admin.get("/admin").await.text().await.unwrap();
+    assert!(
+        html.contains("Clients in debt") && html.contains("RUB"),
+        "{html}"
+    );
+    t.app.load_demo(0).await.unwrap();
+    assert_eq!(
+        json_of(&admin, "/api/v1/payments?per_page=200").await["total"],
+        payments["total"],
+        "loading twice adds nothing twice"
+    );
+    t.assert_books_balance().await;
+}
+
+#[tokio::test]
+async fn a_payment_method_closed_to_a_group_is_refused_for_its_clients() {
+    let t = spawn().await;
+    let (admin, p, c) = setup(&t).await;
+    let bank = method_of(&admin, &p, "bank_transfer").await;
+    let res = admin
+        .post(
+            "/api/v1/client-groups",
+            json!({"name": "No transfers", "restricted_payment_methods": ["not-a-method"]}),
+        )
+        .await;
+    let problem: Value = res.json().await.unwrap();
+    assert_eq!(
+        problem["errors"][0]["code"], "unknown_payment_method",
+        "{problem}"
+    );
+    let res = admin
+        .post(
+            "/api/v1/client-groups",
+            json!({"name": "No transfers", "restricted_payment_methods": [bank]}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let group: Value = res.json().await.unwrap();
+    let res = admin
+        .send(
+            Method::PUT,
+            &format!("/api/v1/clients/{c}/groups"),
+            Some(json!({"groups": [group["id"]]})),
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+    let res = admin
+        .post(
+            "/api/v1/payments",
+            json!({"client_id": c, "method_id": bank, "amount": "5.00"}),
+        )
+        .await;
+    let problem: Value = res.json().await.unwrap();
+    assert_eq!(
+        problem["errors"][0]["code"], "unknown_payment_method",
+        "{problem}"
+    );
+    let manual = method_of(&admin, &p, "manual").await;
+    let res = admin
+        .post(
+            "/api/v1/payments",
+            json!({"client_id": c, "method_id": manual, "amount": "5.00"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let html = admin
+        .get(&format!(
+            "/admin/client-groups/{}",
+            group["id"].as_str().unwrap()
+        ))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("type=\"checkbox\"") && html.contains("Bank transfer"),
+        "{html}"
+    );
+    t.assert_books_balance().await;
+}

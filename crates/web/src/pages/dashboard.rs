@@ -33,6 +33,8 @@ pub struct DashboardPage {
     details: Vec<Detail>,
     links: Vec<QuickLink>,
     recent: Option<HistoryTable>,
+    /// The money per currency (staff who may read money).
+    money: Vec<Vec<String>>,
     profile_href: &'static str,
     history_href: String,
 }
@@ -89,6 +91,45 @@ pub async fn show(Signed { ctx, who }: Signed) -> Response {
             "link-tokens-hint",
         ));
     }
+    if panel == Panel::Client && who.may(f::ACCOUNT_FINANCES) {
+        links.insert(
+            0,
+            link(
+                "/client/payments".to_owned(),
+                "link-finances",
+                "link-finances-hint",
+            ),
+        );
+    }
+    let mut money = Vec::new();
+    if panel == Panel::Admin
+        && bursar_app::money::accounts::MONEY_READERS
+            .iter()
+            .any(|f| who.may(f))
+    {
+        match ctx.app.money_dashboard(&who).await {
+            Ok(lines) => {
+                for l in lines {
+                    let s = &l.summary;
+                    let m = |minor: i64| {
+                        format!(
+                            "{} {}",
+                            bursar_domain::money::format_minor(minor, l.minor_units),
+                            s.currency_code
+                        )
+                    };
+                    money.push(vec![
+                        s.currency_code.clone(),
+                        m(s.paid_this_month_minor),
+                        format!("{} ({})", m(s.unpaid_invoices_minor), s.unpaid_invoices),
+                        format!("{} ({})", m(s.debt_minor), s.clients_in_debt),
+                        l.blocked_accounts.to_string(),
+                    ]);
+                }
+            }
+            Err(e) => return error::fail(&ctx, e),
+        }
+    }
     if panel == Panel::Admin && who.may(f::HISTORY_VIEW) {
         links.push(link(
             "/admin/history".to_owned(),
@@ -116,6 +157,7 @@ pub async fn show(Signed { ctx, who }: Signed) -> Response {
         details,
         links,
         recent,
+        money,
         profile_href: panel.profile(),
         history_href: format!("{}/history", panel.profile()),
     };

@@ -3,7 +3,7 @@
 //! as comma-separated text until the catalog and payment methods have their own pages.
 
 use super::card::ConfirmPage;
-use super::view::{Cell, Field, FormView, Head, Link, Shown, Table, refusal, split_list};
+use super::view::{Cell, Field, FormView, Head, Link, Opt, Shown, Table, refusal, split_list};
 use super::{Done, FormPage, ListPage};
 use crate::ctx::{Ctx, Signed};
 use crate::form::{Fields, Params};
@@ -136,8 +136,15 @@ pub async fn list(Signed { ctx, who }: Signed, params: Params) -> Response {
     render::page(&ctx, StatusCode::OK, &page)
 }
 
-fn render_form(ctx: &Ctx, group: Option<&ClientGroupRecord>, shown: Shown) -> Response {
+async fn render_form(
+    ctx: &Ctx,
+    who: &Principal,
+    group: Option<&ClientGroupRecord>,
+    shown: Shown<'_>,
+) -> Response {
     let tr = ctx.tr;
+    // Every provider's methods, to close some of them to the group.
+    let methods = ctx.app.payment_methods(who, None).await.unwrap_or_default();
     let blank = ClientGroupRecord {
         id: ClientGroupId::new(),
         name: String::new(),
@@ -202,15 +209,26 @@ fn render_form(ctx: &Ctx, group: Option<&ClientGroupRecord>, shown: Shown) -> Re
                     &shown.value("forbidden_tariffs", g.forbidden_tariffs.join(", ")),
                 )
                 .hint(tr.t("cgroup-ids-hint")),
-                Field::textarea(
+                Field::checks(
                     "restricted_payment_methods",
                     tr.t("cgroup-field-methods"),
-                    &shown.value(
-                        "restricted_payment_methods",
-                        g.restricted_payment_methods.join(", "),
-                    ),
+                    methods
+                        .iter()
+                        .map(|m| {
+                            let id = m.id.to_string();
+                            let chosen = match shown.form {
+                                Some(f) => f.all("restricted_payment_methods").contains(&id),
+                                None => g.restricted_payment_methods.contains(&id),
+                            };
+                            let name = match tr.locale() {
+                                bursar_domain::Locale::En => &m.name_en,
+                                bursar_domain::Locale::Ru => &m.name_ru,
+                            };
+                            Opt::new(id, name.clone(), chosen)
+                        })
+                        .collect(),
                 )
-                .hint(tr.t("cgroup-ids-hint")),
+                .hint(tr.t("cgroup-methods-hint")),
             ],
             &shown.errors,
         );
@@ -233,7 +251,7 @@ fn input(form: &Fields) -> GroupInput {
         forbid_contract_drafts: flag("forbid_contract_drafts"),
         mailing_segment: flag("mailing_segment"),
         forbidden_tariffs: Some(split_list(form.get("forbidden_tariffs"))),
-        restricted_payment_methods: Some(split_list(form.get("restricted_payment_methods"))),
+        restricted_payment_methods: Some(form.all("restricted_payment_methods")),
     }
 }
 
@@ -262,7 +280,7 @@ async fn save_group(
     {
         Ok(_) => see_other(&Done::Saved.link(PATH)),
         Err(e) => match refusal(ctx.tr, name_taken(&ctx, e)) {
-            Ok(r) => render_form(&ctx, group.as_ref(), Shown::refused(&form, r)),
+            Ok(r) => render_form(&ctx, &who, group.as_ref(), Shown::refused(&form, r)).await,
             Err(e) => error::fail(&ctx, e),
         },
     }
@@ -291,8 +309,8 @@ async fn find(ctx: &Ctx, who: &Principal, raw: &str) -> Result<ClientGroupRecord
 }
 
 /// `GET /admin/client-groups/new`.
-pub async fn new(Signed { ctx, .. }: Signed) -> Response {
-    render_form(&ctx, None, Shown::fresh())
+pub async fn new(Signed { ctx, who }: Signed) -> Response {
+    render_form(&ctx, &who, None, Shown::fresh()).await
 }
 
 /// `POST /admin/client-groups/new`.
@@ -303,7 +321,7 @@ pub async fn create(Signed { ctx, who }: Signed, form: Fields) -> Response {
 /// `GET /admin/client-groups/{id}`.
 pub async fn edit(Signed { ctx, who }: Signed, Path(id): Path<String>) -> Response {
     match find(&ctx, &who, &id).await {
-        Ok(g) => render_form(&ctx, Some(&g), Shown::fresh()),
+        Ok(g) => render_form(&ctx, &who, Some(&g), Shown::fresh()).await,
         Err(res) => res,
     }
 }
