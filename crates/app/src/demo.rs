@@ -15,6 +15,7 @@ use crate::ports::*;
 use crate::use_case::Work;
 use bursar_domain::access::AccountKind;
 use bursar_domain::accounts::CreditMode;
+use bursar_domain::catalog::{AddonBilling, ParamKind, Period};
 use bursar_domain::clients::Characteristic;
 use bursar_domain::directory::Country;
 use bursar_domain::functions::f;
@@ -233,6 +234,7 @@ impl App {
     pub async fn load_demo(&self, generated_clients: usize) -> Result<DemoReport, AppError> {
         let hash = self.passwords.hash(DEMO_PASSWORD).await?;
         let fixtures = self.demo_fixtures(&hash).await?;
+        self.demo_catalog(&fixtures).await?;
         let mut created = Vec::new();
         for (n, (name, email, login, locale, country, label)) in CLIENTS.iter().enumerate() {
             let fixtures = &fixtures;
@@ -277,6 +279,375 @@ impl App {
             .generate_clients(generated_clients, &hash, &fixtures)
             .await?;
         Ok(DemoReport { created, generated })
+    }
+
+    /// A realistic catalog, once: VPS plans with CPU, RAM and disk add-ons and an OS choice,
+    /// shared hosting with an included control-panel licence, domains with a domain-name
+    /// parameter, SSL certificates, and a quick-order plan.
+    async fn demo_catalog(&self, fixtures: &Fixtures) -> Result<(), AppError> {
+        let (Some(cloud), Some(domains)) = (
+            fixtures.providers.first().copied(),
+            fixtures.providers.get(1).copied(),
+        ) else {
+            return Ok(());
+        };
+        self.write_as(Actor::system(), f::SYSTEM_CLI, |w| {
+            Box::pin(async move {
+                if !w.tx().product_types().await?.is_empty() {
+                    return Ok(());
+                }
+                let now = w.now();
+                let item = |value: &str, en: &str, ru: &str| EnumItem {
+                    value: value.to_owned(),
+                    name_en: en.to_owned(),
+                    name_ru: ru.to_owned(),
+                };
+                let os = EnumerationRecord {
+                    id: uuid::Uuid::now_v7(),
+                    name_en: "Operating system".to_owned(),
+                    name_ru: "Операционная система".to_owned(),
+                    items: vec![
+                        item("debian", "Debian 12", "Debian 12"),
+                        item("ubuntu", "Ubuntu 24.04 LTS", "Ubuntu 24.04 LTS"),
+                        item("windows", "Windows Server 2022", "Windows Server 2022"),
+                    ],
+                    created_at: now,
+                    updated_at: now,
+                };
+                w.tx().insert_enumeration(&os).await?;
+                let department = w
+                    .tx()
+                    .list_departments()
+                    .await?
+                    .into_iter()
+                    .find(|d| d.show_in_support)
+                    .map(|d| d.id);
+                let module = ModuleRecord {
+                    id: uuid::Uuid::now_v7(),
+                    name: "Provisioning team".to_owned(),
+                    kind: ModuleKind::Manual,
+                    department_id: department,
+                    command: None,
+                    url: None,
+                    secret: None,
+                    timeout_secs: 30,
+                    is_active: true,
+                    created_at: now,
+                    updated_at: now,
+                };
+                w.tx().insert_module(&module).await?;
+                let param =
+                    |key: &str,
+                     en: &str,
+                     ru: &str,
+                     kind: ParamKind,
+                     after_payment: bool,
+                     enumeration_id: Option<uuid::Uuid>| ParamRecord {
+                        key: key.to_owned(),
+                        label_en: en.to_owned(),
+                        label_ru: ru.to_owned(),
+                        kind,
+                        enumeration_id,
+                        required: true,
+                        after_payment,
+                        min_length: 0,
+                        max_length: 253,
+                        pattern: String::new(),
+                    };
+                let mut types = Vec::new();
+                for (key, en, ru, params) in [
+                    (
+                        "vps",
+                        "Virtual servers",
+                        "Виртуальные серверы",
+                        vec![param(
+                            "hostname",
+                            "Host name",
+                            "Имя хоста",
+                            ParamKind::Domain,
+                            true,
+                            None,
+                        )],
+                    ),
+                    (
+                        "hosting",
+                        "Shared hosting",
+                        "Виртуальный хостинг",
+                        vec![param(
+                            "domain",
+                            "Site domain",
+                            "Домен сайта",
+                            ParamKind::Domain,
+                            true,
+                            None,
+                        )],
+                    ),
+                    (
+                        "domain",
+                        "Domains",
+                        "Домены",
+                        vec![param(
+                            "domain",
+                            "Domain name",
+                            "Доменное имя",
+                            ParamKind::Domain,
+                            false,
+                            None,
+                        )],
+                    ),
+                    (
+                        "ssl",
+                        "SSL certificates",
+                        "SSL-сертификаты",
+                        vec![param(
+                            "common_name",
+                            "Common name",
+                            "Имя сертификата",
+                            ParamKind::Domain,
+                            false,
+                            None,
+                        )],
+                    ),
+                ] {
+                    let t = ProductTypeRecord {
+                        id: uuid::Uuid::now_v7(),
+                        key: key.to_owned(),
+                        name_en: en.to_owned(),
+                        name_ru: ru.to_owned(),
+                        module_id: Some(module.id),
+                        params,
+                        created_at: now,
+                        updated_at: now,
+                    };
+                    w.tx().insert_product_type(&t).await?;
+                    types.push(t.id);
+                }
+                let (Some(vps), Some(hosting), Some(domain), Some(ssl)) = (
+                    types.first().copied(),
+                    types.get(1).copied(),
+                    types.get(2).copied(),
+                    types.get(3).copied(),
+                ) else {
+                    return Ok(());
+                };
+                let price = |period: Period, price_minor: i64, setup_minor: i64| PriceRecord {
+                    period,
+                    price_minor,
+                    setup_minor,
+                };
+                let plan = |ty,
+                            provider,
+                            currency: &str,
+                            en: &str,
+                            ru: &str,
+                            quick: bool,
+                            prices: Vec<PriceRecord>| TariffRecord {
+                    id: uuid::Uuid::now_v7(),
+                    product_type_id: ty,
+                    provider_id: provider,
+                    currency_code: currency.to_owned(),
+                    name_en: en.to_owned(),
+                    name_ru: ru.to_owned(),
+                    description_en: String::new(),
+                    description_ru: String::new(),
+                    is_active: true,
+                    client_orderable: true,
+                    quick_order: quick,
+                    max_services: None,
+                    default_period: prices.first().map_or(Period::Month1, |p| p.period),
+                    trial_days: 0,
+                    prices,
+                    archived_at: None,
+                    created_at: now,
+                    updated_at: now,
+                };
+                let plans = [
+                    plan(
+                        vps,
+                        cloud,
+                        "RUB",
+                        "VPS Start",
+                        "VPS Старт",
+                        false,
+                        vec![
+                            price(Period::Month1, 50_000, 0),
+                            price(Period::Month12, 500_000, 0),
+                        ],
+                    ),
+                    plan(
+                        vps,
+                        cloud,
+                        "RUB",
+                        "VPS Pro",
+                        "VPS Про",
+                        false,
+                        vec![
+                            price(Period::Month1, 120_000, 50_000),
+                            price(Period::Month12, 1_200_000, 0),
+                        ],
+                    ),
+                    plan(
+                        hosting,
+                        cloud,
+                        "RUB",
+                        "Hosting Lite",
+                        "Хостинг Лайт",
+                        true,
+                        vec![
+                            price(Period::Month1, 19_900, 0),
+                            price(Period::Month12, 199_000, 0),
+                        ],
+                    ),
+                    plan(
+                        domain,
+                        domains,
+                        "EUR",
+                        "Domain .com",
+                        "Домен .com",
+                        false,
+                        vec![price(Period::Month12, 1_200, 0)],
+                    ),
+                    plan(
+                        ssl,
+                        domains,
+                        "EUR",
+                        "SSL DV",
+                        "SSL DV",
+                        false,
+                        vec![price(Period::Month12, 900, 0)],
+                    ),
+                ];
+                for p in &plans {
+                    w.tx().insert_tariff(p).await?;
+                }
+                let addon = |tariff: uuid::Uuid,
+                             position: i64,
+                             key: &str,
+                             en: &str,
+                             ru: &str,
+                             billing: AddonBilling,
+                             unit: &str,
+                             limits: (i64, i64, i64, i64),
+                             enumeration_id: Option<uuid::Uuid>,
+                             prices: Vec<AddonPrice>| AddonRecord {
+                    id: uuid::Uuid::now_v7(),
+                    tariff_id: tariff,
+                    position,
+                    key: key.to_owned(),
+                    name_en: en.to_owned(),
+                    name_ru: ru.to_owned(),
+                    billing,
+                    unit: unit.to_owned(),
+                    included: limits.0,
+                    min: limits.1,
+                    max: limits.2,
+                    step: limits.3,
+                    enumeration_id,
+                    prices,
+                    created_at: now,
+                    updated_at: now,
+                };
+                let per = |period: Period, option: &str, price_minor: i64| AddonPrice {
+                    period,
+                    option: option.to_owned(),
+                    price_minor,
+                };
+                for p in plans.iter().take(2) {
+                    let addons = [
+                        addon(
+                            p.id,
+                            0,
+                            "cpu",
+                            "CPU cores",
+                            "Ядра процессора",
+                            AddonBilling::Order,
+                            "cores",
+                            (1, 1, 16, 1),
+                            None,
+                            vec![
+                                per(Period::Month1, "", 20_000),
+                                per(Period::Month12, "", 200_000),
+                            ],
+                        ),
+                        addon(
+                            p.id,
+                            1,
+                            "ram",
+                            "Memory",
+                            "Память",
+                            AddonBilling::Order,
+                            "GB",
+                            (2, 1, 64, 1),
+                            None,
+                            vec![
+                                per(Period::Month1, "", 15_000),
+                                per(Period::Month12, "", 150_000),
+                            ],
+                        ),
+                        addon(
+                            p.id,
+                            2,
+                            "disk",
+                            "Disk",
+                            "Диск",
+                            AddonBilling::Order,
+                            "GB",
+                            (20, 20, 500, 10),
+                            None,
+                            vec![
+                                per(Period::Month1, "", 500),
+                                per(Period::Month12, "", 5_000),
+                            ],
+                        ),
+                        addon(
+                            p.id,
+                            3,
+                            "os",
+                            "Operating system",
+                            "Операционная система",
+                            AddonBilling::Choice,
+                            "",
+                            (0, 0, 0, 1),
+                            Some(os.id),
+                            vec![
+                                per(Period::Month1, "debian", 0),
+                                per(Period::Month1, "ubuntu", 0),
+                                per(Period::Month1, "windows", 150_000),
+                                per(Period::Month12, "debian", 0),
+                                per(Period::Month12, "ubuntu", 0),
+                                per(Period::Month12, "windows", 1_500_000),
+                            ],
+                        ),
+                    ];
+                    for a in &addons {
+                        w.tx().insert_addon(a).await?;
+                    }
+                }
+                if let Some(lite) = plans.get(2) {
+                    let licence = addon(
+                        lite.id,
+                        0,
+                        "panel",
+                        "Control panel licence",
+                        "Лицензия панели управления",
+                        AddonBilling::None,
+                        "",
+                        (1, 0, 1, 1),
+                        None,
+                        Vec::new(),
+                    );
+                    w.tx().insert_addon(&licence).await?;
+                }
+                w.record_as(
+                    f::SYSTEM_CLI,
+                    obj("catalog", "demo"),
+                    "create",
+                    Changes::default().set("plans", plans.len()),
+                );
+                Ok(())
+            })
+        })
+        .await
     }
 
     /// Providers, a company, a support engineer and a client group, once.

@@ -213,6 +213,26 @@ fn unique_violation(constraint: &str) -> AppError {
             "provider_id",
             "the client already has an active personal account with this provider",
         ),
+        "enumerations_name_en_key" => (
+            ErrorCode::NameTaken,
+            "name_en",
+            "an enumeration with this name exists",
+        ),
+        "processing_modules_name_key" => (
+            ErrorCode::NameTaken,
+            "name",
+            "a processing module with this name exists",
+        ),
+        "product_types_key_key" => (
+            ErrorCode::NameTaken,
+            "key",
+            "a product type with this internal name exists",
+        ),
+        "addons_tariff_id_key_key" => (
+            ErrorCode::NameTaken,
+            "key",
+            "the plan has an add-on with this key",
+        ),
         "payment_methods_provider_id_name_en_key" => (
             ErrorCode::NameTaken,
             "name_en",

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod auth;
+pub mod catalog;
 pub mod client_accounts;
 pub mod client_groups;
 pub mod client_holdings;
@@ -79,6 +80,8 @@ pub struct App {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) policy: Policy,
     pub(crate) passwords: passwords::Passwords,
+    /// Calls processing modules (external programs, HTTP endpoints); set by the server.
+    pub(crate) modules: Option<Arc<dyn ports::ModuleRunner>>,
 }
 
 impl App {
@@ -88,7 +91,14 @@ impl App {
             clock,
             policy,
             passwords: passwords::Passwords::new(),
+            modules: None,
         }
+    }
+
+    /// The app with a processing-module runner (the server gives `bursar-jobs`' one).
+    pub fn with_module_runner(mut self, runner: Arc<dyn ports::ModuleRunner>) -> Self {
+        self.modules = Some(runner);
+        self
     }
 
     pub fn now(&self) -> jiff::Timestamp {

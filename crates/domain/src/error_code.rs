@@ -125,6 +125,26 @@ error_codes! {
     ExpenseNotNewest = "expense_not_newest",
     /// The expense was deleted.
     ExpenseDeleted = "expense_deleted",
+    /// A validation pattern that does not compile.
+    InvalidPattern = "invalid_pattern",
+    /// A value that does not have the form its pattern requires.
+    PatternMismatch = "pattern_mismatch",
+    /// Not a domain name.
+    InvalidDomain = "invalid_domain",
+    /// An internal name that is not lowercase letters, digits, `_` and `-`.
+    InvalidKey = "invalid_key",
+    /// A period not offered, or a plan without any period.
+    InvalidPeriod = "invalid_period",
+    /// A processing module's program or address that cannot be used.
+    InvalidModule = "invalid_module",
+    /// The product type has tariff plans, so it cannot be deleted.
+    ProductTypeInUse = "product_type_in_use",
+    /// The tariff plan has services: archive it instead.
+    TariffInUse = "tariff_in_use",
+    /// The enumeration is used by a parameter or an add-on.
+    EnumerationInUse = "enumeration_in_use",
+    /// The processing module is used by a product type.
+    ModuleInUse = "module_in_use",
     /// The same `Idempotency-Key` came with a different request (422).
     IdempotencyKeyReused = "idempotency_key_reused",
     ClientHasActiveServices = "client_has_active_services",

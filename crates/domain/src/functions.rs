@@ -77,6 +77,7 @@ pub static SECTIONS: &[Section] = &[
     Section { key: "finance.payments", parent: Some("finance"), name_en: "Payments", name_ru: "Платежи" },
     Section { key: "finance.expenses", parent: Some("finance"), name_en: "Expenses", name_ru: "Расходы" },
     Section { key: "finance.methods", parent: Some("finance"), name_en: "Payment methods", name_ru: "Способы оплаты" },
+    Section { key: "products", parent: None, name_en: "Products", name_ru: "Продукты" },
     Section { key: "directories", parent: None, name_en: "Directories", name_ru: "Справочники" },
     Section { key: "directories.currencies", parent: Some("directories"), name_en: "Currencies", name_ru: "Валюты" },
     Section { key: "account", parent: None, name_en: "My account", name_ru: "Моя учётная запись" },
@@ -167,6 +168,10 @@ registry! {
     EXPENSE_DELETE = ("expense.delete", "finance.expenses", Staff, "Delete an expense", "Удаление расхода");
     PAYMENT_METHOD_LIST = ("payment_method.list", "finance.methods", Staff, "Payment method list", "Список способов оплаты");
     PAYMENT_METHOD_EDIT = ("payment_method.edit", "finance.methods", Staff, "Add, edit and delete payment methods", "Добавление, изменение и удаление способов оплаты");
+    CATALOG_VIEW = ("catalog.view", "products", Staff, "View the catalog: product types, tariff plans, add-ons, enumerations, the price list", "Просмотр каталога: типы продуктов, тарифы, дополнения, перечисления, прайс-лист");
+    CATALOG_EDIT = ("catalog.edit", "products", Staff, "Edit the catalog: product types, tariff plans, prices, add-ons, enumerations", "Изменение каталога: типы продуктов, тарифы, цены, дополнения, перечисления");
+    CATALOG_MODULES = ("catalog.modules", "products", Staff, "Processing modules: configure and check connection", "Модули обработки: настройка и проверка соединения");
+    CATALOG_PRICE_LIST = ("catalog.price_list", "system", Public, "Public price list", "Публичный прайс-лист");
     HISTORY_VIEW = ("history.view", "tools.history", Staff, "View the history of all records", "Просмотр истории всех записей");
 }
 

@@ -9,6 +9,7 @@
 pub mod access;
 pub mod accounts;
 pub mod allocation;
+pub mod catalog;
 pub mod clients;
 pub mod departments;
 pub mod directory;

@@ -31,6 +31,7 @@ pub fn app_for(store: SqlStore, cfg: &Config) -> App {
         ..Policy::default()
     };
     App::new(Arc::new(store), Arc::new(SystemClock), policy)
+        .with_module_runner(Arc::new(bursar_jobs::ModuleCaller::new()))
 }
 
 /// Installs what a first start needs, the administrator included, the one way every command

@@ -8,6 +8,7 @@
 //! them to error codes.
 #![forbid(unsafe_code)]
 
+mod catalog;
 mod clients;
 mod counters;
 pub mod db;

@@ -64,6 +64,7 @@ static MIGRATIONS: &[Migration] = &[
     migration!(1, "0001_baseline"),
     migration!(2, "0002_money"),
     migration!(3, "0003_mail_attachments"),
+    migration!(4, "0004_catalog"),
 ];
 
 /// The bookkeeping tables, the same text on both dialects.

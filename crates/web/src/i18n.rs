@@ -22,17 +22,19 @@ use std::sync::LazyLock;
 use unic_langid::LanguageIdentifier;
 
 /// Each language's catalogue, one file per area of the product so areas can grow apart.
-const EN: [&str; 4] = [
+const EN: [&str; 5] = [
     include_str!("../i18n/en.ftl"),
     include_str!("../i18n/en-staff.ftl"),
     include_str!("../i18n/en-clients.ftl"),
     include_str!("../i18n/en-money.ftl"),
+    include_str!("../i18n/en-catalog.ftl"),
 ];
-const RU: [&str; 4] = [
+const RU: [&str; 5] = [
     include_str!("../i18n/ru.ftl"),
     include_str!("../i18n/ru-staff.ftl"),
     include_str!("../i18n/ru-clients.ftl"),
     include_str!("../i18n/ru-money.ftl"),
+    include_str!("../i18n/ru-catalog.ftl"),
 ];
 
 type Bundle = FluentBundle<FluentResource>;
@@ -47,7 +49,7 @@ static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| Catalogue {
     ru: load(Locale::Ru, RU),
 });
 
-fn load(locale: Locale, sources: [&str; 4]) -> Bundle {
+fn load(locale: Locale, sources: [&str; 5]) -> Bundle {
     let lang: LanguageIdentifier = locale.code().parse().unwrap_or_default();
     let mut bundle = FluentBundle::new_concurrent(vec![lang]);
     // Unicode isolation marks around arguments are for mixed-direction text; in HTML they
@@ -179,7 +181,7 @@ mod tests {
 
     /// Message ids of a catalogue: Fluent messages start at the beginning of a line with an
     /// identifier followed by `=` (terms start with `-`, comments with `#`).
-    fn ids(sources: [&str; 4]) -> BTreeSet<String> {
+    fn ids(sources: [&str; 5]) -> BTreeSet<String> {
         sources
             .iter()
             .flat_map(|source| source.lines())

@@ -62,6 +62,11 @@ const MENU: &[Entry] = &[
     },
     Entry {
         panel: Panel::Admin,
+        function: f::CATALOG_VIEW,
+        href: "/admin/tariffs",
+    },
+    Entry {
+        panel: Panel::Admin,
         function: f::STAFF_LIST,
         href: "/admin/staff",
     },

@@ -5,6 +5,7 @@
 //! The repositories are split per aggregate (users, sessions, tokens, history, …) and joined
 //! in [`Tx`], which `bursar-store` implements once for both SQLite and PostgreSQL.
 
+mod catalog;
 mod clients;
 mod counters;
 mod mailer;
@@ -13,6 +14,7 @@ mod outbox;
 mod records;
 mod staff;
 
+pub use catalog::*;
 pub use clients::*;
 pub use counters::*;
 pub use mailer::*;
@@ -88,6 +90,7 @@ pub trait Tx:
     + PasswordResets
     + Counters
     + Money
+    + Catalog
     + Send
 {
     async fn commit(self: Box<Self>) -> StoreResult<()>;

@@ -2,6 +2,7 @@
 //! (with their OpenAPI schemas) live next to the handlers that use them.
 
 mod auth;
+pub mod catalog;
 pub mod client_accounts;
 pub mod client_groups;
 mod client_holdings;
@@ -208,5 +209,6 @@ pub fn routes(app: App) -> Guarded {
     let g = client_accounts::routes(g);
     let g = client_holdings::routes(g);
     let g = money::routes(g);
+    let g = catalog::routes(g);
     client_groups::routes(g)
 }

@@ -281,7 +281,8 @@ pub async fn spawn_with_policy(policy: Policy) -> TestApp {
 async fn spawn_configured(options: router::Options, policy: Policy) -> TestApp {
     let (store, guard) = fresh_store().await;
     let clock = Arc::new(ManualClock::new(jiff::Timestamp::now()));
-    let app = App::new(Arc::new(store.clone()), clock.clone(), policy);
+    let app = App::new(Arc::new(store.clone()), clock.clone(), policy)
+        .with_module_runner(Arc::new(bursar_jobs::ModuleCaller::new()));
     app.install(Some(ADMIN_PASSWORD.to_owned())).await.unwrap();
     let built = router::build(app.clone(), options);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -13,6 +13,7 @@ mod api_auth;
 mod api_tokens;
 mod bad_input;
 mod browser;
+mod catalog;
 mod client_list_panel;
 mod client_numbers;
 mod client_panel;

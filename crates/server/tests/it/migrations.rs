@@ -55,7 +55,12 @@ async fn instances_starting_together_apply_each_migration_once() {
     assert_eq!(applied.len(), total, "a migration was applied twice");
     assert_eq!(
         applied,
-        ["0001_baseline", "0002_money", "0003_mail_attachments"],
+        [
+            "0001_baseline",
+            "0002_money",
+            "0003_mail_attachments",
+            "0004_catalog"
+        ],
         "every migration, once"
     );
     let store = &instances[0];

@@ -98,7 +98,11 @@ fn kind_of(table: &str, column: &str) -> Kind {
         // Objects of other kinds have other keys (a currency's code).
         ("history", "object_id") => Kind::Text,
         ("user_avatars" | "outbox_attachments", "bytes") => Kind::Bytes,
-        ("outbox_attachments", "position") => Kind::SmallInt,
+        ("outbox_attachments" | "enumeration_items" | "service_params" | "addons", "position")
+        | ("processing_modules", "timeout_secs")
+        | ("service_params", "min_length" | "max_length")
+        | ("tariffs", "max_services" | "trial_days") => Kind::SmallInt,
+        ("addons", "included" | "min_value" | "max_value" | "step") => Kind::Number,
         ("outbox_emails", "leased_until") => Kind::Instant,
         ("outbox_emails", "attempts") | ("currencies", "minor_units") => Kind::SmallInt,
         ("clients", "number") | ("counters", "last_value") | ("expenses", "number") => Kind::Number,

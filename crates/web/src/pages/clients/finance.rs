@@ -225,7 +225,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
 /// A list of payments or expenses with its filters, sums and pager.
 #[derive(Template)]
 #[template(path = "clients/money_list.html")]
-pub struct MoneyList {
+pub(super) struct MoneyList {
     pub ui: Ui,
     pub head: Head,
     pub title: String,

@@ -20,6 +20,7 @@ mod finance;
 mod groups;
 pub(crate) mod impersonation;
 mod payers;
+mod products;
 mod register;
 mod scope;
 mod users;
@@ -42,6 +43,7 @@ use view::{FormView, Head, Link, Opt, Table};
 pub(crate) fn routes(r: Routes) -> Routes {
     let r = client_card_routes(r);
     let r = finance::routes(r);
+    let r = products::routes(r);
     let r = directory_routes(r);
     client_area_routes(r)
 }
