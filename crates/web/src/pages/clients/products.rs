@@ -437,7 +437,7 @@ async fn find_type(ctx: &Ctx, who: &Principal, raw: &str) -> Result<ProductTypeR
 
 async fn type_edit(Signed { ctx, who }: Signed, Path(id): Path<String>) -> Response {
     match find_type(&ctx, &who, &id).await {
-        Ok(t) => type_page(&ctx, &who, &t, Shown::fresh()).await,
+        Ok(t) => type_page(&ctx, &who, &t, Shown::fresh(), Shown::fresh()).await,
         Err(res) => res,
     }
 }
@@ -448,9 +448,9 @@ async fn type_page(
     who: &Principal,
     t: &ProductTypeRecord,
     shown: Shown<'_>,
+    add_shown: Shown<'_>,
 ) -> Response {
     let tr = ctx.tr;
-    let _ = shown;
     let enums = ctx.app.enumerations(who).await.unwrap_or_default();
     let mut table = Table::new(
         tr,
@@ -489,7 +489,12 @@ async fn type_page(
             )],
         );
     }
-    let fields = param_fields(ctx, &enums, &Shown::fresh());
+    let fields = param_fields(ctx, &enums, &add_shown);
+    let status = if shown.form.is_some() {
+        shown.status
+    } else {
+        add_shown.status
+    };
     let view = FormView::new(
         tr,
         t.key.clone(),
@@ -497,26 +502,42 @@ async fn type_page(
         tr.t("cl-save"),
     )
     .cancel("/admin/product-types".to_owned())
+    .error(shown.message.clone())
     .section(
         None,
         vec![
-            Field::text("key", tr.t("products-field-key"), &t.key)
-                .required()
-                .max(64),
-            Field::text("name_en", tr.t("products-field-name-en"), &t.name_en)
-                .required()
-                .max(100),
-            Field::text("name_ru", tr.t("products-field-name-ru"), &t.name_ru)
-                .required()
-                .max(100),
+            Field::text(
+                "key",
+                tr.t("products-field-key"),
+                &shown.value("key", t.key.clone()),
+            )
+            .required()
+            .max(64),
+            Field::text(
+                "name_en",
+                tr.t("products-field-name-en"),
+                &shown.value("name_en", t.name_en.clone()),
+            )
+            .required()
+            .max(100),
+            Field::text(
+                "name_ru",
+                tr.t("products-field-name-ru"),
+                &shown.value("name_ru", t.name_ru.clone()),
+            )
+            .required()
+            .max(100),
             module_field(
                 ctx,
                 who,
-                t.module_id.map(|m| m.to_string()).unwrap_or_default(),
+                shown.value(
+                    "module_id",
+                    t.module_id.map(|m| m.to_string()).unwrap_or_default(),
+                ),
             )
             .await,
         ],
-        &Default::default(),
+        &shown.errors,
     );
     let add = FormView::new(
         tr,
@@ -524,7 +545,8 @@ async fn type_page(
         format!("/admin/product-types/{}/params", t.id),
         tr.t("products-param-add"),
     )
-    .section(None, fields, &Default::default());
+    .error(add_shown.message.clone())
+    .section(None, fields, &add_shown.errors);
     let page = TypePage {
         ui: Ui::new(ctx, "products-types-title"),
         head: head(ctx, "products-types-title"),
@@ -532,7 +554,7 @@ async fn type_page(
         params: table,
         add,
     };
-    render::page(ctx, StatusCode::OK, &page)
+    render::page(ctx, status, &page)
 }
 
 async fn module_field(ctx: &Ctx, who: &Principal, current: String) -> Field {
@@ -644,20 +666,53 @@ async fn type_save(Signed { ctx, who }: Signed, Path(id): Path<String>, form: Fi
         .await
     {
         Ok(_) => see_other(&Done::Saved.link(&format!("/admin/product-types/{}", t.id))),
-        Err(e) => refused(&ctx, e, |r| {
-            let msg = r
-                .message
-                .clone()
-                .unwrap_or_else(|| ctx.tr.t("products-refused"));
-            error::fail(
-                &ctx,
-                AppError::Conflict {
-                    code: bursar_domain::ErrorCode::Conflict,
-                    field: None,
-                    message: msg,
-                },
-            )
-        }),
+        Err(e) => match refusal(ctx.tr, e) {
+            Ok(r) => type_page(&ctx, &who, &t, Shown::refused(&form, r), Shown::fresh()).await,
+            Err(e) => error::fail(&ctx, e),
+        },
+    }
+}
+
+/// An add-on's refused fields as the add-on form names them (`addon_key`, `addon_prices`).
+fn addon_errors(e: AppError) -> AppError {
+    match e {
+        AppError::Invalid(mut invalid) => {
+            for err in &mut invalid.0 {
+                err.field = match err.field.as_str() {
+                    "key" | "name_en" | "name_ru" | "enumeration_id" => {
+                        format!("addon_{}", err.field)
+                    }
+                    f if f.starts_with("prices") => "addon_prices".to_owned(),
+                    f => f.to_owned(),
+                };
+            }
+            AppError::Invalid(invalid)
+        }
+        other => other,
+    }
+}
+
+/// A refusal of the "add" form of a list (`params[3].pattern`), with its fields named as
+/// that form names them (`pattern`; the key as `prefix_key`).
+fn added_item_errors(e: AppError, list: &str, prefix: &str) -> AppError {
+    match e {
+        AppError::Invalid(mut invalid) => {
+            for err in &mut invalid.0 {
+                if let Some(rest) = err.field.strip_prefix(&format!("{list}["))
+                    && let Some((_, name)) = rest.split_once("].")
+                {
+                    err.field = match name {
+                        "key" | "name_en" | "name_ru" | "enumeration_id" if !prefix.is_empty() => {
+                            format!("{prefix}_{name}")
+                        }
+                        "key" => "param_key".to_owned(),
+                        other => other.to_owned(),
+                    };
+                }
+            }
+            AppError::Invalid(invalid)
+        }
+        other => other,
     }
 }
 
@@ -703,7 +758,10 @@ async fn param_add(Signed { ctx, who }: Signed, Path(id): Path<String>, form: Fi
     };
     match ctx.app.save_product_type(&who, Some(t.id), input).await {
         Ok(_) => see_other(&Done::Saved.link(&format!("/admin/product-types/{}", t.id))),
-        Err(e) => error::fail(&ctx, e),
+        Err(e) => match refusal(ctx.tr, added_item_errors(e, "params", "")) {
+            Ok(r) => type_page(&ctx, &who, &t, Shown::fresh(), Shown::refused(&form, r)).await,
+            Err(e) => error::fail(&ctx, e),
+        },
     }
 }
 
@@ -1088,6 +1146,7 @@ async fn tariff_form(
     who: &Principal,
     current: Option<&TariffView>,
     shown: Shown<'_>,
+    add_shown: Shown<'_>,
 ) -> Response {
     let tr = ctx.tr;
     let (main, matrix, groups) = tariff_fields(ctx, who, current, &shown).await;
@@ -1122,7 +1181,7 @@ async fn tariff_form(
             shown.status,
         ),
         Some(v) => {
-            let (addons, add) = addon_section(ctx, who, v).await;
+            let (addons, add) = addon_section(ctx, who, v, &add_shown).await;
             let mut actions = vec![Link::post(
                 format!("/admin/tariffs/{}/archive", v.tariff.id),
                 tr.t(if v.tariff.archived_at.is_some() {
@@ -1150,7 +1209,12 @@ async fn tariff_form(
     }
 }
 
-async fn addon_section(ctx: &Ctx, who: &Principal, v: &TariffView) -> (Table, FormView) {
+async fn addon_section(
+    ctx: &Ctx,
+    who: &Principal,
+    v: &TariffView,
+    add_shown: &Shown<'_>,
+) -> (Table, FormView) {
     let tr = ctx.tr;
     let mut table = Table::new(
         tr,
@@ -1212,15 +1276,27 @@ async fn addon_section(ctx: &Ctx, who: &Principal, v: &TariffView) -> (Table, Fo
         )
     }));
     let fields = vec![
-        Field::text("addon_key", tr.t("products-field-key"), "")
-            .required()
-            .max(64),
-        Field::text("addon_name_en", tr.t("products-field-name-en"), "")
-            .required()
-            .max(100),
-        Field::text("addon_name_ru", tr.t("products-field-name-ru"), "")
-            .required()
-            .max(100),
+        Field::text(
+            "addon_key",
+            tr.t("products-field-key"),
+            &add_shown.value("addon_key", ""),
+        )
+        .required()
+        .max(64),
+        Field::text(
+            "addon_name_en",
+            tr.t("products-field-name-en"),
+            &add_shown.value("addon_name_en", ""),
+        )
+        .required()
+        .max(100),
+        Field::text(
+            "addon_name_ru",
+            tr.t("products-field-name-ru"),
+            &add_shown.value("addon_name_ru", ""),
+        )
+        .required()
+        .max(100),
         Field::select(
             "billing",
             tr.t("products-col-billing"),
@@ -1229,18 +1305,47 @@ async fn addon_section(ctx: &Ctx, who: &Principal, v: &TariffView) -> (Table, Fo
                 .map(|b| Opt::new(b.key(), tr.t(&format!("billing-{}", b.key())), false))
                 .collect(),
         ),
-        Field::text("unit", tr.t("products-field-unit"), "").max(20),
-        Field::input("included", "number", tr.t("products-field-included"), "0"),
-        Field::input("min", "number", tr.t("products-field-min"), "0"),
-        Field::input("max", "number", tr.t("products-field-max"), "0"),
-        Field::input("step", "number", tr.t("products-field-step"), "1"),
+        Field::text(
+            "unit",
+            tr.t("products-field-unit"),
+            &add_shown.value("unit", ""),
+        )
+        .max(20),
+        Field::input(
+            "included",
+            "number",
+            tr.t("products-field-included"),
+            &add_shown.value("included", "0"),
+        ),
+        Field::input(
+            "min",
+            "number",
+            tr.t("products-field-min"),
+            &add_shown.value("min", "0"),
+        ),
+        Field::input(
+            "max",
+            "number",
+            tr.t("products-field-max"),
+            &add_shown.value("max", "0"),
+        ),
+        Field::input(
+            "step",
+            "number",
+            tr.t("products-field-step"),
+            &add_shown.value("step", "1"),
+        ),
         Field::select(
             "addon_enumeration_id",
             tr.t("products-field-enumeration"),
             enum_opts,
         ),
-        Field::textarea("addon_prices", tr.t("products-col-prices"), "")
-            .hint(tr.t("products-addon-prices-hint")),
+        Field::textarea(
+            "addon_prices",
+            tr.t("products-col-prices"),
+            &add_shown.value("addon_prices", ""),
+        )
+        .hint(tr.t("products-addon-prices-hint")),
     ];
     let add = FormView::new(
         tr,
@@ -1248,7 +1353,8 @@ async fn addon_section(ctx: &Ctx, who: &Principal, v: &TariffView) -> (Table, Fo
         format!("/admin/tariffs/{}/addons", v.tariff.id),
         tr.t("products-addon-add"),
     )
-    .section(None, fields, &Default::default());
+    .error(add_shown.message.clone())
+    .section(None, fields, &add_shown.errors);
     (table, add)
 }
 
@@ -1264,7 +1370,7 @@ struct TariffPage {
 }
 
 async fn tariff_new(Signed { ctx, who }: Signed) -> Response {
-    tariff_form(&ctx, &who, None, Shown::fresh()).await
+    tariff_form(&ctx, &who, None, Shown::fresh(), Shown::fresh()).await
 }
 
 async fn tariff_create(Signed { ctx, who }: Signed, form: Fields) -> Response {
@@ -1275,7 +1381,7 @@ async fn tariff_create(Signed { ctx, who }: Signed, form: Fields) -> Response {
     {
         Ok(v) => see_other(&Done::Created.link(&format!("/admin/tariffs/{}", v.tariff.id))),
         Err(e) => match refusal(ctx.tr, e) {
-            Ok(r) => tariff_form(&ctx, &who, None, Shown::refused(&form, r)).await,
+            Ok(r) => tariff_form(&ctx, &who, None, Shown::refused(&form, r), Shown::fresh()).await,
             Err(e) => error::fail(&ctx, e),
         },
     }
@@ -1296,7 +1402,7 @@ async fn tariff_edit(
 ) -> Response {
     let _ = params;
     match find_tariff(&ctx, &who, &id).await {
-        Ok(v) => tariff_form(&ctx, &who, Some(&v), Shown::fresh()).await,
+        Ok(v) => tariff_form(&ctx, &who, Some(&v), Shown::fresh(), Shown::fresh()).await,
         Err(res) => res,
     }
 }
@@ -1317,7 +1423,16 @@ async fn tariff_save(
     {
         Ok(_) => see_other(&Done::Saved.link(&format!("/admin/tariffs/{}", v.tariff.id))),
         Err(e) => match refusal(ctx.tr, e) {
-            Ok(r) => tariff_form(&ctx, &who, Some(&v), Shown::refused(&form, r)).await,
+            Ok(r) => {
+                tariff_form(
+                    &ctx,
+                    &who,
+                    Some(&v),
+                    Shown::refused(&form, r),
+                    Shown::fresh(),
+                )
+                .await
+            }
             Err(e) => error::fail(&ctx, e),
         },
     }
@@ -1387,7 +1502,22 @@ async fn addon_add(Signed { ctx, who }: Signed, Path(id): Path<String>, form: Fi
     };
     match ctx.app.save_addon(&who, v.tariff.id, None, input).await {
         Ok(_) => see_other(&Done::Saved.link(&format!("/admin/tariffs/{}", v.tariff.id))),
-        Err(e) => error::fail(&ctx, e),
+        Err(e) => match refusal(
+            ctx.tr,
+            added_item_errors(addon_errors(e), "prices", "addon"),
+        ) {
+            Ok(r) => {
+                tariff_form(
+                    &ctx,
+                    &who,
+                    Some(&v),
+                    Shown::fresh(),
+                    Shown::refused(&form, r),
+                )
+                .await
+            }
+            Err(e) => error::fail(&ctx, e),
+        },
     }
 }
 
