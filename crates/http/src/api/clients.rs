@@ -3,6 +3,7 @@
 use super::HistoryPage;
 use super::PageQuery;
 use super::directory::ProviderDto;
+use super::page_of;
 use crate::guard::{AppExt, Caller, client_ip};
 use crate::json::{ApiJson, ApiQuery};
 use crate::problem::{ApiResult, Problem};
@@ -13,7 +14,7 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use bursar_app::clients::{ClientCard, ClientChanges, NewClientInput};
 use bursar_app::ports::{
-    ClientFilter, ClientListItem, ClientSort, ClientStatus, Page, PayerRecord, UserRecord,
+    ClientFilter, ClientListItem, ClientSort, ClientStatus, PayerRecord, UserRecord,
 };
 use bursar_app::{App, AppError, Principal};
 use bursar_domain::ErrorCode;
@@ -173,8 +174,12 @@ pub struct ClientQuery {
     pub characteristic: Option<String>,
     /// `newest` (default), `oldest`, `name` or `email`.
     pub sort: Option<String>,
-    pub page: Option<u32>,
-    pub per_page: Option<u32>,
+    /// 1-based page number (default 1).
+    #[param(minimum = 1, maximum = 4294967295_i64)]
+    pub page: Option<i64>,
+    /// Items per page (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub per_page: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -471,7 +476,7 @@ pub async fn list(
     }
     .parse()?;
     let page = app
-        .list_clients(&who, q.q.as_deref(), filter, Page::new(q.page, q.per_page))
+        .list_clients(&who, q.q.as_deref(), filter, page_of(q.page, q.per_page)?)
         .await?;
     Ok(Json(ClientPage {
         items: page.items.into_iter().map(Into::into).collect(),
@@ -562,7 +567,7 @@ pub async fn history(
         app.client_history(
             &who,
             client_id(&app, &who, &id).await?,
-            Page::new(q.page, q.per_page),
+            page_of(q.page, q.per_page)?,
         )
         .await?
         .into(),

@@ -1,8 +1,9 @@
 //! Request and response bodies of the API, with their OpenAPI schemas. Requests reject
 //! unknown fields; instants are RFC 3339 strings; ids are UUID strings.
 
-use bursar_app::Principal;
-use bursar_app::ports::{ApiTokenRecord, HistoryView};
+use crate::problem::Problem;
+use bursar_app::ports::{ApiTokenRecord, HistoryView, Page};
+use bursar_app::{AppError, Principal};
 use bursar_domain::functions::{FUNCTIONS, SECTIONS};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -129,13 +130,22 @@ pub struct IssuedTokenDto {
     pub token: TokenDto,
 }
 
+/// The page a list query asks for: `page` and `per_page` out of range are refused (422,
+/// naming the parameter), never clamped, so a client asking for more than the server gives
+/// learns it rather than finding a short page.
+pub(crate) fn page_of(page: Option<i64>, per_page: Option<i64>) -> Result<Page, Problem> {
+    Page::parse(page, per_page).map_err(|e| AppError::from(e).into())
+}
+
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
-    /// 1-based page number.
-    pub page: Option<u32>,
-    /// Items per page (1–200, default 50).
-    pub per_page: Option<u32>,
+    /// 1-based page number (default 1).
+    #[param(minimum = 1, maximum = 4294967295_i64)]
+    pub page: Option<i64>,
+    /// Items per page (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub per_page: Option<i64>,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -147,8 +157,12 @@ pub struct HistoryQuery {
     /// The client's id or number (`1042`).
     pub client_id: Option<String>,
     pub actor_user_id: Option<String>,
-    pub page: Option<u32>,
-    pub per_page: Option<u32>,
+    /// 1-based page number (default 1).
+    #[param(minimum = 1, maximum = 4294967295_i64)]
+    pub page: Option<i64>,
+    /// Items per page (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub per_page: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]

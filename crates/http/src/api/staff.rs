@@ -1,5 +1,6 @@
 //! Provider → Staff.
 
+use super::page_of;
 use super::permissions_dto::{GrantChangeBody, PermissionTree};
 use crate::guard::{AppExt, Caller};
 use crate::json::{ApiJson, ApiQuery};
@@ -12,7 +13,7 @@ use axum::http::StatusCode;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use bursar_app::AppError;
-use bursar_app::ports::{Page, StaffFilter};
+use bursar_app::ports::StaffFilter;
 use bursar_app::staff::{Explanation, StaffInput, StaffView};
 use bursar_domain::ErrorCode;
 use bursar_domain::UserId;
@@ -140,8 +141,12 @@ pub struct StaffQuery {
     /// Department id.
     pub department: Option<String>,
     pub active: Option<bool>,
-    pub page: Option<u32>,
-    pub per_page: Option<u32>,
+    /// 1-based page number (default 1).
+    #[param(minimum = 1, maximum = 4294967295_i64)]
+    pub page: Option<i64>,
+    /// Items per page (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub per_page: Option<i64>,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -196,7 +201,7 @@ pub async fn list(
         active: q.active,
     };
     let page = app
-        .list_staff(&who, filter, Page::new(q.page, q.per_page))
+        .list_staff(&who, filter, page_of(q.page, q.per_page)?)
         .await?;
     Ok(Json(StaffPage {
         items: page.items.into_iter().map(Into::into).collect(),
