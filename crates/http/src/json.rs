@@ -3,9 +3,11 @@
 //! (400 `malformed_json`), a string holding U+0000 anywhere (422 `nul_byte`, see
 //! [`crate::nul`]), anything but an object at the top (422 `body_not_object`: serde would
 //! otherwise bind an array's items to the fields by position), the wrong shape (422
-//! `invalid_body`, naming the field). DTOs carry `#[serde(deny_unknown_fields)]` so a typo
-//! is an error, not a silent no-op. Error texts say what a field should be in JSON terms
-//! ("a whole number from 0 to 4294967295"), never the Rust type behind it.
+//! `invalid_body`, naming the field), a required field left out (422 `validation_failed`,
+//! the field's code `required`, as when it is sent empty). DTOs carry
+//! `#[serde(deny_unknown_fields)]` so a typo is an error, not a silent no-op. Error texts
+//! say what a field should be in JSON terms ("a whole number from 0 to 4294967295"), never
+//! the Rust type behind it.
 
 use crate::nul::{self, NulIn};
 use crate::problem::Problem;
@@ -103,8 +105,16 @@ fn shape_problem(path: &str, e: serde_json::Error) -> Problem {
             format!("The body is not valid JSON: {e}."),
         ),
         Category::Data => {
-            let message = plain_words(&strip_position(&e.to_string()));
             let named = !path.is_empty() && path != ".";
+            if let Some(missing) = missing_field(&e.to_string()) {
+                let field = if named {
+                    format!("{path}.{missing}")
+                } else {
+                    missing.to_owned()
+                };
+                return required(field);
+            }
+            let message = plain_words(&strip_position(&e.to_string()));
             let mut p = Problem::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ErrorCode::InvalidBody,
@@ -127,6 +137,31 @@ fn shape_problem(path: &str, e: serde_json::Error) -> Problem {
 }
 
 use serde::de::IgnoredAny;
+
+/// The field serde found missing ("missing field `name`"), if that is the error.
+fn missing_field(message: &str) -> Option<&str> {
+    message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(field, _)| field)
+}
+
+/// A required field left out is refused as the use cases refuse one given empty: 422
+/// `validation_failed`, the field's error `required`. The body's schema marks it required,
+/// so generated clients know before they send.
+fn required(field: String) -> Problem {
+    let mut p = Problem::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::ValidationFailed,
+        format!("{field}: is required"),
+    );
+    p.errors.push(bursar_domain::FieldError {
+        field,
+        code: ErrorCode::Required,
+        message: "is required".to_owned(),
+    });
+    p
+}
 
 /// serde_json's " at line 1 column 12": the path says where, for a JSON body.
 fn strip_position(message: &str) -> String {
@@ -279,6 +314,21 @@ mod tests {
             plain_words("invalid type: integer `5`, expected a string"),
             "invalid type: number `5`, expected a string"
         );
+    }
+
+    #[test]
+    fn a_missing_required_field_is_named_and_required() {
+        let p = parse::<Body>(br#"{"days": 3}"#).err();
+        let p = p.map(|p| (p.status, p.code, p.errors));
+        let Some((status, code, errors)) = p else {
+            unreachable!("a body without its required field is refused")
+        };
+        assert_eq!((status, code.as_str()), (422, "validation_failed"));
+        let fields: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect();
+        assert_eq!(fields, [("name", "required")]);
     }
 
     #[test]

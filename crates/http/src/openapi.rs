@@ -7,7 +7,8 @@
 //!
 //! * the common ones, derived here from the declaration: 401 and 403 for every non-public
 //!   operation (the guard's refusals), 404 and 400 for an address with `{parameters}`, 400
-//!   for a query string, and 400, 413, 415 and 422 for a JSON body (see [`crate::json`]);
+//!   for a query string (and 422 for one with `page` or `per_page` out of range), and 400,
+//!   413, 415 and 422 for a JSON body (see [`crate::json`]);
 //! * the ones only the use case knows about, declared with [`Doc::refuses`] (or its
 //!   shorthands [`Doc::conflict`] and [`Doc::invalid`]): a 409 where a rule or a unique
 //!   name refuses the change, a 422 where a filter or a parameter is validated, a 429 where
@@ -212,12 +213,23 @@ fn common_errors(decl: &RouteDecl, doc: &Doc, public: bool) -> Vec<(u16, &'stati
         ));
         errors.push((404, "Not found, or not the caller's to see"));
     }
-    if doc.query.is_some() {
+    if let Some(query) = doc.query {
         errors.push((
             400,
             "The query string is invalid (`invalid_query`), or a parameter holds a NUL \
              character, U+0000 (`nul_byte`, the parameter named in `errors`)",
         ));
+        if query()
+            .iter()
+            .any(|p| p.name == "page" || p.name == "per_page")
+        {
+            errors.push((
+                422,
+                "`page` or `per_page` is out of its range (`validation_failed`, the \
+                 parameter named in `errors` with `out_of_range`): pages are refused, never \
+                 clamped",
+            ));
+        }
     }
     if doc.request.is_some() {
         errors.push((400, "The body is not valid JSON (`malformed_json`)"));
@@ -227,7 +239,8 @@ fn common_errors(decl: &RouteDecl, doc: &Doc, public: bool) -> Vec<(u16, &'stati
             422,
             "Invalid fields: the body has the wrong shape (`invalid_body`), a string of it \
              (a value or a key, at any depth) holds a NUL character, U+0000 (`nul_byte`, \
-             the field named in `errors`), or a field is refused (`validation_failed`)",
+             the field named in `errors`), or a field is missing or refused \
+             (`validation_failed`, each field named in `errors` with its code)",
         ));
     }
     errors

@@ -7,7 +7,9 @@ use bursar_domain::directory::Country;
 use bursar_domain::history::Changes;
 use bursar_domain::identity::{DisplayName, Email, Login};
 use bursar_domain::staff::Phone;
-use bursar_domain::{ApiTokenId, ClientId, ClientNumber, HistoryId, Locale, SessionId, UserId};
+use bursar_domain::{
+    ApiTokenId, ClientId, ClientNumber, ErrorCode, HistoryId, Invalid, Locale, SessionId, UserId,
+};
 use jiff::Timestamp;
 use serde::Serialize;
 
@@ -154,11 +156,67 @@ impl Page {
     pub fn new(number: Option<u32>, size: Option<u32>) -> Self {
         Self {
             number: number.unwrap_or(1).max(1),
-            size: size.unwrap_or(50).clamp(1, Self::MAX_SIZE),
+            size: size.unwrap_or(Self::DEFAULT_SIZE).clamp(1, Self::MAX_SIZE),
         }
+    }
+
+    /// The default page size.
+    pub const DEFAULT_SIZE: u32 = 50;
+
+    /// A page as an API client asks for it: a value out of range is refused, naming `page`
+    /// or `per_page`, rather than silently clamped as [`Page::new`] does for the panels'
+    /// own links. A client asking for 500 items must learn it gets at most 200, not find
+    /// fewer than it expected and conclude the list ended.
+    pub fn parse(number: Option<i64>, size: Option<i64>) -> Result<Self, Invalid> {
+        let mut invalid = Invalid::default();
+        let mut within = |field: &str, value: Option<i64>, default: u32, max: u32| match value {
+            None => default,
+            Some(v) => match u32::try_from(v) {
+                Ok(v) if (1..=max).contains(&v) => v,
+                _ => {
+                    let message = if max == u32::MAX {
+                        "must be a whole number from 1".to_owned()
+                    } else {
+                        format!("must be a whole number from 1 to {max}")
+                    };
+                    invalid.push(field, ErrorCode::OutOfRange, message);
+                    default
+                }
+            },
+        };
+        let page = Self {
+            number: within("page", number, 1, u32::MAX),
+            size: within("per_page", size, Self::DEFAULT_SIZE, Self::MAX_SIZE),
+        };
+        invalid.into_result().map(|()| page)
     }
 
     pub fn offset(&self) -> i64 {
         i64::from(self.number.saturating_sub(1)) * i64::from(self.size)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Page;
+
+    #[test]
+    fn a_page_out_of_range_is_refused_naming_its_parameter() {
+        let fields = |r: Result<Page, bursar_domain::Invalid>| {
+            r.err()
+                .map(|e| e.0.into_iter().map(|f| f.field).collect::<Vec<_>>())
+                .unwrap_or_default()
+        };
+        let ok = Page::parse(None, None).map(|p| (p.number, p.size));
+        assert_eq!(ok, Ok((1, Page::DEFAULT_SIZE)));
+        let ok = Page::parse(Some(3), Some(200)).map(|p| (p.number, p.size));
+        assert_eq!(ok, Ok((3, 200)));
+        assert_eq!(fields(Page::parse(Some(0), None)), ["page"]);
+        assert_eq!(
+            fields(Page::parse(Some(-1), Some(201))),
+            ["page", "per_page"]
+        );
+        assert_eq!(fields(Page::parse(None, Some(0))), ["per_page"]);
+        assert_eq!(fields(Page::parse(Some(i64::MAX), None)), ["page"]);
     }
 }

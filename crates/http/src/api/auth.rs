@@ -1,5 +1,6 @@
 //! Sign in and out, and reset a forgotten password.
 
+use super::values::PasswordText;
 use super::{HttpConfig, LoginAnswer, LoginBody, MeDto};
 use crate::cookies;
 use crate::guard::{AppExt, Caller, MaybeCaller, client_ip};
@@ -56,6 +57,7 @@ pub async fn logout(
 #[serde(deny_unknown_fields)]
 pub struct PasswordResetBody {
     /// Login or e-mail of the account.
+    #[schema(min_length = 1)]
     pub login: String,
 }
 
@@ -75,8 +77,12 @@ pub async fn request_password_reset(
 #[serde(deny_unknown_fields)]
 pub struct NewPasswordBody {
     /// The `token` of the link sent by e-mail.
+    #[schema(min_length = 1)]
     pub token: String,
+    #[schema(value_type = PasswordText)]
     pub password: String,
+    /// The same as `password`.
+    #[schema(format = Password)]
     pub password_confirmation: String,
 }
 

@@ -2,6 +2,9 @@
 //! own users under `/api/v1/account/…` (always their own client).
 
 use super::clients::{ClientUserDto, PayerDto, client_id};
+use super::values::{
+    ClientFunctionKey, CountryCode, EmailOrEmpty, LoginText, PasswordText, PayerKindCode,
+};
 use crate::guard::{AppExt, Caller};
 use crate::json::ApiJson;
 use crate::problem::{ApiResult, Problem};
@@ -19,14 +22,22 @@ use utoipa::ToSchema;
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClientUserBody {
-    /// Only on create.
+    /// Required on create; refused on update (`read_only`).
+    #[schema(value_type = Option<LoginText>)]
     pub login: Option<String>,
+    /// Required on create.
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
+    /// Empty for none.
+    #[schema(value_type = Option<EmailOrEmpty>)]
     pub email: Option<String>,
+    /// Required on create; on update, the user's sessions end (not for yourself: use
+    /// `POST /api/v1/me/password`).
+    #[schema(value_type = Option<PasswordText>)]
     pub password: Option<String>,
     pub is_active: Option<bool>,
-    /// Client functions (`account.finances`, `account.ordering`, `account.services`,
-    /// `account.support`, `account.users`, `account.payers`); replaces the set.
+    /// Client functions the user holds (replaces the set; the dashboard is always held).
+    #[schema(value_type = Option<Vec<ClientFunctionKey>>)]
     pub functions: Option<Vec<String>>,
 }
 
@@ -50,27 +61,72 @@ pub struct ClientUserList {
 
 #[derive(Serialize, ToSchema)]
 pub struct CreatedId {
+    #[schema(format = Uuid)]
     pub id: String,
 }
 
+/// A new payer (the client's first one becomes its default).
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct PayerBody {
-    /// `person`, `company` or `sole_proprietor`.
-    pub kind: Option<String>,
-    pub name: Option<String>,
-    /// ISO 3166 alpha-2.
-    pub country: Option<String>,
+pub struct NewPayerBody {
+    #[schema(value_type = PayerKindCode)]
+    pub kind: String,
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: String,
+    #[schema(value_type = CountryCode)]
+    pub country: String,
+    /// Empty for none.
+    #[schema(max_length = 500)]
     pub address: Option<String>,
-    /// Tax number or VAT id.
+    /// Tax number or VAT id; empty for none.
+    #[schema(max_length = 50)]
     pub tax_number: Option<String>,
-    /// Where financial documents go.
+    /// Where financial documents go; empty for none.
+    #[schema(value_type = Option<EmailOrEmpty>)]
     pub email: Option<String>,
+    /// Make it the client's default payer (the others stop being it).
     pub is_default: Option<bool>,
 }
 
-impl From<PayerBody> for PayerInput {
-    fn from(b: PayerBody) -> Self {
+/// Changes to a payer; absent fields stay as they are.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PayerPatchBody {
+    #[schema(value_type = Option<PayerKindCode>)]
+    pub kind: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: Option<String>,
+    #[schema(value_type = Option<CountryCode>)]
+    pub country: Option<String>,
+    /// Empty string clears it.
+    #[schema(max_length = 500)]
+    pub address: Option<String>,
+    /// Tax number or VAT id; empty string clears it.
+    #[schema(max_length = 50)]
+    pub tax_number: Option<String>,
+    /// Where financial documents go; empty string clears it.
+    #[schema(value_type = Option<EmailOrEmpty>)]
+    pub email: Option<String>,
+    /// `true` makes it the client's default payer (the others stop being it).
+    pub is_default: Option<bool>,
+}
+
+impl From<NewPayerBody> for PayerInput {
+    fn from(b: NewPayerBody) -> Self {
+        PayerInput {
+            kind: Some(b.kind),
+            name: Some(b.name),
+            country: Some(b.country),
+            address: b.address,
+            tax_number: b.tax_number,
+            email: b.email,
+            is_default: b.is_default,
+        }
+    }
+}
+
+impl From<PayerPatchBody> for PayerInput {
+    fn from(b: PayerPatchBody) -> Self {
         PayerInput {
             kind: b.kind,
             name: b.name,
@@ -177,7 +233,7 @@ pub async fn create_payer(
     Extension(app): AppExt,
     Caller(who): Caller,
     Path(c): Path<String>,
-    ApiJson(b): ApiJson<PayerBody>,
+    ApiJson(b): ApiJson<NewPayerBody>,
 ) -> ApiResult<(StatusCode, Json<PayerDto>)> {
     Ok((
         StatusCode::CREATED,
@@ -193,7 +249,7 @@ pub async fn update_payer(
     Extension(app): AppExt,
     Caller(who): Caller,
     Path((c, p)): Path<(String, String)>,
-    ApiJson(b): ApiJson<PayerBody>,
+    ApiJson(b): ApiJson<PayerPatchBody>,
 ) -> ApiResult<Json<PayerDto>> {
     Ok(Json(
         app.save_payer(
@@ -265,7 +321,7 @@ pub async fn my_payers(Extension(app): AppExt, Caller(who): Caller) -> ApiResult
 pub async fn my_create_payer(
     Extension(app): AppExt,
     Caller(who): Caller,
-    ApiJson(b): ApiJson<PayerBody>,
+    ApiJson(b): ApiJson<NewPayerBody>,
 ) -> ApiResult<(StatusCode, Json<PayerDto>)> {
     Ok((
         StatusCode::CREATED,
@@ -281,7 +337,7 @@ pub async fn my_update_payer(
     Extension(app): AppExt,
     Caller(who): Caller,
     Path(p): Path<String>,
-    ApiJson(b): ApiJson<PayerBody>,
+    ApiJson(b): ApiJson<PayerPatchBody>,
 ) -> ApiResult<Json<PayerDto>> {
     Ok(Json(
         app.save_payer(&who, own_client(&who)?, Some(id::<PayerId>(&p)?), b.into())
@@ -329,10 +385,10 @@ pub(super) fn routes(g: crate::Guarded) -> crate::Guarded {
     .op(M::GET, "/api/v1/clients/{id}/payers", f::CLIENT_PAYERS,
         Doc::new("clients", "The client's payers").returns::<PayerList>(200), payers)
     .op(M::POST, "/api/v1/clients/{id}/payers", f::CLIENT_PAYERS,
-        Doc::new("clients", "Add a payer (the first one is the default)").body::<PayerBody>().returns::<PayerDto>(201)
+        Doc::new("clients", "Add a payer (the first one is the default)").body::<NewPayerBody>().returns::<PayerDto>(201)
             .conflict("The client's data was cleared (`client_anonymized`)"), create_payer)
     .op(M::PATCH, "/api/v1/clients/{id}/payers/{payer_id}", f::CLIENT_PAYERS,
-        Doc::new("clients", "Edit a payer").body::<PayerBody>().returns::<PayerDto>(200)
+        Doc::new("clients", "Edit a payer").body::<PayerPatchBody>().returns::<PayerDto>(200)
             .conflict("The client's data was cleared (`client_anonymized`)"), update_payer)
     .op(M::DELETE, "/api/v1/clients/{id}/payers/{payer_id}", f::CLIENT_PAYERS,
         Doc::new("clients", "Delete a payer").no_content()
@@ -354,9 +410,9 @@ pub(super) fn routes(g: crate::Guarded) -> crate::Guarded {
     .op(M::GET, "/api/v1/account/payers", f::ACCOUNT_PAYERS,
         Doc::new("account", "Your payers").returns::<PayerList>(200), my_payers)
     .op(M::POST, "/api/v1/account/payers", f::ACCOUNT_PAYERS,
-        Doc::new("account", "Add a payer").body::<PayerBody>().returns::<PayerDto>(201), my_create_payer)
+        Doc::new("account", "Add a payer").body::<NewPayerBody>().returns::<PayerDto>(201), my_create_payer)
     .op(M::PATCH, "/api/v1/account/payers/{payer_id}", f::ACCOUNT_PAYERS,
-        Doc::new("account", "Edit a payer").body::<PayerBody>().returns::<PayerDto>(200), my_update_payer)
+        Doc::new("account", "Edit a payer").body::<PayerPatchBody>().returns::<PayerDto>(200), my_update_payer)
     .op(M::DELETE, "/api/v1/account/payers/{payer_id}", f::ACCOUNT_PAYERS,
         Doc::new("account", "Delete a payer").no_content(), my_delete_payer)
     .op(M::GET, "/api/v1/account/export", f::ACCOUNT_USERS,

@@ -14,9 +14,36 @@ use bursar_domain::functions::f;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+/// A new client group. Flags left out are off; lists left out are empty.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct GroupBody {
+pub struct NewGroupBody {
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: String,
+    /// Clients may suspend their services.
+    pub allow_suspend: Option<bool>,
+    /// Clients may activate their services.
+    pub allow_activate: Option<bool>,
+    /// Clients may delete their services.
+    pub allow_delete: Option<bool>,
+    /// Lift the per-account limit on the number of services.
+    pub unlimited_services: Option<bool>,
+    pub forbid_contract_drafts: Option<bool>,
+    /// Include the group in mailing segments.
+    pub mailing_segment: Option<bool>,
+    #[schema(schema_with = tariff_ids)]
+    pub forbidden_tariffs: Option<Vec<String>>,
+    /// Payment method ids (see `/api/v1/payment-methods`) closed to the group.
+    #[schema(value_type = Option<Vec<uuid::Uuid>>)]
+    pub restricted_payment_methods: Option<Vec<String>>,
+}
+
+/// Changes to a client group; absent fields stay as they are, a list given replaces the
+/// set.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GroupPatchBody {
+    #[schema(min_length = 1, max_length = 100)]
     pub name: Option<String>,
     /// Clients may suspend their services.
     pub allow_suspend: Option<bool>,
@@ -29,14 +56,49 @@ pub struct GroupBody {
     pub forbid_contract_drafts: Option<bool>,
     /// Include the group in mailing segments.
     pub mailing_segment: Option<bool>,
-    /// Tariff plan ids the group may not order.
+    #[schema(schema_with = tariff_ids)]
     pub forbidden_tariffs: Option<Vec<String>>,
     /// Payment method ids (see `/api/v1/payment-methods`) closed to the group.
+    #[schema(value_type = Option<Vec<uuid::Uuid>>)]
     pub restricted_payment_methods: Option<Vec<String>>,
 }
 
-impl From<GroupBody> for GroupInput {
-    fn from(b: GroupBody) -> Self {
+/// Tariff plan ids, each 1 to 100 characters (the catalog does not check them yet), or
+/// null for "unchanged".
+fn tariff_ids() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, SchemaType, Type};
+    ArrayBuilder::new()
+        .description(Some(
+            "Tariff plan ids the group may not order, each 1 to 100 characters.",
+        ))
+        .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(100)),
+        )
+        .build()
+}
+
+impl From<NewGroupBody> for GroupInput {
+    fn from(b: NewGroupBody) -> Self {
+        GroupInput {
+            name: Some(b.name),
+            allow_suspend: b.allow_suspend,
+            allow_activate: b.allow_activate,
+            allow_delete: b.allow_delete,
+            unlimited_services: b.unlimited_services,
+            forbid_contract_drafts: b.forbid_contract_drafts,
+            mailing_segment: b.mailing_segment,
+            forbidden_tariffs: b.forbidden_tariffs,
+            restricted_payment_methods: b.restricted_payment_methods,
+        }
+    }
+}
+
+impl From<GroupPatchBody> for GroupInput {
+    fn from(b: GroupPatchBody) -> Self {
         GroupInput {
             name: b.name,
             allow_suspend: b.allow_suspend,
@@ -53,6 +115,7 @@ impl From<GroupBody> for GroupInput {
 
 #[derive(Serialize, ToSchema)]
 pub struct GroupDto {
+    #[schema(format = Uuid)]
     pub id: String,
     pub name: String,
     pub allow_suspend: bool,
@@ -106,7 +169,7 @@ pub async fn list(Extension(app): AppExt, Caller(who): Caller) -> ApiResult<Json
 pub async fn create(
     Extension(app): AppExt,
     Caller(who): Caller,
-    ApiJson(b): ApiJson<GroupBody>,
+    ApiJson(b): ApiJson<NewGroupBody>,
 ) -> ApiResult<(StatusCode, Json<GroupDto>)> {
     Ok((
         StatusCode::CREATED,
@@ -121,7 +184,7 @@ pub async fn update(
     Extension(app): AppExt,
     Caller(who): Caller,
     Path(id): Path<String>,
-    ApiJson(b): ApiJson<GroupBody>,
+    ApiJson(b): ApiJson<GroupPatchBody>,
 ) -> ApiResult<Json<GroupDto>> {
     let g = app
         .save_client_group(&who, Some(group_id(&id)?), b.into())
@@ -151,10 +214,10 @@ pub(super) fn routes(g: crate::Guarded) -> crate::Guarded {
     g.op(M::GET, "/api/v1/client-groups", f::CLIENT_GROUP_LIST,
         Doc::new("clients", "Client groups with their settings").returns::<GroupList>(200), list)
     .op(M::POST, "/api/v1/client-groups", f::CLIENT_GROUP_EDIT,
-        Doc::new("clients", "Add a client group").body::<GroupBody>().returns::<GroupDto>(201)
+        Doc::new("clients", "Add a client group").body::<NewGroupBody>().returns::<GroupDto>(201)
             .conflict("A client group with this name exists (`name_taken`)"), create)
     .op(M::PATCH, "/api/v1/client-groups/{id}", f::CLIENT_GROUP_EDIT,
-        Doc::new("clients", "Edit a client group").body::<GroupBody>().returns::<GroupDto>(200)
+        Doc::new("clients", "Edit a client group").body::<GroupPatchBody>().returns::<GroupDto>(200)
             .conflict("A client group with this name exists (`name_taken`)"), update)
     .op(M::DELETE, "/api/v1/client-groups/{id}", f::CLIENT_GROUP_EDIT,
         Doc::new("clients", "Delete a client group").no_content(), delete)

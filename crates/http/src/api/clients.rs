@@ -3,6 +3,11 @@
 use super::HistoryPage;
 use super::PageQuery;
 use super::directory::ProviderDto;
+use super::page_of;
+use super::values::{
+    CharacteristicCode, ClientSortKey, ClientStatusCode, CountryCode, EmailText, LocaleCode,
+    LoginText, PasswordText, PayerKindCode,
+};
 use crate::guard::{AppExt, Caller, client_ip};
 use crate::json::{ApiJson, ApiQuery};
 use crate::problem::{ApiResult, Problem};
@@ -13,7 +18,7 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use bursar_app::clients::{ClientCard, ClientChanges, NewClientInput};
 use bursar_app::ports::{
-    ClientFilter, ClientListItem, ClientSort, ClientStatus, Page, PayerRecord, UserRecord,
+    ClientFilter, ClientListItem, ClientSort, ClientStatus, PayerRecord, UserRecord,
 };
 use bursar_app::{App, AppError, Principal};
 use bursar_domain::ErrorCode;
@@ -27,22 +32,31 @@ use utoipa::{IntoParams, ToSchema};
 #[serde(deny_unknown_fields)]
 pub struct NewClientBody {
     /// Only when the providers enable "login at registration"; otherwise the e-mail is the login.
+    #[schema(value_type = Option<LoginText>)]
     pub login: Option<String>,
+    #[schema(value_type = EmailText)]
     pub email: String,
     /// Provider ids (at least one).
+    #[schema(value_type = Vec<uuid::Uuid>, min_items = 1)]
     pub providers: Vec<String>,
-    /// `en` or `ru`.
+    /// Default `en`.
+    #[schema(value_type = Option<LocaleCode>)]
     pub locale: Option<String>,
-    /// ISO 3166 alpha-2.
+    #[schema(value_type = Option<CountryCode>)]
     pub country: Option<String>,
     /// Contact person.
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     /// Omit both to have a password generated (returned once).
+    #[schema(value_type = Option<PasswordText>)]
     pub password: Option<String>,
+    /// The same as `password`.
     pub password_confirmation: Option<String>,
     /// The registering employee's id (default: you).
+    #[schema(value_type = Option<uuid::Uuid>)]
     pub staff_id: Option<String>,
     /// Internal note.
+    #[schema(max_length = 2000)]
     pub comment: Option<String>,
     /// Send the registration e-mail.
     #[serde(default)]
@@ -69,10 +83,12 @@ impl From<NewClientBody> for NewClientInput {
 
 #[derive(Serialize, ToSchema)]
 pub struct CreatedClientDto {
+    #[schema(format = Uuid)]
     pub id: String,
     /// The client's short number (`1042`, shown as `#1042`); accepted wherever a client id is.
     #[schema(minimum = 1, example = 1042)]
     pub number: i64,
+    #[schema(format = Uuid)]
     pub main_user_id: String,
     /// Present when the password was generated: shown only now.
     pub generated_password: Option<String>,
@@ -81,17 +97,26 @@ pub struct CreatedClientDto {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClientPatch {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
+    #[schema(value_type = Option<EmailText>)]
     pub email: Option<String>,
+    #[schema(value_type = Option<LocaleCode>)]
     pub locale: Option<String>,
+    /// ISO 3166-1 alpha-2; empty string clears it.
     pub country: Option<String>,
+    /// An international number, e.g. `+44 20 7946 0958`; empty string clears it.
     pub phone: Option<String>,
     pub phone_verified: Option<bool>,
-    /// One tag; empty clears it.
+    /// One tag of up to 40 letters, digits, `-` or `_`; empty clears it.
+    #[schema(max_length = 40)]
     pub label: Option<String>,
-    /// `common`, `good` or `problematic`.
+    #[schema(value_type = Option<CharacteristicCode>)]
     pub characteristic: Option<String>,
+    /// The responsible employee's id; empty string for none.
     pub staff_id: Option<String>,
+    /// Internal note; empty string clears it.
+    #[schema(max_length = 2000)]
     pub comment: Option<String>,
 }
 
@@ -114,16 +139,19 @@ impl From<ClientPatch> for ClientChanges {
 
 #[derive(Serialize, ToSchema)]
 pub struct ClientSummary {
+    #[schema(format = Uuid)]
     pub id: String,
     /// The client's short number (`1042`, shown as `#1042`); accepted wherever a client id is.
     #[schema(minimum = 1, example = 1042)]
     pub number: i64,
     pub name: String,
+    #[schema(format = Email)]
     pub email: String,
     pub login: Option<String>,
-    /// `active` (has an active service) or `inactive`.
+    #[schema(value_type = ClientStatusCode)]
     pub status: String,
     pub label: Option<String>,
+    #[schema(value_type = CharacteristicCode)]
     pub characteristic: String,
     pub country: Option<String>,
     #[schema(value_type = String, format = DateTime)]
@@ -163,25 +191,35 @@ pub struct ClientQuery {
     /// client number alone (`1042`, or `#1042` for that client only) finds that client too.
     pub q: Option<String>,
     pub label: Option<String>,
-    /// `active` or `inactive`.
+    /// `active` (has an active service) or `inactive`.
+    #[param(value_type = Option<ClientStatusCode>, inline)]
     pub status: Option<String>,
     /// Provider id.
+    #[param(value_type = Option<uuid::Uuid>)]
     pub provider: Option<String>,
     /// Client group id.
+    #[param(value_type = Option<uuid::Uuid>)]
     pub group: Option<String>,
-    /// `common`, `good` or `problematic`.
+    #[param(value_type = Option<CharacteristicCode>, inline)]
     pub characteristic: Option<String>,
-    /// `newest` (default), `oldest`, `name` or `email`.
+    /// Default `newest`.
+    #[param(value_type = Option<ClientSortKey>, inline)]
     pub sort: Option<String>,
-    pub page: Option<u32>,
-    pub per_page: Option<u32>,
+    /// 1-based page number.
+    #[param(minimum = 1, maximum = 4294967295_i64)]
+    pub page: Option<i64>,
+    /// Items per page (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub per_page: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct ClientUserDto {
+    #[schema(format = Uuid)]
     pub id: String,
     pub login: String,
     pub name: String,
+    #[schema(format = Email)]
     pub email: Option<String>,
     pub is_main: bool,
     pub is_active: bool,
@@ -205,13 +243,15 @@ impl ClientUserDto {
 
 #[derive(Serialize, ToSchema)]
 pub struct PayerDto {
+    #[schema(format = Uuid)]
     pub id: String,
-    /// `person`, `company` or `sole_proprietor`.
+    #[schema(value_type = PayerKindCode)]
     pub kind: String,
     pub name: String,
     pub country: String,
     pub address: Option<String>,
     pub tax_number: Option<String>,
+    #[schema(format = Email)]
     pub email: Option<String>,
     pub is_default: bool,
 }
@@ -233,6 +273,7 @@ impl From<PayerRecord> for PayerDto {
 
 #[derive(Serialize, ToSchema)]
 pub struct GroupRef {
+    #[schema(format = Uuid)]
     pub id: String,
     pub name: String,
 }
@@ -240,22 +281,28 @@ pub struct GroupRef {
 /// The client card.
 #[derive(Serialize, ToSchema)]
 pub struct ClientDto {
+    #[schema(format = Uuid)]
     pub id: String,
     /// The client's short number (`1042`, shown as `#1042`); accepted wherever a client id is.
     #[schema(minimum = 1, example = 1042)]
     pub number: i64,
     pub name: String,
+    #[schema(format = Email)]
     pub email: String,
+    #[schema(value_type = LocaleCode)]
     pub locale: String,
     pub country: Option<String>,
     pub phone: Option<String>,
     pub phone_verified: bool,
     pub label: Option<String>,
+    #[schema(value_type = CharacteristicCode)]
     pub characteristic: String,
+    #[schema(value_type = ClientStatusCode)]
     pub status: String,
     #[schema(value_type = String, format = DateTime)]
     pub registered_at: jiff::Timestamp,
     pub registration_ip: Option<String>,
+    #[schema(format = Uuid)]
     pub staff_id: Option<String>,
     pub staff_login: Option<String>,
     pub comment: Option<String>,
@@ -319,7 +366,11 @@ pub struct GroupsBody {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MessageBody {
+    /// One line.
+    #[schema(min_length = 1, max_length = 200)]
     pub subject: String,
+    /// Plain text; line breaks are kept.
+    #[schema(min_length = 1, max_length = 20000)]
     pub message: String,
 }
 
@@ -374,6 +425,12 @@ pub(super) async fn client_id(app: &App, who: &Principal, raw: &str) -> Result<C
     Ok(app.resolve_client(who, named).await?)
 }
 
+/// The client list's status filter values, as the API and the staff panel accept them.
+pub const CLIENT_STATUSES: [(&str, ClientStatus); 2] = [
+    ("active", ClientStatus::Active),
+    ("inactive", ClientStatus::Inactive),
+];
+
 /// The client list's sort keys, as the API and the staff panel accept them.
 pub const CLIENT_SORTS: [(&str, ClientSort); 4] = [
     ("newest", ClientSort::Newest),
@@ -410,10 +467,11 @@ impl ClientFilterParams<'_> {
                 .map(str::trim)
                 .filter(|l| !l.is_empty())
                 .map(str::to_lowercase),
-            status: parse_opt(&mut invalid, "status", self.status, |v| match v {
-                "active" => Some(ClientStatus::Active),
-                "inactive" => Some(ClientStatus::Inactive),
-                _ => None,
+            status: parse_opt(&mut invalid, "status", self.status, |v| {
+                CLIENT_STATUSES
+                    .iter()
+                    .find(|(key, _)| *key == v)
+                    .map(|(_, status)| *status)
             }),
             provider: parse_opt(&mut invalid, "provider", self.provider, |v| {
                 v.parse::<ProviderId>().ok()
@@ -471,7 +529,7 @@ pub async fn list(
     }
     .parse()?;
     let page = app
-        .list_clients(&who, q.q.as_deref(), filter, Page::new(q.page, q.per_page))
+        .list_clients(&who, q.q.as_deref(), filter, page_of(q.page, q.per_page)?)
         .await?;
     Ok(Json(ClientPage {
         items: page.items.into_iter().map(Into::into).collect(),
@@ -562,7 +620,7 @@ pub async fn history(
         app.client_history(
             &who,
             client_id(&app, &who, &id).await?,
-            Page::new(q.page, q.per_page),
+            page_of(q.page, q.per_page)?,
         )
         .await?
         .into(),
@@ -662,13 +720,23 @@ pub async fn register(
 #[serde(deny_unknown_fields)]
 pub struct RegisterBody {
     /// Provider id (see `GET /api/v1/registration/providers`).
+    #[schema(value_type = uuid::Uuid)]
     pub provider: String,
+    /// Only when the provider enables "login at registration"; otherwise the e-mail is the
+    /// login.
+    #[schema(value_type = Option<LoginText>)]
     pub login: Option<String>,
+    #[schema(value_type = EmailText)]
     pub email: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
+    #[schema(value_type = PasswordText)]
     pub password: String,
+    /// The same as `password`.
     pub password_confirmation: String,
+    #[schema(value_type = Option<LocaleCode>)]
     pub locale: Option<String>,
+    #[schema(value_type = Option<CountryCode>)]
     pub country: Option<String>,
 }
 
@@ -709,7 +777,8 @@ pub(super) fn routes(g: crate::Guarded) -> crate::Guarded {
         Doc::new("clients", "Delete a client without payments, charges or active services").no_content()
             .conflict("The client has payments, charges or active services"), delete)
     .op(M::POST, "/api/v1/clients/{id}/clear-data", f::CLIENT_CLEAR_DATA,
-        Doc::new("clients", "Deactivate the client's users and erase its personal data (GDPR)").no_content(), clear_data)
+        Doc::new("clients", "Deactivate the client's users and erase its personal data (GDPR); clearing a \
+                             client already cleared changes nothing and answers 204 again").no_content(), clear_data)
     .op(M::GET, "/api/v1/clients/{id}/export", f::CLIENT_EXPORT,
         Doc::new("clients", "Every personal datum held about the client (GDPR Art. 15)")
             .returns::<ClientDataExport>(200), export)

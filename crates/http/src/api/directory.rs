@@ -1,5 +1,6 @@
 //! Directories → Currencies, Provider → Providers and Companies.
 
+use super::values::{CountryCode, CurrencyCode};
 use crate::guard::{AppExt, Caller};
 use crate::json::ApiJson;
 use crate::problem::{ApiResult, Problem};
@@ -46,11 +47,27 @@ pub struct CurrencyBody {
     pub is_active: bool,
 }
 
+/// A new provider.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ProviderBody {
+pub struct NewProviderBody {
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: String,
+    /// The currency its clients' accounts are kept in.
+    #[schema(value_type = CurrencyCode)]
+    pub currency: String,
+    /// "Enable login at registration" (default off: clients sign in with their e-mail).
+    pub login_at_registration: Option<bool>,
+}
+
+/// Changes to a provider; absent fields stay as they are.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderPatchBody {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
-    /// ISO 4217 code of an enabled currency.
+    /// Changes only while no client, service or document uses the provider.
+    #[schema(value_type = Option<CurrencyCode>)]
     pub currency: Option<String>,
     /// "Enable login at registration".
     pub login_at_registration: Option<bool>,
@@ -58,6 +75,7 @@ pub struct ProviderBody {
 
 #[derive(Serialize, ToSchema)]
 pub struct ProviderDto {
+    #[schema(format = Uuid)]
     pub id: String,
     pub name: String,
     pub currency: String,
@@ -80,21 +98,51 @@ pub struct ProviderList {
     pub items: Vec<ProviderDto>,
 }
 
+/// A new company.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CompanyBody {
-    pub name: Option<String>,
-    /// ISO 3166 alpha-2.
-    pub country: Option<String>,
+pub struct NewCompanyBody {
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: String,
+    #[schema(value_type = CountryCode)]
+    pub country: String,
+    /// Empty for none.
+    #[schema(max_length = 50)]
     pub tax_number: Option<String>,
-    pub address: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
+    pub address: String,
+    /// Empty for none.
+    #[schema(max_length = 2000)]
     pub bank_details: Option<String>,
     /// Ids of the providers the company serves.
+    #[schema(value_type = Option<Vec<uuid::Uuid>>)]
+    pub providers: Option<Vec<String>>,
+}
+
+/// Changes to a company; absent fields stay as they are.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompanyPatchBody {
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: Option<String>,
+    #[schema(value_type = Option<CountryCode>)]
+    pub country: Option<String>,
+    /// Empty clears it.
+    #[schema(max_length = 50)]
+    pub tax_number: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
+    pub address: Option<String>,
+    /// Empty clears it.
+    #[schema(max_length = 2000)]
+    pub bank_details: Option<String>,
+    /// Ids of the providers the company serves (replaces the set).
+    #[schema(value_type = Option<Vec<uuid::Uuid>>)]
     pub providers: Option<Vec<String>>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct CompanyDto {
+    #[schema(format = Uuid)]
     pub id: String,
     pub name: String,
     pub country: String,
@@ -123,8 +171,18 @@ pub struct CompanyList {
     pub items: Vec<CompanyDto>,
 }
 
-impl From<ProviderBody> for ProviderInput {
-    fn from(b: ProviderBody) -> Self {
+impl From<NewProviderBody> for ProviderInput {
+    fn from(b: NewProviderBody) -> Self {
+        ProviderInput {
+            name: Some(b.name),
+            currency: Some(b.currency),
+            login_at_registration: b.login_at_registration,
+        }
+    }
+}
+
+impl From<ProviderPatchBody> for ProviderInput {
+    fn from(b: ProviderPatchBody) -> Self {
         ProviderInput {
             name: b.name,
             currency: b.currency,
@@ -133,8 +191,21 @@ impl From<ProviderBody> for ProviderInput {
     }
 }
 
-impl From<CompanyBody> for CompanyInput {
-    fn from(b: CompanyBody) -> Self {
+impl From<NewCompanyBody> for CompanyInput {
+    fn from(b: NewCompanyBody) -> Self {
+        CompanyInput {
+            name: Some(b.name),
+            country: Some(b.country),
+            tax_number: b.tax_number,
+            address: Some(b.address),
+            bank_details: b.bank_details,
+            providers: b.providers,
+        }
+    }
+}
+
+impl From<CompanyPatchBody> for CompanyInput {
+    fn from(b: CompanyPatchBody) -> Self {
         CompanyInput {
             name: b.name,
             country: b.country,
@@ -194,7 +265,7 @@ pub async fn providers(
 pub async fn create_provider(
     Extension(app): AppExt,
     Caller(who): Caller,
-    ApiJson(b): ApiJson<ProviderBody>,
+    ApiJson(b): ApiJson<NewProviderBody>,
 ) -> ApiResult<(StatusCode, Json<ProviderDto>)> {
     Ok((
         StatusCode::CREATED,
@@ -206,7 +277,7 @@ pub async fn update_provider(
     Extension(app): AppExt,
     Caller(who): Caller,
     Path(p): Path<String>,
-    ApiJson(b): ApiJson<ProviderBody>,
+    ApiJson(b): ApiJson<ProviderPatchBody>,
 ) -> ApiResult<Json<ProviderDto>> {
     Ok(Json(
         app.update_provider(&who, id::<ProviderId>(&p)?, b.into())
@@ -241,7 +312,7 @@ pub async fn companies(
 pub async fn create_company(
     Extension(app): AppExt,
     Caller(who): Caller,
-    ApiJson(b): ApiJson<CompanyBody>,
+    ApiJson(b): ApiJson<NewCompanyBody>,
 ) -> ApiResult<(StatusCode, Json<CompanyDto>)> {
     Ok((
         StatusCode::CREATED,
@@ -253,7 +324,7 @@ pub async fn update_company(
     Extension(app): AppExt,
     Caller(who): Caller,
     Path(c): Path<String>,
-    ApiJson(b): ApiJson<CompanyBody>,
+    ApiJson(b): ApiJson<CompanyPatchBody>,
 ) -> ApiResult<Json<CompanyDto>> {
     Ok(Json(
         app.save_company(&who, Some(id::<CompanyId>(&c)?), b.into())
@@ -283,10 +354,10 @@ pub(super) fn routes(g: crate::Guarded) -> crate::Guarded {
     .op(M::GET, "/api/v1/providers", f::PROVIDER_LIST,
         Doc::new("directory", "Providers, each with its currency").returns::<ProviderList>(200), providers)
     .op(M::POST, "/api/v1/providers", f::PROVIDER_EDIT,
-        Doc::new("directory", "Add a provider").body::<ProviderBody>().returns::<ProviderDto>(201)
+        Doc::new("directory", "Add a provider").body::<NewProviderBody>().returns::<ProviderDto>(201)
             .conflict("A provider with this name exists (`name_taken`)"), create_provider)
     .op(M::PATCH, "/api/v1/providers/{id}", f::PROVIDER_EDIT,
-        Doc::new("directory", "Edit a provider").body::<ProviderBody>().returns::<ProviderDto>(200)
+        Doc::new("directory", "Edit a provider").body::<ProviderPatchBody>().returns::<ProviderDto>(200)
             .conflict("A provider with this name exists (`name_taken`), or the currency cannot change while \
                        clients, services or documents use the provider (`provider_currency_locked`)"),
         update_provider)
@@ -296,10 +367,10 @@ pub(super) fn routes(g: crate::Guarded) -> crate::Guarded {
     .op(M::GET, "/api/v1/companies", f::COMPANY_LIST,
         Doc::new("directory", "Companies (legal entities on accounting documents)").returns::<CompanyList>(200), companies)
     .op(M::POST, "/api/v1/companies", f::COMPANY_EDIT,
-        Doc::new("directory", "Add a company").body::<CompanyBody>().returns::<CompanyDto>(201)
+        Doc::new("directory", "Add a company").body::<NewCompanyBody>().returns::<CompanyDto>(201)
             .conflict("A company with this name exists (`name_taken`)"), create_company)
     .op(M::PATCH, "/api/v1/companies/{id}", f::COMPANY_EDIT,
-        Doc::new("directory", "Edit a company").body::<CompanyBody>().returns::<CompanyDto>(200)
+        Doc::new("directory", "Edit a company").body::<CompanyPatchBody>().returns::<CompanyDto>(200)
             .conflict("A company with this name exists (`name_taken`)"), update_company)
     .op(M::DELETE, "/api/v1/companies/{id}", f::COMPANY_EDIT,
         Doc::new("directory", "Delete a company").no_content(), delete_company)

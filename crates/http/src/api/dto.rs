@@ -1,8 +1,10 @@
 //! Request and response bodies of the API, with their OpenAPI schemas. Requests reject
 //! unknown fields; instants are RFC 3339 strings; ids are UUID strings.
 
-use bursar_app::Principal;
-use bursar_app::ports::{ApiTokenRecord, HistoryView};
+use super::values::{FunctionKey, LocaleCode, PasswordText};
+use crate::problem::Problem;
+use bursar_app::ports::{ApiTokenRecord, HistoryView, Page};
+use bursar_app::{AppError, Principal};
 use bursar_domain::functions::{FUNCTIONS, SECTIONS};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -10,8 +12,9 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginBody {
-    /// Login or e-mail.
+    /// Login or e-mail (any case).
     pub login: String,
+    #[schema(format = Password)]
     pub password: String,
 }
 
@@ -24,13 +27,17 @@ pub struct LoginAnswer {
 
 #[derive(Serialize, ToSchema)]
 pub struct MeDto {
+    #[schema(format = Uuid)]
     pub id: String,
     /// `staff` or `client`.
     pub kind: String,
     pub login: String,
     pub name: String,
+    #[schema(format = Email)]
     pub email: Option<String>,
+    #[schema(value_type = LocaleCode)]
     pub locale: String,
+    #[schema(format = Uuid)]
     pub client_id: Option<String>,
     pub full_access: bool,
     /// Every non-public function the caller may use now.
@@ -64,29 +71,40 @@ impl From<&Principal> for MeDto {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PatchMeBody {
-    /// `en` or `ru`.
+    /// The interface language.
+    #[schema(value_type = Option<LocaleCode>)]
     pub locale: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordBody {
+    #[schema(min_length = 1, format = Password)]
     pub current_password: String,
+    #[schema(value_type = PasswordText)]
     pub new_password: String,
+    /// The same as `new_password`.
+    #[schema(format = Password)]
     pub password_confirmation: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTokenBody {
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
-    /// Function keys the token is limited to; omit for all of yours.
+    /// Function keys the token is limited to, each one you hold; omit for all of yours,
+    /// now and later (a scoped token must give a scope within its own).
+    #[schema(value_type = Option<Vec<FunctionKey>>)]
     pub scope: Option<Vec<String>>,
+    /// Days until the token expires; omit for a token that does not expire.
+    #[schema(minimum = 1, maximum = 3650)]
     pub expires_in_days: Option<u32>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct TokenDto {
+    #[schema(format = Uuid)]
     pub id: String,
     pub name: String,
     /// The first characters of the secret.
@@ -129,13 +147,22 @@ pub struct IssuedTokenDto {
     pub token: TokenDto,
 }
 
+/// The page a list query asks for: `page` and `per_page` out of range are refused (422,
+/// naming the parameter), never clamped, so a client asking for more than the server gives
+/// learns it rather than finding a short page.
+pub(crate) fn page_of(page: Option<i64>, per_page: Option<i64>) -> Result<Page, Problem> {
+    Page::parse(page, per_page).map_err(|e| AppError::from(e).into())
+}
+
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
-    /// 1-based page number.
-    pub page: Option<u32>,
-    /// Items per page (1–200, default 50).
-    pub per_page: Option<u32>,
+    /// 1-based page number (default 1).
+    #[param(minimum = 1, maximum = 4294967295_i64)]
+    pub page: Option<i64>,
+    /// Items per page (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub per_page: Option<i64>,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -147,8 +174,12 @@ pub struct HistoryQuery {
     /// The client's id or number (`1042`).
     pub client_id: Option<String>,
     pub actor_user_id: Option<String>,
-    pub page: Option<u32>,
-    pub per_page: Option<u32>,
+    /// 1-based page number (default 1).
+    #[param(minimum = 1, maximum = 4294967295_i64)]
+    pub page: Option<i64>,
+    /// Items per page (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub per_page: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -160,18 +191,22 @@ pub struct ChangeDto {
 
 #[derive(Serialize, ToSchema)]
 pub struct HistoryEntryDto {
+    #[schema(format = Uuid)]
     pub id: String,
     #[schema(value_type = String, format = DateTime)]
     pub at: jiff::Timestamp,
+    #[schema(format = Uuid)]
     pub actor_user_id: Option<String>,
     pub actor_login: Option<String>,
     /// Set when an employee acted inside this client's area.
+    #[schema(format = Uuid)]
     pub actor_as_client_id: Option<String>,
     /// In a client's own history: the provider's staff made the change (who is not shown).
     pub by_provider_staff: bool,
     pub ip: Option<String>,
     pub object_kind: String,
     pub object_id: String,
+    #[schema(format = Uuid)]
     pub client_id: Option<String>,
     pub action: String,
     pub function: String,

@@ -1,12 +1,13 @@
 //! History of records.
 
+use super::page_of;
 use super::{HistoryPage, HistoryQuery, PageQuery};
 use crate::guard::{AppExt, Caller};
 use crate::json::ApiQuery;
 use crate::problem::ApiResult;
 use axum::Extension;
 use axum::Json;
-use bursar_app::ports::{HistoryFilter, Page};
+use bursar_app::ports::HistoryFilter;
 use bursar_app::{App, AppError, Principal};
 use bursar_domain::ErrorCode;
 use bursar_domain::{ClientId, ClientRef};
@@ -55,7 +56,7 @@ pub async fn list(
         involving_user: None,
     };
     let page = app
-        .list_history(&who, filter, Page::new(q.page, q.per_page))
+        .list_history(&who, filter, page_of(q.page, q.per_page)?)
         .await?;
     Ok(Json(page.into()))
 }
@@ -65,6 +66,6 @@ pub async fn mine(
     Caller(who): Caller,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<HistoryPage>> {
-    let page = app.my_history(&who, Page::new(q.page, q.per_page)).await?;
+    let page = app.my_history(&who, page_of(q.page, q.per_page)?).await?;
     Ok(Json(page.into()))
 }

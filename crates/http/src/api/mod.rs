@@ -18,6 +18,7 @@ mod permissions_dto;
 pub mod staff;
 mod system;
 mod tokens;
+pub mod values;
 
 use crate::docs;
 use crate::guard::{Guarded, Surface, api_rejecter};

@@ -4,6 +4,7 @@
 
 use super::clients::client_id;
 use super::money_dto::*;
+use super::page_of;
 use super::{HistoryPage, PageQuery};
 use crate::guard::{AppExt, Caller};
 use crate::json::{ApiJson, ApiQuery};
@@ -19,7 +20,6 @@ use bursar_app::money::filters::MoneyFilterParams;
 use bursar_app::money::methods::MethodInput;
 use bursar_app::money::payments::{PaymentInput, PaymentPage};
 use bursar_app::money::withdrawals::WithdrawalInput;
-use bursar_app::ports::Page;
 use bursar_app::use_case::Idempotency;
 use bursar_app::{App, AppError, Principal};
 use bursar_domain::functions::f;
@@ -181,7 +181,7 @@ pub async fn ledger(
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<LedgerPage>> {
     let (account, page) = app
-        .account_ledger(&who, path_id(&id)?, Page::new(q.page, q.per_page))
+        .account_ledger(&who, path_id(&id)?, page_of(q.page, q.per_page)?)
         .await?;
     let currency = account.account.currency_code.clone();
     Ok(Json(LedgerPage {
@@ -203,7 +203,7 @@ pub async fn account_history(
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<HistoryPage>> {
     Ok(Json(
-        app.account_history(&who, path_id(&id)?, Page::new(q.page, q.per_page))
+        app.account_history(&who, path_id(&id)?, page_of(q.page, q.per_page)?)
             .await?
             .into(),
     ))
@@ -272,7 +272,7 @@ pub async fn payments(
     .payments(client, account_filter(q.account_id.as_deref())?)
     .map_err(AppError::Invalid)?;
     let page = app
-        .list_payments(&who, filter, Page::new(q.page, q.per_page))
+        .list_payments(&who, filter, page_of(q.page, q.per_page)?)
         .await?;
     Ok(Json(payment_page(page)))
 }
@@ -423,7 +423,7 @@ pub async fn payment_history(
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<HistoryPage>> {
     Ok(Json(
-        app.payment_history(&who, path_id(&id)?, Page::new(q.page, q.per_page))
+        app.payment_history(&who, path_id(&id)?, page_of(q.page, q.per_page)?)
             .await?
             .into(),
     ))
@@ -446,7 +446,7 @@ pub async fn expenses(
     .expenses(client, account_filter(q.account_id.as_deref())?)
     .map_err(AppError::Invalid)?;
     let p = app
-        .list_expenses(&who, filter, Page::new(q.page, q.per_page))
+        .list_expenses(&who, filter, page_of(q.page, q.per_page)?)
         .await?;
     Ok(Json(ExpensePageDto {
         items: p.page.items.into_iter().map(Into::into).collect(),
@@ -625,7 +625,7 @@ pub async fn my_payments(
     .payments(None, account_filter(q.account_id.as_deref())?)
     .map_err(AppError::Invalid)?;
     let page = app
-        .list_payments(&who, filter, Page::new(q.page, q.per_page))
+        .list_payments(&who, filter, page_of(q.page, q.per_page)?)
         .await?;
     Ok(Json(payment_page(page)))
 }
@@ -661,7 +661,7 @@ pub async fn my_expenses(
     .expenses(None, account_filter(q.account_id.as_deref())?)
     .map_err(AppError::Invalid)?;
     let p = app
-        .list_expenses(&who, filter, Page::new(q.page, q.per_page))
+        .list_expenses(&who, filter, page_of(q.page, q.per_page)?)
         .await?;
     Ok(Json(ExpensePageDto {
         items: p.page.items.into_iter().map(Into::into).collect(),

@@ -676,10 +676,12 @@ pub struct PaymentQuery {
     pub from: Option<String>,
     /// Last day, inclusive.
     pub to: Option<String>,
-    #[param(minimum = 1)]
-    pub page: Option<u32>,
+    /// 1-based page number (default 1).
+    #[param(minimum = 1, maximum = 4294967295_i64)]
+    pub page: Option<i64>,
+    /// Items per page (default 50).
     #[param(minimum = 1, maximum = 200)]
-    pub per_page: Option<u32>,
+    pub per_page: Option<i64>,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -692,10 +694,12 @@ pub struct ExpenseQuery {
     pub unpaid: Option<bool>,
     pub from: Option<String>,
     pub to: Option<String>,
-    #[param(minimum = 1)]
-    pub page: Option<u32>,
+    /// 1-based page number (default 1).
+    #[param(minimum = 1, maximum = 4294967295_i64)]
+    pub page: Option<i64>,
+    /// Items per page (default 50).
     #[param(minimum = 1, maximum = 200)]
-    pub per_page: Option<u32>,
+    pub per_page: Option<i64>,
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -1,5 +1,6 @@
 //! Permission trees and grant changes, shared by the department and staff endpoints.
 
+use super::values::GrantKey;
 use bursar_domain::permissions::{Node, Source, State};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -9,9 +10,11 @@ use utoipa::ToSchema;
 pub struct GrantChangeBody {
     /// Function or section keys to enable (a section means all its functions).
     #[serde(default)]
+    #[schema(value_type = Vec<GrantKey>)]
     pub enable: Vec<String>,
     /// Function or section keys to disable.
     #[serde(default)]
+    #[schema(value_type = Vec<GrantKey>)]
     pub disable: Vec<String>,
 }
 

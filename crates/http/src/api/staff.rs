@@ -1,6 +1,8 @@
 //! Provider → Staff.
 
+use super::page_of;
 use super::permissions_dto::{GrantChangeBody, PermissionTree};
+use super::values::{EmailOrEmpty, LocaleCode, LoginText, PasswordText};
 use crate::guard::{AppExt, Caller};
 use crate::json::{ApiJson, ApiQuery};
 use crate::problem::{ApiResult, Problem};
@@ -12,7 +14,7 @@ use axum::http::StatusCode;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use bursar_app::AppError;
-use bursar_app::ports::{Page, StaffFilter};
+use bursar_app::ports::StaffFilter;
 use bursar_app::staff::{Explanation, StaffInput, StaffView};
 use bursar_domain::ErrorCode;
 use bursar_domain::UserId;
@@ -27,32 +29,89 @@ pub const AVATAR_UPLOAD_LIMIT: usize = 1024 * 1024;
 /// The image types an avatar may be (judged from the bytes, whatever the `Content-Type`).
 const AVATAR_TYPES: &[&str] = &["image/png", "image/jpeg", "image/gif"];
 
+/// A new employee.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct StaffBody {
-    /// Only on create; cannot be changed.
-    pub login: Option<String>,
+pub struct NewStaffBody {
+    /// Cannot be changed later.
+    #[schema(value_type = LoginText)]
+    pub login: String,
     /// Full name (English).
-    pub name: Option<String>,
-    /// Full name (Russian); empty string clears it.
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: String,
+    /// Full name (Russian); empty for none.
+    #[schema(max_length = 200)]
     pub name_ru: Option<String>,
-    /// On create, omit to have one generated (returned once).
+    /// Omit to have one generated (returned once).
+    #[schema(value_type = Option<PasswordText>)]
     pub password: Option<String>,
-    /// Department ids (replaces the set).
+    /// Department ids.
+    #[schema(value_type = Option<Vec<uuid::Uuid>>)]
     pub departments: Option<Vec<String>>,
+    #[schema(value_type = Option<EmailOrEmpty>)]
     pub email: Option<String>,
-    /// E.164, e.g. `+442079460958`; empty string clears it.
+    /// An international number, e.g. `+44 20 7946 0958` (spaces, dots, dashes and brackets
+    /// are ignored); empty for none.
     pub phone: Option<String>,
+    /// Default false; only an employee with full access may grant it.
     pub full_access: Option<bool>,
+    /// Default true.
     pub is_active: Option<bool>,
-    /// `en` or `ru`.
+    /// Default `en`.
+    #[schema(value_type = Option<LocaleCode>)]
     pub locale: Option<String>,
 }
 
-impl From<StaffBody> for StaffInput {
-    fn from(b: StaffBody) -> Self {
+/// Changes to an employee; absent fields stay as they are. The login never changes.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffPatchBody {
+    /// Full name (English).
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: Option<String>,
+    /// Full name (Russian); empty string clears it.
+    #[schema(max_length = 200)]
+    pub name_ru: Option<String>,
+    /// A new password for the employee (not for yourself: use `POST /api/v1/me/password`);
+    /// their sessions end.
+    #[schema(value_type = Option<PasswordText>)]
+    pub password: Option<String>,
+    /// Department ids (replaces the set).
+    #[schema(value_type = Option<Vec<uuid::Uuid>>)]
+    pub departments: Option<Vec<String>>,
+    /// Empty string clears it.
+    #[schema(value_type = Option<EmailOrEmpty>)]
+    pub email: Option<String>,
+    /// An international number, e.g. `+44 20 7946 0958`; empty string clears it.
+    pub phone: Option<String>,
+    pub full_access: Option<bool>,
+    pub is_active: Option<bool>,
+    #[schema(value_type = Option<LocaleCode>)]
+    pub locale: Option<String>,
+}
+
+impl From<NewStaffBody> for StaffInput {
+    fn from(b: NewStaffBody) -> Self {
         StaffInput {
-            login: b.login,
+            login: Some(b.login),
+            name: Some(b.name),
+            name_ru: b.name_ru,
+            password: b.password,
+            departments: b.departments,
+            email: b.email,
+            phone: b.phone,
+            full_access: b.full_access,
+            is_active: b.is_active,
+            locale: b.locale,
+            avatar: None,
+        }
+    }
+}
+
+impl From<StaffPatchBody> for StaffInput {
+    fn from(b: StaffPatchBody) -> Self {
+        StaffInput {
+            login: None,
             name: b.name,
             name_ru: b.name_ru,
             password: b.password,
@@ -69,18 +128,22 @@ impl From<StaffBody> for StaffInput {
 
 #[derive(Serialize, ToSchema)]
 pub struct DepartmentRef {
+    #[schema(format = Uuid)]
     pub id: String,
     pub name: String,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct StaffDto {
+    #[schema(format = Uuid)]
     pub id: String,
     pub login: String,
     pub name: String,
     pub name_ru: Option<String>,
+    #[schema(format = Email)]
     pub email: Option<String>,
     pub phone: Option<String>,
+    #[schema(value_type = LocaleCode)]
     pub locale: String,
     pub full_access: bool,
     pub is_active: bool,
@@ -140,8 +203,12 @@ pub struct StaffQuery {
     /// Department id.
     pub department: Option<String>,
     pub active: Option<bool>,
-    pub page: Option<u32>,
-    pub per_page: Option<u32>,
+    /// 1-based page number (default 1).
+    #[param(minimum = 1, maximum = 4294967295_i64)]
+    pub page: Option<i64>,
+    /// Items per page (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub per_page: Option<i64>,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -196,7 +263,7 @@ pub async fn list(
         active: q.active,
     };
     let page = app
-        .list_staff(&who, filter, Page::new(q.page, q.per_page))
+        .list_staff(&who, filter, page_of(q.page, q.per_page)?)
         .await?;
     Ok(Json(StaffPage {
         items: page.items.into_iter().map(Into::into).collect(),
@@ -217,7 +284,7 @@ pub async fn show(
 pub async fn create(
     Extension(app): AppExt,
     Caller(who): Caller,
-    ApiJson(body): ApiJson<StaffBody>,
+    ApiJson(body): ApiJson<NewStaffBody>,
 ) -> ApiResult<(StatusCode, Json<CreatedStaff>)> {
     let (view, generated_password) = app.create_staff(&who, body.into()).await?;
     Ok((
@@ -233,7 +300,7 @@ pub async fn update(
     Extension(app): AppExt,
     Caller(who): Caller,
     Path(id): Path<String>,
-    ApiJson(body): ApiJson<StaffBody>,
+    ApiJson(body): ApiJson<StaffPatchBody>,
 ) -> ApiResult<Json<StaffDto>> {
     Ok(Json(
         app.update_staff(&who, parse_id(&id)?, body.into())
@@ -331,12 +398,12 @@ pub(super) fn routes(g: crate::Guarded) -> crate::Guarded {
             .invalid("`department` is not a valid id"), list)
     .op(M::POST, "/api/v1/staff", f::STAFF_CREATE,
         Doc::new("staff", "Add an employee (omit the password to have one generated)")
-            .body::<StaffBody>().returns::<CreatedStaff>(201)
+            .body::<NewStaffBody>().returns::<CreatedStaff>(201)
             .conflict("The login or e-mail is already in use (`login_taken`, `email_taken`)"), create)
     .op(M::GET, "/api/v1/staff/{id}", f::STAFF_LIST,
         Doc::new("staff", "One employee").returns::<StaffDto>(200), show)
     .op(M::PATCH, "/api/v1/staff/{id}", f::STAFF_EDIT,
-        Doc::new("staff", "Edit, disable or enable an employee").body::<StaffBody>().returns::<StaffDto>(200)
+        Doc::new("staff", "Edit, disable or enable an employee").body::<StaffPatchBody>().returns::<StaffDto>(200)
             .conflict("The e-mail is already in use, you would disable yourself, or the last active \
                        full-access account would lose full access"), update)
     .op(M::DELETE, "/api/v1/staff/{id}", f::STAFF_DELETE,

@@ -40,9 +40,10 @@ async fn each_kind_of_bad_body_gets_its_own_code() {
         post(b"{\"name\": \"x\", \"admin\": true}".to_vec(), json).await,
         (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body".into())
     );
+    // A required field left out is refused like one sent empty, naming it.
     assert_eq!(
         post(b"{}".to_vec(), json).await,
-        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body".into())
+        (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed".into())
     );
     assert_eq!(
         post(b"name=x".to_vec(), Some("text/plain")).await,

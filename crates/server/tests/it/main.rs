@@ -30,6 +30,7 @@ mod mail;
 mod migrations;
 mod money;
 mod nul_bytes;
+mod openapi_contract;
 mod panel_a11y;
 mod password_reset;
 mod refusals;
