@@ -65,6 +65,7 @@ static MIGRATIONS: &[Migration] = &[
     migration!(2, "0002_money"),
     migration!(3, "0003_mail_attachments"),
     migration!(4, "0004_catalog"),
+    migration!(5, "0005_open_money_indexes"),
 ];
 
 /// The bookkeeping tables, the same text on both dialects.

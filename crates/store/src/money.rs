@@ -612,10 +612,12 @@ impl Money for SqlTx {
     async fn payments_with_money_left(
         &mut self,
         account: AccountId,
+        limit: Option<u32>,
     ) -> StoreResult<Vec<PaymentRecord>> {
         let sql = format!(
             "SELECT {PAYMENT_COLUMNS} FROM payments WHERE account_id = $1 AND status = 'paid' \
-             AND amount_minor > allocated_minor ORDER BY paid_at, id"
+             AND amount_minor > allocated_minor ORDER BY paid_at, id{}",
+            limit.map(|n| format!(" LIMIT {n}")).unwrap_or_default()
         );
         crate::db::query(AssertSqlSafe(sql))
             .bind(account)
@@ -735,10 +737,14 @@ impl Money for SqlTx {
         Ok((items, total, sums))
     }
 
-    async fn unpaid_expenses(&mut self, account: AccountId) -> StoreResult<Vec<ExpenseRecord>> {
+    async fn unpaid_expenses(
+        &mut self,
+        account: AccountId,
+        limit: u32,
+    ) -> StoreResult<Vec<ExpenseRecord>> {
         let sql = format!(
             "SELECT {EXPENSE_COLUMNS} FROM expenses WHERE account_id = $1 AND deleted_at IS NULL \
-             AND paid_minor < amount_minor ORDER BY created_at, id"
+             AND paid_minor < amount_minor ORDER BY created_at, id LIMIT {limit}"
         );
         crate::db::query(AssertSqlSafe(sql))
             .bind(account)
@@ -952,11 +958,12 @@ impl Money for SqlTx {
         );
         problems.extend(
             self.strings(
-                "SELECT 'account ' || CAST(e.account_id AS TEXT) || ': entry ' || CAST(e.seq AS TEXT) \
-                 || ' says the balance became ' || CAST(e.balance_after_minor AS TEXT) || ' but the entries up to it sum to ' \
-                 || CAST((SELECT SUM(x.amount_minor) FROM ledger_entries x WHERE x.account_id = e.account_id AND x.seq <= e.seq) AS TEXT) AS problem \
-                 FROM ledger_entries e WHERE e.balance_after_minor <> \
-                 (SELECT SUM(x.amount_minor) FROM ledger_entries x WHERE x.account_id = e.account_id AND x.seq <= e.seq)",
+                "SELECT 'account ' || CAST(r.account_id AS TEXT) || ': entry ' || CAST(r.seq AS TEXT) \
+                 || ' says the balance became ' || CAST(r.balance_after_minor AS TEXT) \
+                 || ' but the entries up to it sum to ' || CAST(r.running AS TEXT) AS problem \
+                 FROM (SELECT account_id, seq, balance_after_minor, \
+                 SUM(amount_minor) OVER (PARTITION BY account_id ORDER BY seq) AS running \
+                 FROM ledger_entries) r WHERE r.balance_after_minor <> r.running",
             )
             .await?,
         );

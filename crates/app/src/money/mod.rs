@@ -117,41 +117,58 @@ pub(crate) async fn post(
     Ok(())
 }
 
+/// How many open payments and expenses [`settle`] reads at a time: a credit usually covers a
+/// few expenses, and an account with a long history must not cost a read of all of it.
+const SETTLE_BATCH: u32 = 50;
+
 /// Covers the account's unpaid expenses with its payments' money left, oldest first on both
-/// sides.
+/// sides, reading both in batches until one side runs out.
 pub(crate) async fn settle(w: &mut Work<'_>, account: AccountId) -> Result<(), AppError> {
-    let payments = w.tx().payments_with_money_left(account).await?;
-    if payments.is_empty() {
-        return Ok(());
-    }
-    let expenses = w.tx().unpaid_expenses(account).await?;
-    let sources: Vec<Open<_>> = payments
-        .iter()
-        .map(|p| Open {
-            id: p.id,
-            amount_minor: p.amount_minor - p.allocated_minor,
-        })
-        .collect();
-    let targets: Vec<Open<_>> = expenses
-        .iter()
-        .map(|e| Open {
-            id: e.id,
-            amount_minor: e.amount_minor - e.paid_minor,
-        })
-        .collect();
-    let now = w.now();
-    for a in allocate(&sources, &targets) {
-        w.tx()
-            .allocate(
-                a.source,
-                TargetKind::Expense,
-                a.target.0,
-                a.amount_minor,
-                now,
-            )
+    loop {
+        let payments = w
+            .tx()
+            .payments_with_money_left(account, Some(SETTLE_BATCH))
             .await?;
+        if payments.is_empty() {
+            return Ok(());
+        }
+        let expenses = w.tx().unpaid_expenses(account, SETTLE_BATCH).await?;
+        if expenses.is_empty() {
+            return Ok(());
+        }
+        let sources: Vec<Open<_>> = payments
+            .iter()
+            .map(|p| Open {
+                id: p.id,
+                amount_minor: p.amount_minor - p.allocated_minor,
+            })
+            .collect();
+        let targets: Vec<Open<_>> = expenses
+            .iter()
+            .map(|e| Open {
+                id: e.id,
+                amount_minor: e.amount_minor - e.paid_minor,
+            })
+            .collect();
+        let now = w.now();
+        let allocations = allocate(&sources, &targets);
+        for a in &allocations {
+            w.tx()
+                .allocate(
+                    a.source,
+                    TargetKind::Expense,
+                    a.target.0,
+                    a.amount_minor,
+                    now,
+                )
+                .await?;
+        }
+        // One side ran out within this batch: when that batch was whole there may be more.
+        let full = |n: usize| n == usize::try_from(SETTLE_BATCH).unwrap_or(usize::MAX);
+        if allocations.is_empty() || (!full(payments.len()) && !full(expenses.len())) {
+            return Ok(());
+        }
     }
-    Ok(())
 }
 
 /// The client's active account with the provider, created (prepaid, unlimited grace) when

@@ -93,7 +93,7 @@ impl App {
                 ));
                 invalid.into_result()?;
                 let amount_minor = amount.unwrap_or_default();
-                let payments = w.tx().payments_with_money_left(account).await?;
+                let payments = w.tx().payments_with_money_left(account, None).await?;
                 let sources: Vec<Open<_>> = payments
                     .iter()
                     .map(|p| Open {

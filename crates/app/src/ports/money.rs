@@ -332,10 +332,12 @@ pub trait Money {
         filter: &PaymentFilter,
         page: Page,
     ) -> StoreResult<(Vec<PaymentRecord>, i64, Vec<CurrencySum>)>;
-    /// Paid payments of the account with money not yet allocated, oldest first.
+    /// Paid payments of the account with money not yet allocated, oldest first (the first
+    /// `limit` of them when given).
     async fn payments_with_money_left(
         &mut self,
         account: AccountId,
+        limit: Option<u32>,
     ) -> StoreResult<Vec<PaymentRecord>>;
     /// The creation of the account's oldest New payment: the due date blocking counts from.
     async fn oldest_open_payment(&mut self, account: AccountId) -> StoreResult<Option<Timestamp>>;
@@ -348,8 +350,12 @@ pub trait Money {
         filter: &ExpenseFilter,
         page: Page,
     ) -> StoreResult<(Vec<ExpenseRecord>, i64, Vec<CurrencySum>)>;
-    /// The account's expenses not fully paid, oldest first.
-    async fn unpaid_expenses(&mut self, account: AccountId) -> StoreResult<Vec<ExpenseRecord>>;
+    /// The account's first `limit` expenses not fully paid, oldest first.
+    async fn unpaid_expenses(
+        &mut self,
+        account: AccountId,
+        limit: u32,
+    ) -> StoreResult<Vec<ExpenseRecord>>;
     /// The account's newest expense that is not deleted.
     async fn newest_expense(&mut self, account: AccountId) -> StoreResult<Option<ExpenseId>>;
 

@@ -59,7 +59,8 @@ async fn instances_starting_together_apply_each_migration_once() {
             "0001_baseline",
             "0002_money",
             "0003_mail_attachments",
-            "0004_catalog"
+            "0004_catalog",
+            "0005_open_money_indexes"
         ],
         "every migration, once"
     );

@@ -904,3 +904,26 @@ async fn a_payment_method_closed_to_a_group_is_refused_for_its_clients() {
     );
     t.assert_books_balance().await;
 }
+
+#[tokio::test]
+async fn one_payment_covers_more_expenses_than_one_batch_reads() {
+    let t = spawn().await;
+    let (admin, p, c) = setup(&t).await;
+    allow_postpaid(&admin, &c, &p).await;
+    for _ in 0..60 {
+        assert_eq!(
+            charge(&admin, &c, &p, "1.00").await.status(),
+            StatusCode::CREATED
+        );
+    }
+    let pay = pay_in(&admin, &c, &p, "60.00").await;
+    assert_eq!(pay["allocated"], money("60.00"));
+    let unpaid = json_of(
+        &admin,
+        &format!("/api/v1/expenses?client_id={c}&unpaid=true"),
+    )
+    .await;
+    assert_eq!(unpaid["total"], 0, "all 60 covered across batches");
+    assert_eq!(account_of(&admin, &c).await["balance"], money("0.00"));
+    t.assert_books_balance().await;
+}
