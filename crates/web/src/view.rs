@@ -87,11 +87,15 @@ impl HistoryRow {
             .changes
             .0
             .iter()
-            .map(|c| match (&c.old, &c.new) {
-                (None, None) => tr.t1("history-change-secret", "field", c.field.as_str()),
-                (None, Some(new)) => format!("{}: {new}", c.field),
-                (Some(old), None) => format!("{}: {old} → ∅", c.field),
-                (Some(old), Some(new)) => format!("{}: {old} → {new}", c.field),
+            .map(|c| {
+                let field = field_label(tr, &c.field);
+                let value = |v: &str| value_text(tr, v);
+                match (&c.old, &c.new) {
+                    (None, None) => tr.t1("history-change-secret", "field", field.as_str()),
+                    (None, Some(new)) => format!("{field}: {}", value(new)),
+                    (Some(old), None) => format!("{field}: {} → ∅", value(old)),
+                    (Some(old), Some(new)) => format!("{field}: {} → {}", value(old), value(new)),
+                }
             })
             .collect();
         HistoryRow {
@@ -107,6 +111,25 @@ impl HistoryRow {
             function,
             changes,
         }
+    }
+}
+
+/// A changed field as people call it, in the reader's language: `field-<name>` from the
+/// catalogue, a function's registry name for a right (`function:client.edit`), else the key.
+fn field_label(tr: Tr, field: &str) -> String {
+    if let Some(key) = field.strip_prefix("function:") {
+        return functions::find(key)
+            .map_or_else(|| field.to_owned(), |f| f.name(tr.locale()).to_owned());
+    }
+    tr.or_raw("field", field)
+}
+
+/// A recorded value as people read it: yes/no and on/off in the reader's language.
+fn value_text(tr: Tr, v: &str) -> String {
+    match v {
+        "true" | "on" => tr.t("history-value-yes"),
+        "false" | "off" => tr.t("history-value-no"),
+        other => other.to_owned(),
     }
 }
 

@@ -927,3 +927,37 @@ async fn one_payment_covers_more_expenses_than_one_batch_reads() {
     assert_eq!(account_of(&admin, &c).await["balance"], money("0.00"));
     t.assert_books_balance().await;
 }
+
+#[tokio::test]
+async fn the_account_history_reads_in_words() {
+    let t = spawn().await;
+    let (admin, p, c) = setup(&t).await;
+    let res = admin
+        .post(
+            &format!("/api/v1/clients/{c}/accounts"),
+            json!({"provider_id": p}),
+        )
+        .await;
+    let account: Value = res.json().await.unwrap();
+    let id = account["id"].as_str().unwrap();
+    let res = admin
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/accounts/{id}"),
+            Some(json!({"is_active": false, "credit_limit": "25.00"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = admin
+        .get(&format!("/admin/clients/{c}/accounts/{id}/history"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Active: yes → no"), "{html}");
+    assert!(
+        html.contains("Credit: prepaid → credit limit 25.00 EUR"),
+        "{html}"
+    );
+    t.assert_books_balance().await;
+}
