@@ -285,18 +285,29 @@ impl App {
     /// shared hosting with an included control-panel licence, domains with a domain-name
     /// parameter, SSL certificates, and a quick-order plan.
     async fn demo_catalog(&self, fixtures: &Fixtures) -> Result<(), AppError> {
-        let (Some(cloud), Some(domains)) = (
-            fixtures.providers.first().copied(),
-            fixtures.providers.get(1).copied(),
-        ) else {
+        // The RUB cloud provider and the EUR domain reseller of the fixtures; with providers
+        // of one's own, the first (and second, if any) of them.
+        let Some(cloud) = fixtures.providers.first().copied() else {
             return Ok(());
         };
+        let domains = fixtures.providers.get(1).copied().unwrap_or(cloud);
         self.write_as(Actor::system(), f::SYSTEM_CLI, |w| {
             Box::pin(async move {
                 if !w.tx().product_types().await?.is_empty() {
                     return Ok(());
                 }
                 let now = w.now();
+                let currency_of = |p: ProviderId, list: &[ProviderRecord]| {
+                    list.iter()
+                        .find(|x| x.id == p)
+                        .map(|x| x.currency_code.clone())
+                        .unwrap_or_default()
+                };
+                let providers = w.tx().list_providers().await?;
+                let (cloud_currency, domains_currency) = (
+                    currency_of(cloud, &providers),
+                    currency_of(domains, &providers),
+                );
                 let item = |value: &str, en: &str, ru: &str| EnumItem {
                     value: value.to_owned(),
                     name_en: en.to_owned(),
@@ -465,7 +476,7 @@ impl App {
                     plan(
                         vps,
                         cloud,
-                        "RUB",
+                        &cloud_currency,
                         "VPS Start",
                         "VPS Старт",
                         false,
@@ -477,7 +488,7 @@ impl App {
                     plan(
                         vps,
                         cloud,
-                        "RUB",
+                        &cloud_currency,
                         "VPS Pro",
                         "VPS Про",
                         false,
@@ -489,7 +500,7 @@ impl App {
                     plan(
                         hosting,
                         cloud,
-                        "RUB",
+                        &cloud_currency,
                         "Hosting Lite",
                         "Хостинг Лайт",
                         true,
@@ -501,7 +512,7 @@ impl App {
                     plan(
                         domain,
                         domains,
-                        "EUR",
+                        &domains_currency,
                         "Domain .com",
                         "Домен .com",
                         false,
@@ -510,7 +521,7 @@ impl App {
                     plan(
                         ssl,
                         domains,
-                        "EUR",
+                        &domains_currency,
                         "SSL DV",
                         "SSL DV",
                         false,

@@ -232,6 +232,8 @@ struct Site {
     client_id: String,
     /// A paid invoice of the client, for the print page.
     payment_id: String,
+    /// A demo plan, for its price matrix and add-ons.
+    tariff_id: String,
     admin_id: String,
     department_id: String,
 }
@@ -270,6 +272,12 @@ async fn widths_scenario(b: Client, site: Site) {
             "/admin/payments".to_owned(),
             "/admin/expenses".to_owned(),
             "/admin/payment-methods".to_owned(),
+            "/admin/tariffs".to_owned(),
+            format!("/admin/tariffs/{}", site.tariff_id),
+            "/admin/product-types".to_owned(),
+            "/admin/enumerations".to_owned(),
+            "/admin/processing-modules".to_owned(),
+            "/admin/price-list".to_owned(),
             format!("/admin/payments/{}/print", site.payment_id),
             "/admin/clients".to_owned(),
         ];
@@ -547,6 +555,36 @@ async fn both_panels_fit_390_1366_and_1920_pixels_without_sideways_scrolling() {
         client_id = created["id"].as_str().unwrap().to_owned();
     }
     let paid = harness::pay_in(&admin, &client_id, &provider, "1234.56").await;
+    let ty: serde_json::Value = admin
+        .post(
+            "/api/v1/product-types",
+            serde_json::json!({"key": "vps", "name_en": "Virtual private servers with a long name", "name_ru": "Виртуальные выделенные серверы"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let plan: serde_json::Value = admin
+        .post(
+            "/api/v1/tariffs",
+            serde_json::json!({"product_type_id": ty["id"], "provider_id": provider, "name_en": "VPS Start", "name_ru": "VPS Старт",
+                "prices": [{"period": "month1", "price": "5.00", "setup": "1.00"}, {"period": "month12", "price": "50.00"}]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let tariff_id = plan["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{plan}"))
+        .to_owned();
+    admin
+        .post(
+            &format!("/api/v1/tariffs/{tariff_id}/addons"),
+            serde_json::json!({"key": "ram", "name_en": "Memory", "name_ru": "Память", "billing": "order", "unit": "GB", "included": 2, "min": 1, "max": 64, "step": 1,
+                "prices": [{"period": "month1", "price": "1.50"}]}),
+        )
+        .await;
     harness::allow_postpaid(&admin, &client_id, &provider).await;
     let res = harness::charge(&admin, &client_id, &provider, "99.99").await;
     assert!(res.status().is_success());
@@ -557,6 +595,7 @@ async fn both_panels_fit_390_1366_and_1920_pixels_without_sideways_scrolling() {
         client_login: "width-client".to_owned(),
         client_id,
         payment_id: paid["id"].as_str().unwrap().to_owned(),
+        tariff_id,
         admin_id: admin.me["id"].as_str().unwrap().to_owned(),
         department_id: department["items"][0]["id"].as_str().unwrap().to_owned(),
     };
