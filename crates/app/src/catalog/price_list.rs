@@ -66,10 +66,11 @@ impl App {
         let mut tx = self.store.snapshot().await?;
         let types = tx.product_types().await?;
         let enums = tx.enumerations().await?;
+        let all_plans = tx.tariffs(None).await?;
         let mut providers: Vec<ListedProvider> = Vec::new();
         for p in tx.list_providers().await? {
             let mut plans = Vec::new();
-            for t in tx.tariffs(None).await? {
+            for t in all_plans.iter().cloned() {
                 if t.provider_id != p.id
                     || !t.is_active
                     || !t.client_orderable

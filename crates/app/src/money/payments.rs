@@ -518,17 +518,13 @@ impl App {
         self.payment_view(p).await
     }
 
-    async fn payment_view(&self, p: PaymentRecord) -> Result<PaymentView, AppError> {
+    /// A payment record with what the lists and the API show next to it (also for an answer
+    /// replayed from its Idempotency-Key).
+    pub async fn payment_view(&self, p: PaymentRecord) -> Result<PaymentView, AppError> {
         let mut tx = self.store.read().await?;
         let v = view_payment(tx.as_mut(), p).await?;
         tx.commit().await?;
         Ok(v)
-    }
-
-    /// Renders a payment record the way the API answers it (for an answer replayed from
-    /// its Idempotency-Key too).
-    pub async fn payment_record_view(&self, p: PaymentRecord) -> Result<PaymentView, AppError> {
-        self.payment_view(p).await
     }
 
     /// Edits a New payment: payer, method, amount, comment.

@@ -16,6 +16,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bursar_app::money::accounts::AccountInput;
 use bursar_app::money::expenses::ExpenseInput;
+use bursar_app::money::expenses::ExpensePage;
 use bursar_app::money::filters::MoneyFilterParams;
 use bursar_app::money::methods::MethodInput;
 use bursar_app::money::payments::{PaymentInput, PaymentPage};
@@ -80,6 +81,20 @@ fn account_filter(raw: Option<&str>) -> Result<Option<AccountId>, Problem> {
 
 fn payment_page(p: PaymentPage) -> PaymentPageDto {
     PaymentPageDto {
+        items: p.page.items.into_iter().map(Into::into).collect(),
+        page: p.page.page,
+        per_page: p.page.per_page,
+        total: p.page.total,
+        sums: p
+            .sums
+            .into_iter()
+            .map(|(s, places)| SumDto::new(s, places))
+            .collect(),
+    }
+}
+
+fn expense_page(p: ExpensePage) -> ExpensePageDto {
+    ExpensePageDto {
         items: p.page.items.into_iter().map(Into::into).collect(),
         page: p.page.page,
         per_page: p.page.per_page,
@@ -257,12 +272,14 @@ pub async fn withdraw(
 
 // ---- payments ----
 
-pub async fn payments(
-    Extension(app): AppExt,
-    Caller(who): Caller,
-    ApiQuery(q): ApiQuery<PaymentQuery>,
+/// A page of payments for `client` (a client's user always gets its own: the use case
+/// sees to it).
+async fn payments_of(
+    app: &App,
+    who: &Principal,
+    client: Option<ClientId>,
+    q: PaymentQuery,
 ) -> ApiResult<Json<PaymentPageDto>> {
-    let client = client_filter(&app, &who, q.client_id.as_deref()).await?;
     let filter = MoneyFilterParams {
         status: q.status.as_deref(),
         from: q.from.as_deref(),
@@ -272,9 +289,18 @@ pub async fn payments(
     .payments(client, account_filter(q.account_id.as_deref())?)
     .map_err(AppError::Invalid)?;
     let page = app
-        .list_payments(&who, filter, page_of(q.page, q.per_page)?)
+        .list_payments(who, filter, page_of(q.page, q.per_page)?)
         .await?;
     Ok(Json(payment_page(page)))
+}
+
+pub async fn payments(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    ApiQuery(q): ApiQuery<PaymentQuery>,
+) -> ApiResult<Json<PaymentPageDto>> {
+    let client = client_filter(&app, &who, q.client_id.as_deref()).await?;
+    payments_of(&app, &who, client, q).await
 }
 
 pub async fn create_payment(
@@ -347,7 +373,7 @@ pub async fn credit_payment(
 ) -> ApiResult<Json<PaymentDto>> {
     let id: PaymentId = path_id(&id)?;
     let record = app.credit_payment(&who, id, idempotency(&headers)?).await?;
-    Ok(Json(app.payment_record_view(record).await?.into()))
+    Ok(Json(app.payment_view(record).await?.into()))
 }
 
 pub async fn refund_payment(
@@ -361,11 +387,11 @@ pub async fn refund_payment(
         .refund_payment(&who, path_id(&id)?, b.amount, idempotency(&headers)?)
         .await?;
     let refund = match outcome.refund {
-        Some(r) => Some(app.payment_record_view(r).await?.into()),
+        Some(r) => Some(app.payment_view(r).await?.into()),
         None => None,
     };
     Ok(Json(RefundDto {
-        payment: app.payment_record_view(outcome.original).await?.into(),
+        payment: app.payment_view(outcome.original).await?.into(),
         refund,
     }))
 }
@@ -431,12 +457,14 @@ pub async fn payment_history(
 
 // ---- expenses ----
 
-pub async fn expenses(
-    Extension(app): AppExt,
-    Caller(who): Caller,
-    ApiQuery(q): ApiQuery<ExpenseQuery>,
+/// A page of expenses for `client` (a client's user always gets its own: the use case
+/// sees to it).
+async fn expenses_of(
+    app: &App,
+    who: &Principal,
+    client: Option<ClientId>,
+    q: ExpenseQuery,
 ) -> ApiResult<Json<ExpensePageDto>> {
-    let client = client_filter(&app, &who, q.client_id.as_deref()).await?;
     let filter = MoneyFilterParams {
         status: None,
         from: q.from.as_deref(),
@@ -446,19 +474,18 @@ pub async fn expenses(
     .expenses(client, account_filter(q.account_id.as_deref())?)
     .map_err(AppError::Invalid)?;
     let p = app
-        .list_expenses(&who, filter, page_of(q.page, q.per_page)?)
+        .list_expenses(who, filter, page_of(q.page, q.per_page)?)
         .await?;
-    Ok(Json(ExpensePageDto {
-        items: p.page.items.into_iter().map(Into::into).collect(),
-        page: p.page.page,
-        per_page: p.page.per_page,
-        total: p.page.total,
-        sums: p
-            .sums
-            .into_iter()
-            .map(|(s, places)| SumDto::new(s, places))
-            .collect(),
-    }))
+    Ok(Json(expense_page(p)))
+}
+
+pub async fn expenses(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    ApiQuery(q): ApiQuery<ExpenseQuery>,
+) -> ApiResult<Json<ExpensePageDto>> {
+    let client = client_filter(&app, &who, q.client_id.as_deref()).await?;
+    expenses_of(&app, &who, client, q).await
 }
 
 pub async fn create_expense(
@@ -616,18 +643,7 @@ pub async fn my_payments(
     Caller(who): Caller,
     ApiQuery(q): ApiQuery<PaymentQuery>,
 ) -> ApiResult<Json<PaymentPageDto>> {
-    let filter = MoneyFilterParams {
-        status: q.status.as_deref(),
-        from: q.from.as_deref(),
-        to: q.to.as_deref(),
-        unpaid: None,
-    }
-    .payments(None, account_filter(q.account_id.as_deref())?)
-    .map_err(AppError::Invalid)?;
-    let page = app
-        .list_payments(&who, filter, page_of(q.page, q.per_page)?)
-        .await?;
-    Ok(Json(payment_page(page)))
+    payments_of(&app, &who, None, q).await
 }
 
 pub async fn add_funds(
@@ -652,28 +668,7 @@ pub async fn my_expenses(
     Caller(who): Caller,
     ApiQuery(q): ApiQuery<ExpenseQuery>,
 ) -> ApiResult<Json<ExpensePageDto>> {
-    let filter = MoneyFilterParams {
-        status: None,
-        from: q.from.as_deref(),
-        to: q.to.as_deref(),
-        unpaid: q.unpaid,
-    }
-    .expenses(None, account_filter(q.account_id.as_deref())?)
-    .map_err(AppError::Invalid)?;
-    let p = app
-        .list_expenses(&who, filter, page_of(q.page, q.per_page)?)
-        .await?;
-    Ok(Json(ExpensePageDto {
-        items: p.page.items.into_iter().map(Into::into).collect(),
-        page: p.page.page,
-        per_page: p.page.per_page,
-        total: p.page.total,
-        sums: p
-            .sums
-            .into_iter()
-            .map(|(s, places)| SumDto::new(s, places))
-            .collect(),
-    }))
+    expenses_of(&app, &who, None, q).await
 }
 
 #[rustfmt::skip]

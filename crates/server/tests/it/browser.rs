@@ -600,6 +600,7 @@ async fn both_panels_fit_390_1366_and_1920_pixels_without_sideways_scrolling() {
         department_id: department["items"][0]["id"].as_str().unwrap().to_owned(),
     };
     in_chromium(move |b| widths_scenario(b, site)).await;
+    t.assert_books_balance().await;
 }
 
 #[tokio::test]

@@ -1020,3 +1020,95 @@ async fn debits_racing_credits_never_take_a_prepaid_balance_below_zero() {
     assert_eq!(entries, 7 + i64::try_from(debits).unwrap());
     t.assert_books_balance().await;
 }
+
+#[tokio::test]
+async fn parallel_account_creations_leave_one_active_account_per_provider() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let (c, p) = money_client(&admin).await;
+    let calls = (0..10)
+        .map(|_| {
+            call(
+                "create",
+                &admin,
+                Method::POST,
+                &format!("/api/v1/clients/{c}/accounts"),
+                Some(json!({"provider_id": p})),
+            )
+        })
+        .collect();
+    let out = burst(calls).await;
+    out.check("10 account creations", &[StatusCode::CONFLICT]);
+    assert_eq!(out.succeeded("create"), 1, "[{}]", out.tally());
+    assert!(
+        out.with("create")
+            .filter(|o| !o.ok())
+            .all(|o| o.code == "account_exists")
+    );
+    let list = json_of(&admin, &format!("/api/v1/clients/{c}/accounts")).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    t.assert_books_balance().await;
+}
+
+#[tokio::test]
+async fn parallel_invoices_get_gapless_numbers_and_open_one_account() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let (c, p) = money_client(&admin).await;
+    let method = crate::harness::method_of(&admin, &p, "bank_transfer").await;
+    let calls = (0..16)
+        .map(|_| {
+            call(
+                "issue",
+                &admin,
+                Method::POST,
+                "/api/v1/payments",
+                Some(json!({"client_id": c, "method_id": method, "amount": "1.00"})),
+            )
+        })
+        .collect();
+    let out = burst(calls).await;
+    out.check("16 invoices", &[]);
+    assert_eq!(out.succeeded("issue"), 16);
+    let mut numbers: Vec<String> = out
+        .0
+        .iter()
+        .map(|o| o.body["number"].as_str().unwrap().to_owned())
+        .collect();
+    numbers.sort();
+    let year = &numbers[0][..4];
+    let expected: Vec<String> = (1..=16).map(|n| format!("{year}-{n:06}")).collect();
+    assert_eq!(numbers, expected, "unique and gapless");
+    let list = json_of(&admin, &format!("/api/v1/clients/{c}/accounts")).await;
+    assert_eq!(
+        list["items"].as_array().unwrap().len(),
+        1,
+        "the first movements opened one account"
+    );
+    t.assert_books_balance().await;
+}
+
+#[tokio::test]
+async fn parallel_product_types_with_one_internal_name_leave_one() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let calls = (0..8)
+        .map(|i| {
+            call(
+                "create",
+                &admin,
+                Method::POST,
+                "/api/v1/product-types",
+                Some(json!({"key": "vps", "name_en": format!("VPS {i}"), "name_ru": "ВПС"})),
+            )
+        })
+        .collect();
+    let out = burst(calls).await;
+    out.check("8 product types", &[StatusCode::CONFLICT]);
+    assert_eq!(out.succeeded("create"), 1, "[{}]", out.tally());
+    assert!(
+        out.with("create")
+            .filter(|o| !o.ok())
+            .all(|o| o.code == "name_taken")
+    );
+}

@@ -1599,12 +1599,6 @@ async fn payment_delete_show(
     render::page(&ctx, StatusCode::OK, &page)
 }
 
-/// A refusal of a one-click action (credit, delete): the error page says why (409) and
-/// links back.
-fn action_refused(ctx: &Ctx, e: AppError, _back: &str) -> Response {
-    error::fail(ctx, e)
-}
-
 async fn payment_delete(
     Signed { ctx, who }: Signed,
     Path((id, p)): Path<(String, String)>,
@@ -1620,7 +1614,7 @@ async fn payment_delete(
     let back = format!("{}/payments", scope.base);
     match ctx.app.delete_payment(&who, v.payment.id).await {
         Ok(()) => see_other(&Done::Deleted.link(&back)),
-        Err(e) => action_refused(&ctx, e, &back),
+        Err(e) => error::fail(&ctx, e),
     }
 }
 
@@ -1639,7 +1633,7 @@ async fn payment_credit(
     let back = format!("{}/payments", scope.base);
     match ctx.app.credit_payment(&who, v.payment.id, None).await {
         Ok(_) => see_other(&Done::Saved.link(&back)),
-        Err(e) => action_refused(&ctx, e, &back),
+        Err(e) => error::fail(&ctx, e),
     }
 }
 
@@ -1658,7 +1652,7 @@ async fn payment_send(
     let back = format!("{}/payments", scope.base);
     match ctx.app.send_invoice(&who, v.payment.id).await {
         Ok(_) => see_other(&Done::MessageSent.link(&back)),
-        Err(e) => action_refused(&ctx, e, &back),
+        Err(e) => error::fail(&ctx, e),
     }
 }
 
@@ -2382,7 +2376,7 @@ async fn expense_delete(
     let back = format!("{}/expenses", scope.base);
     match ctx.app.delete_expense(&who, v.expense.id).await {
         Ok(()) => see_other(&Done::Deleted.link(&back)),
-        Err(e) => action_refused(&ctx, e, &back),
+        Err(e) => error::fail(&ctx, e),
     }
 }
 
@@ -2641,6 +2635,6 @@ async fn method_delete(Signed { ctx, who }: Signed, Path(m): Path<String>) -> Re
     };
     match ctx.app.delete_payment_method(&who, m.id).await {
         Ok(()) => see_other(&Done::Deleted.link("/admin/payment-methods")),
-        Err(e) => action_refused(&ctx, e, "/admin/payment-methods"),
+        Err(e) => error::fail(&ctx, e),
     }
 }

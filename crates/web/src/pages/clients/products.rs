@@ -197,13 +197,12 @@ fn price_cells(ctx: &Ctx, v: &TariffView) -> String {
         .join("; ")
 }
 
-async fn price_list(Signed { ctx, who }: Signed, params: Params) -> Response {
+async fn price_list(Signed { ctx, .. }: Signed, params: Params) -> Response {
     let tr = ctx.tr;
     let list = match ctx.app.price_list(tr.locale()).await {
         Ok(l) => l,
         Err(e) => return error::fail(&ctx, e),
     };
-    let _ = who;
     let mut table = Table::new(
         tr,
         &[
@@ -1030,9 +1029,9 @@ async fn tariff_fields(
         let existing = t.and_then(|t| t.prices.iter().find(|x| x.period == p));
         let amount = |m: i64| current.map(|v| v.amount(m)).unwrap_or_default();
         let key = p.key();
-        let offered: &'static str = leak_name("offered", key);
-        let price: &'static str = leak_name("price", key);
-        let setup: &'static str = leak_name("setup", key);
+        let offered: &'static str = matrix_field("offered", key);
+        let price: &'static str = matrix_field("price", key);
+        let setup: &'static str = matrix_field("setup", key);
         matrix.push(Field::checkbox(
             offered,
             period_name(ctx, p),
@@ -1086,8 +1085,8 @@ async fn tariff_fields(
 }
 
 /// Field names of the price matrix (`price_month1`): one static string per period and part,
-/// built once.
-fn leak_name(part: &str, period: &str) -> &'static str {
+/// written out at compile time.
+fn matrix_field(part: &str, period: &str) -> &'static str {
     const NAMES: [(&str, &str, &str); 27] = {
         macro_rules! row {
             ($($p:literal),*) => {[
@@ -1111,11 +1110,11 @@ fn tariff_input(form: &Fields, create: bool) -> TariffInput {
     let text = |n: &str| Some(form.get(n).to_owned());
     let prices = Period::ALL
         .iter()
-        .filter(|p| !form.get(leak_name("offered", p.key())).is_empty())
+        .filter(|p| !form.get(matrix_field("offered", p.key())).is_empty())
         .map(|p| PriceInput {
             period: p.key().to_owned(),
-            price: Some(form.get(leak_name("price", p.key())).to_owned()),
-            setup: Some(form.get(leak_name("setup", p.key())).to_owned()),
+            price: Some(form.get(matrix_field("price", p.key())).to_owned()),
+            setup: Some(form.get(matrix_field("setup", p.key())).to_owned()),
         })
         .collect();
     TariffInput {
@@ -1395,12 +1394,7 @@ async fn find_tariff(ctx: &Ctx, who: &Principal, raw: &str) -> Result<TariffView
         .map_err(|e| error::fail(ctx, e))
 }
 
-async fn tariff_edit(
-    Signed { ctx, who }: Signed,
-    Path(id): Path<String>,
-    params: Params,
-) -> Response {
-    let _ = params;
+async fn tariff_edit(Signed { ctx, who }: Signed, Path(id): Path<String>) -> Response {
     match find_tariff(&ctx, &who, &id).await {
         Ok(v) => tariff_form(&ctx, &who, Some(&v), Shown::fresh(), Shown::fresh()).await,
         Err(res) => res,
