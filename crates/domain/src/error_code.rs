@@ -145,6 +145,8 @@ error_codes! {
     EnumerationInUse = "enumeration_in_use",
     /// The processing module is used by a product type.
     ModuleInUse = "module_in_use",
+    /// No exchange rate joins the plan's currency and the account's on the day.
+    NoExchangeRate = "no_exchange_rate",
     /// The same `Idempotency-Key` came with a different request (422).
     IdempotencyKeyReused = "idempotency_key_reused",
     ClientHasActiveServices = "client_has_active_services",
@@ -226,6 +228,18 @@ error_codes! {
     CreditLimitWithPostpaid = "credit_limit_with_postpaid",
     /// An `Idempotency-Key` is not 1–255 visible ASCII characters.
     InvalidIdempotencyKey = "invalid_idempotency_key",
+    /// An end (date or instant) before the start.
+    EndBeforeStart = "end_before_start",
+    /// Another rule of the same level already covers these products at that time.
+    OverlappingRule = "overlapping_rule",
+    /// A rate expression that is not an operator and a number (`*1.05`).
+    InvalidExpression = "invalid_expression",
+    /// No running promotion has the promo code.
+    UnknownPromoCode = "unknown_promo_code",
+    /// The promo code reached its usage limit.
+    PromoCodeUsedUp = "promo_code_used_up",
+    /// The promotion of the code does not apply to this order.
+    PromoCodeNotApplicable = "promo_code_not_applicable",
 }
 
 impl ErrorCode {

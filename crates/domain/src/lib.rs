@@ -23,6 +23,7 @@ pub mod money;
 pub mod numbers;
 pub mod payments;
 pub mod permissions;
+pub mod pricing;
 pub mod staff;
 pub mod validation;
 

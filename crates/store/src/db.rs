@@ -11,8 +11,10 @@
 //! and transaction per backend ([`Pool`], [`DbTx`]) instead, and [`query`] builds the
 //! backend's own query from the values when it runs. The repositories keep one code path.
 
-use crate::pg_types::PgInstant;
+use crate::pg_types::{PgDate, PgInstant};
 use jiff::Timestamp;
+use jiff::civil::Date;
+use rust_decimal::Decimal;
 use sqlx::postgres::{PgArguments, PgRow};
 use sqlx::query::Query as SqlxQuery;
 use sqlx::sqlite::{SqliteArguments, SqliteRow};
@@ -112,6 +114,10 @@ pub enum Val {
     Instant(Option<Timestamp>),
     /// `bytea` on PostgreSQL, BLOB on SQLite.
     Bytes(Option<Vec<u8>>),
+    /// `date` on PostgreSQL, `2026-12-06` text on SQLite (text order is date order).
+    Date(Option<Date>),
+    /// `numeric` on PostgreSQL, its exact decimal text on SQLite.
+    Decimal(Option<Decimal>),
 }
 
 /// What can be bound: the kind follows the Rust type, so an id always binds as an id.
@@ -152,6 +158,30 @@ impl IntoVal for Option<String> {
 impl IntoVal for Option<&str> {
     fn into_val(self) -> Val {
         Val::Text(self.map(str::to_owned))
+    }
+}
+
+impl IntoVal for Date {
+    fn into_val(self) -> Val {
+        Val::Date(Some(self))
+    }
+}
+
+impl IntoVal for Option<Date> {
+    fn into_val(self) -> Val {
+        Val::Date(self)
+    }
+}
+
+impl IntoVal for Decimal {
+    fn into_val(self) -> Val {
+        Val::Decimal(Some(self))
+    }
+}
+
+impl IntoVal for Option<Decimal> {
+    fn into_val(self) -> Val {
+        Val::Decimal(self)
     }
 }
 
@@ -307,6 +337,8 @@ impl Query {
                 Val::Uuid(u) => q.bind(u),
                 Val::Instant(t) => q.bind(t.map(PgInstant)),
                 Val::Bytes(b) => q.bind(b),
+                Val::Date(d) => q.bind(d.map(PgDate)),
+                Val::Decimal(d) => q.bind(d),
             };
         }
         q
@@ -322,6 +354,8 @@ impl Query {
                 Val::Uuid(u) => q.bind(u.map(|u| u.hyphenated().to_string())),
                 Val::Instant(t) => q.bind(t.map(crate::rows::instant)),
                 Val::Bytes(b) => q.bind(b),
+                Val::Date(d) => q.bind(d.map(|d| d.to_string())),
+                Val::Decimal(d) => q.bind(d.map(|d| d.normalize().to_string())),
             };
         }
         q
@@ -426,6 +460,8 @@ impl Column for Option<String> {
         Ok(Some(match kind.as_str() {
             "UUID" => row.try_get::<Uuid, _>(col)?.hyphenated().to_string(),
             "TIMESTAMPTZ" => crate::rows::instant(row.try_get::<PgInstant, _>(col)?.0),
+            "DATE" => row.try_get::<PgDate, _>(col)?.0.to_string(),
+            "NUMERIC" => row.try_get::<Decimal, _>(col)?.normalize().to_string(),
             _ => row.try_get::<String, _>(col)?,
         }))
     }
@@ -523,6 +559,64 @@ impl Column for Vec<u8> {
     fn from_sqlite(row: &SqliteRow, col: &str) -> Result<Self, sqlx::Error> {
         use sqlx::Row as _;
         row.try_get(col)
+    }
+}
+
+/// Reads SQLite's text form of a value with `FromStr`.
+fn parse_text<T>(row: &SqliteRow, col: &str) -> Result<Option<T>, sqlx::Error>
+where
+    T: std::str::FromStr,
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    Option::<String>::from_sqlite(row, col)?
+        .map(|s| {
+            s.parse::<T>().map_err(|e| sqlx::Error::ColumnDecode {
+                index: col.to_owned(),
+                source: Box::new(e),
+            })
+        })
+        .transpose()
+}
+
+impl Column for Option<Date> {
+    fn from_postgres(row: &PgRow, col: &str) -> Result<Self, sqlx::Error> {
+        use sqlx::Row as _;
+        Ok(row.try_get::<Option<PgDate>, _>(col)?.map(|d| d.0))
+    }
+
+    fn from_sqlite(row: &SqliteRow, col: &str) -> Result<Self, sqlx::Error> {
+        parse_text(row, col)
+    }
+}
+
+impl Column for Date {
+    fn from_postgres(row: &PgRow, col: &str) -> Result<Self, sqlx::Error> {
+        Option::<Date>::from_postgres(row, col)?.ok_or_else(|| null(col))
+    }
+
+    fn from_sqlite(row: &SqliteRow, col: &str) -> Result<Self, sqlx::Error> {
+        Option::<Date>::from_sqlite(row, col)?.ok_or_else(|| null(col))
+    }
+}
+
+impl Column for Option<Decimal> {
+    fn from_postgres(row: &PgRow, col: &str) -> Result<Self, sqlx::Error> {
+        use sqlx::Row as _;
+        row.try_get(col)
+    }
+
+    fn from_sqlite(row: &SqliteRow, col: &str) -> Result<Self, sqlx::Error> {
+        parse_text(row, col)
+    }
+}
+
+impl Column for Decimal {
+    fn from_postgres(row: &PgRow, col: &str) -> Result<Self, sqlx::Error> {
+        Option::<Decimal>::from_postgres(row, col)?.ok_or_else(|| null(col))
+    }
+
+    fn from_sqlite(row: &SqliteRow, col: &str) -> Result<Self, sqlx::Error> {
+        Option::<Decimal>::from_sqlite(row, col)?.ok_or_else(|| null(col))
     }
 }
 

@@ -66,6 +66,7 @@ static MIGRATIONS: &[Migration] = &[
     migration!(3, "0003_mail_attachments"),
     migration!(4, "0004_catalog"),
     migration!(5, "0005_open_money_indexes"),
+    migration!(6, "0006_pricing"),
 ];
 
 /// The bookkeeping tables, the same text on both dialects.

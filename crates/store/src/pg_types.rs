@@ -4,7 +4,8 @@
 //! PostgreSQL's text form (`2026-11-22 02:22:32.5+00`), which the server sends in a few
 //! cases (simple-protocol queries).
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::civil::Date;
+use jiff::{SignedDuration, Span, Timestamp};
 use sqlx::decode::Decode;
 use sqlx::encode::{Encode, IsNull};
 use sqlx::error::BoxDynError;
@@ -67,9 +68,61 @@ impl<'r> Decode<'r, Postgres> for PgInstant {
     }
 }
 
+/// A calendar day as PostgreSQL `date` stores it: days since 2000-01-01 as an `i32`
+/// (binary), or `2026-12-06` (text).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PgDate(pub Date);
+
+fn pg_epoch_date() -> Date {
+    Date::constant(2000, 1, 1)
+}
+
+impl Type<Postgres> for PgDate {
+    fn type_info() -> PgTypeInfo {
+        PgTypeInfo::with_name("date")
+    }
+
+    fn compatible(ty: &PgTypeInfo) -> bool {
+        ty.name() == "DATE"
+    }
+}
+
+impl Encode<'_, Postgres> for PgDate {
+    fn encode_by_ref(&self, buf: &mut PgArgumentBuffer) -> Result<IsNull, BoxDynError> {
+        let days = self.0.since(pg_epoch_date())?.get_days();
+        Encode::<Postgres>::encode(days, buf)
+    }
+
+    fn size_hint(&self) -> usize {
+        std::mem::size_of::<i32>()
+    }
+}
+
+impl<'r> Decode<'r, Postgres> for PgDate {
+    fn decode(value: PgValueRef<'r>) -> Result<Self, BoxDynError> {
+        match value.format() {
+            PgValueFormat::Binary => {
+                let days: i32 = Decode::<Postgres>::decode(value)?;
+                Ok(PgDate(pg_epoch_date().checked_add(Span::new().days(days))?))
+            }
+            PgValueFormat::Text => Ok(PgDate(value.as_str()?.parse()?)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_count_days_from_2000() {
+        let d = Date::constant(2026, 12, 6);
+        let days = d
+            .since(pg_epoch_date())
+            .map(|s| s.get_days())
+            .unwrap_or_default();
+        assert_eq!(days, 9836);
+    }
 
     #[test]
     fn the_epoch_is_postgres_epoch() {

@@ -22,19 +22,27 @@ use std::sync::LazyLock;
 use unic_langid::LanguageIdentifier;
 
 /// Each language's catalogue, one file per area of the product so areas can grow apart.
-const EN: [&str; 5] = [
+const EN: [&str; 9] = [
     include_str!("../i18n/en.ftl"),
     include_str!("../i18n/en-staff.ftl"),
     include_str!("../i18n/en-clients.ftl"),
     include_str!("../i18n/en-money.ftl"),
     include_str!("../i18n/en-catalog.ftl"),
+    include_str!("../i18n/en-rates.ftl"),
+    include_str!("../i18n/en-discounts.ftl"),
+    include_str!("../i18n/en-taxes.ftl"),
+    include_str!("../i18n/en-quotes.ftl"),
 ];
-const RU: [&str; 5] = [
+const RU: [&str; 9] = [
     include_str!("../i18n/ru.ftl"),
     include_str!("../i18n/ru-staff.ftl"),
     include_str!("../i18n/ru-clients.ftl"),
     include_str!("../i18n/ru-money.ftl"),
     include_str!("../i18n/ru-catalog.ftl"),
+    include_str!("../i18n/ru-rates.ftl"),
+    include_str!("../i18n/ru-discounts.ftl"),
+    include_str!("../i18n/ru-taxes.ftl"),
+    include_str!("../i18n/ru-quotes.ftl"),
 ];
 
 type Bundle = FluentBundle<FluentResource>;
@@ -49,7 +57,7 @@ static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| Catalogue {
     ru: load(Locale::Ru, RU),
 });
 
-fn load(locale: Locale, sources: [&str; 5]) -> Bundle {
+fn load(locale: Locale, sources: [&str; 9]) -> Bundle {
     let lang: LanguageIdentifier = locale.code().parse().unwrap_or_default();
     let mut bundle = FluentBundle::new_concurrent(vec![lang]);
     // Unicode isolation marks around arguments are for mixed-direction text; in HTML they
@@ -181,7 +189,7 @@ mod tests {
 
     /// Message ids of a catalogue: Fluent messages start at the beginning of a line with an
     /// identifier followed by `=` (terms start with `-`, comments with `#`).
-    fn ids(sources: [&str; 5]) -> BTreeSet<String> {
+    fn ids(sources: [&str; 9]) -> BTreeSet<String> {
         sources
             .iter()
             .flat_map(|source| source.lines())

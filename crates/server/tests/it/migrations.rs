@@ -60,7 +60,8 @@ async fn instances_starting_together_apply_each_migration_once() {
             "0002_money",
             "0003_mail_attachments",
             "0004_catalog",
-            "0005_open_money_indexes"
+            "0005_open_money_indexes",
+            "0006_pricing"
         ],
         "every migration, once"
     );

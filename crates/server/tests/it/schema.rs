@@ -65,6 +65,10 @@ enum Kind {
     Money,
     Bytes,
     Text,
+    /// A calendar day (`date`).
+    Date,
+    /// An exact decimal such as an exchange rate (`numeric`).
+    Decimal,
 }
 
 impl Kind {
@@ -78,6 +82,8 @@ impl Kind {
             Kind::SmallInt => ("INTEGER", "integer"),
             Kind::Bytes => ("BLOB", "bytea"),
             Kind::Text => ("TEXT", "text"),
+            Kind::Date => ("TEXT", "date"),
+            Kind::Decimal => ("TEXT", "numeric"),
         }
     }
 }
@@ -93,6 +99,8 @@ fn kind_of(table: &str, column: &str) -> Kind {
         "unlimited_services",
         "forbid_contract_drafts",
         "mailing_segment",
+        "tax_on_top",
+        "show_tax_on_top_up",
     ];
     match (table, column) {
         // Objects of other kinds have other keys (a currency's code).
@@ -109,6 +117,14 @@ fn kind_of(table: &str, column: &str) -> Kind {
         ("ledger_entries", "seq") | ("accounts", "last_seq") => Kind::Number,
         ("accounts", "respite_days" | "block_in_days" | "free_support_calls")
         | ("expenses", "tax_rate_bp") => Kind::SmallInt,
+        (_, "valid_from") => Kind::Date,
+        (_, "rate") => Kind::Decimal,
+        (_, "units") => Kind::Number,
+        ("promotion_conditions", "group_no") | ("promo_codes", "usage_limit" | "used_count") => {
+            Kind::SmallInt
+        }
+        _ if column.ends_with("_bp") => Kind::SmallInt,
+        _ if column.ends_with("_on") => Kind::Date,
         // The migration bookkeeping is the same text on both databases, created before
         // anything else (see `bursar_store::migrate`).
         ("schema_migrations", "version") => Kind::Number,

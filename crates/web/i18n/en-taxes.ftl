@@ -1,0 +1,1 @@
+## Taxes: the provider's settings and the rules of providers, client groups and clients (issue 11).
