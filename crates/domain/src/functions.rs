@@ -80,6 +80,12 @@ pub static SECTIONS: &[Section] = &[
     Section { key: "products", parent: None, name_en: "Products", name_ru: "Продукты" },
     Section { key: "directories", parent: None, name_en: "Directories", name_ru: "Справочники" },
     Section { key: "directories.currencies", parent: Some("directories"), name_en: "Currencies", name_ru: "Валюты" },
+    Section { key: "directories.rates", parent: Some("directories"), name_en: "Exchange rates", name_ru: "Курсы валют" },
+    Section { key: "marketing", parent: None, name_en: "Marketing", name_ru: "Маркетинг" },
+    Section { key: "marketing.discounts", parent: Some("marketing"), name_en: "Personal discounts", name_ru: "Персональные скидки" },
+    Section { key: "marketing.promotions", parent: Some("marketing"), name_en: "Promotions", name_ru: "Акции" },
+    Section { key: "finance.taxes", parent: Some("finance"), name_en: "Taxes", name_ru: "Налоги" },
+    Section { key: "finance.quotes", parent: Some("finance"), name_en: "Quotes", name_ru: "Расчёт стоимости" },
     Section { key: "account", parent: None, name_en: "My account", name_ru: "Моя учётная запись" },
     Section { key: "tools", parent: None, name_en: "Tools", name_ru: "Инструменты" },
     Section { key: "tools.history", parent: Some("tools"), name_en: "History", name_ru: "История" },
@@ -172,6 +178,15 @@ registry! {
     CATALOG_EDIT = ("catalog.edit", "products", Staff, "Edit the catalog: product types, tariff plans, prices, add-ons, enumerations", "Изменение каталога: типы продуктов, тарифы, цены, дополнения, перечисления");
     CATALOG_MODULES = ("catalog.modules", "products", Staff, "Processing modules: configure and check connection", "Модули обработки: настройка и проверка соединения");
     CATALOG_PRICE_LIST = ("catalog.price_list", "system", Public, "Public price list", "Публичный прайс-лист");
+    RATE_VIEW = ("rate.view", "directories.rates", Staff, "View exchange rates: the directory, client groups' and clients' own rates", "Просмотр курсов валют: справочник, курсы групп и личные курсы клиентов");
+    RATE_EDIT = ("rate.edit", "directories.rates", Staff, "Add, edit and delete exchange rates, derive them by expression", "Добавление, изменение и удаление курсов валют, расчёт по выражению");
+    DISCOUNT_VIEW = ("discount.view", "marketing.discounts", Staff, "View clients' personal discounts", "Просмотр персональных скидок клиентов");
+    DISCOUNT_EDIT = ("discount.edit", "marketing.discounts", Staff, "Add, edit and delete personal discounts", "Добавление, изменение и удаление персональных скидок");
+    PROMOTION_VIEW = ("promotion.view", "marketing.promotions", Staff, "View promotions, their conditions and promo codes", "Просмотр акций, их условий и промокодов");
+    PROMOTION_EDIT = ("promotion.edit", "marketing.promotions", Staff, "Add, edit and delete promotions, conditions and promo codes", "Добавление, изменение и удаление акций, условий и промокодов");
+    TAX_VIEW = ("tax.view", "finance.taxes", Staff, "View tax settings and rules of providers, groups and clients", "Просмотр налоговых настроек и правил провайдеров, групп и клиентов");
+    TAX_EDIT = ("tax.edit", "finance.taxes", Staff, "Edit tax settings, add, edit and delete tax rules", "Изменение налоговых настроек, добавление, изменение и удаление налоговых правил");
+    QUOTE_CREATE = ("quote.create", "finance.quotes", Staff, "Price a plan for a client (a quote)", "Расчёт стоимости тарифа для клиента");
     HISTORY_VIEW = ("history.view", "tools.history", Staff, "View the history of all records", "Просмотр истории всех записей");
 }
 
