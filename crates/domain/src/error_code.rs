@@ -240,6 +240,8 @@ error_codes! {
     PromoCodeUsedUp = "promo_code_used_up",
     /// The promotion of the code does not apply to this order.
     PromoCodeNotApplicable = "promo_code_not_applicable",
+    /// The plan is archived or closed to the client's group.
+    TariffNotAvailable = "tariff_not_available",
 }
 
 impl ErrorCode {

@@ -62,6 +62,11 @@ const MENU: &[Entry] = &[
     },
     Entry {
         panel: Panel::Admin,
+        function: f::QUOTE_CREATE,
+        href: "/admin/quotes",
+    },
+    Entry {
+        panel: Panel::Admin,
         function: f::CATALOG_VIEW,
         href: "/admin/tariffs",
     },

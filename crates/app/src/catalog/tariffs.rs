@@ -106,7 +106,10 @@ fn prices_text(prices: &[PriceRecord], places: u16) -> String {
 
 /// The groups closed to `tariff`, read from the groups' own setting (one source of truth:
 /// the group form and the plan form edit the same list).
-async fn forbidding(tx: &mut dyn Tx, tariff: CatalogId) -> Result<Vec<ClientGroupId>, AppError> {
+pub(crate) async fn forbidding(
+    tx: &mut dyn Tx,
+    tariff: CatalogId,
+) -> Result<Vec<ClientGroupId>, AppError> {
     let id = tariff.to_string();
     Ok(tx
         .list_groups()

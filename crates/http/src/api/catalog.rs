@@ -178,7 +178,7 @@ pub enum ModuleKindDto {
 }
 
 impl ModuleKindDto {
-    fn key(self) -> String {
+    pub(crate) fn key(self) -> String {
         match self {
             ModuleKindDto::Manual => "manual",
             ModuleKindDto::Program => "program",
@@ -567,14 +567,14 @@ pub enum PeriodDto {
 }
 
 impl PeriodDto {
-    fn key(self) -> String {
+    pub(crate) fn key(self) -> String {
         serde_json::to_value(self)
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default()
     }
 
-    fn of(p: bursar_domain::catalog::Period) -> PeriodDto {
+    pub(crate) fn of(p: bursar_domain::catalog::Period) -> PeriodDto {
         serde_json::from_value(serde_json::Value::String(p.key().to_owned()))
             .unwrap_or(PeriodDto::Month1)
     }
@@ -602,7 +602,7 @@ pub enum BillingDto {
 }
 
 impl BillingDto {
-    fn key(self) -> String {
+    pub(crate) fn key(self) -> String {
         serde_json::to_value(self)
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))

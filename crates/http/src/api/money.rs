@@ -44,7 +44,7 @@ fn idempotency(headers: &HeaderMap) -> Result<Option<Idempotency>, Problem> {
 }
 
 /// A client named in a query string: unknown is a refused filter (422), not a missing page.
-async fn client_filter(
+pub(super) async fn client_filter(
     app: &App,
     who: &Principal,
     raw: Option<&str>,

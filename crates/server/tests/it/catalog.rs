@@ -4,23 +4,12 @@
 //! processing modules run as real scripts (`tests/modules/`): success, failure, timeout and
 //! an answer that is not JSON.
 
-use crate::harness::{Session, TestApp, new_provider, problem_code, spawn};
+use crate::harness::{Session, TestApp, created, new_provider, problem_code, spawn};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 fn script(name: &str) -> String {
     format!("{}/tests/modules/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-async fn created(s: &Session, path: &str, body: Value) -> Value {
-    let res = s.post(path, body).await;
-    assert_eq!(
-        res.status(),
-        StatusCode::CREATED,
-        "{path}: {}",
-        res.text().await.unwrap()
-    );
-    res.json().await.unwrap()
 }
 
 async fn refused_fields(

@@ -346,6 +346,18 @@ pub async fn new_provider(admin: &Session, name: &str, currency: &str, login: bo
         .to_owned()
 }
 
+/// POSTs `body` to `path`, asserts 201 and answers the created record.
+pub async fn created(s: &Session, path: &str, body: Value) -> Value {
+    let res = s.post(path, body).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "{path}: {}",
+        res.text().await.unwrap()
+    );
+    res.json().await.unwrap()
+}
+
 /// Creates a client through the API as `admin` from `body`; the answer.
 pub async fn new_client(admin: &Session, body: Value) -> Value {
     let res = admin.post("/api/v1/clients", body).await;
