@@ -48,6 +48,7 @@ pub struct PayerInput {
     pub kind: Option<String>,
     pub name: Option<String>,
     pub country: Option<String>,
+    pub region: Option<String>,
     pub address: Option<String>,
     pub tax_number: Option<String>,
     pub email: Option<String>,
@@ -498,6 +499,10 @@ impl App {
                     .address
                     .as_deref()
                     .map(|a| invalid.check(parse_text("address", a, 500)).flatten());
+                let region = input
+                    .region
+                    .as_deref()
+                    .map(|r| invalid.check(parse_text("region", r, 100)).flatten());
                 let tax = input
                     .tax_number
                     .as_deref()
@@ -518,6 +523,7 @@ impl App {
                     kind: PayerKind::Person,
                     name: String::new(),
                     country: Country::parse("country", "US")?,
+                    region: None,
                     address: None,
                     tax_number: None,
                     email: None,
@@ -534,6 +540,9 @@ impl App {
                 if let Some(c) = country {
                     new.country = c;
                 }
+                if let Some(r) = region {
+                    new.region = r;
+                }
                 if let Some(a) = address {
                     new.address = a;
                 }
@@ -547,6 +556,7 @@ impl App {
                 let make_default = input.is_default == Some(true) && !new.is_default;
                 let blank = PayerRecord {
                     name: String::new(),
+                    region: None,
                     address: None,
                     tax_number: None,
                     email: None,
@@ -558,6 +568,7 @@ impl App {
                     .diff("kind", &before.kind.code(), &new.kind.code())
                     .diff("name", &before.name, &new.name)
                     .diff("country", &before.country.code(), &new.country.code())
+                    .diff("region", &opt(&before.region), &opt(&new.region))
                     .diff("address", &opt(&before.address), &opt(&new.address))
                     .diff(
                         "tax_number",

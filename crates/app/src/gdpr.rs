@@ -67,6 +67,7 @@ impl App {
                 w.tx().set_search_terms(id, &[]).await?;
                 for mut p in w.tx().payers_of(id).await? {
                     p.name = "Erased payer".to_owned();
+                    p.region = None;
                     p.address = None;
                     p.tax_number = None;
                     p.email = None;
@@ -148,7 +149,7 @@ impl App {
                 "is_main": u.is_main, "is_active": u.is_active, "created_at": u.created_at.to_string(),
             })).collect::<Vec<_>>(),
             "payers": card.payers.iter().map(|p| json!({
-                "id": p.id, "kind": p.kind.code(), "name": p.name, "country": p.country.code(), "address": p.address,
+                "id": p.id, "kind": p.kind.code(), "name": p.name, "country": p.country.code(), "region": p.region, "address": p.address,
                 "tax_number": p.tax_number, "email": p.email, "is_default": p.is_default,
             })).collect::<Vec<_>>(),
             "providers": card.providers.iter().map(|p| &p.name).collect::<Vec<_>>(),

@@ -242,13 +242,18 @@ impl App {
             .await?;
         let tax_rules = tx.tax_rules_for(tariff.provider_id, client_id).await?;
         let settings = tx.tax_settings(tariff.provider_id).await?;
-        let payers = tx.payers_of(client_id).await?;
-        let country = payers
-            .iter()
-            .find(|p| p.is_default)
+        // Taxes follow the default payer's country and region, else the client's country.
+        let payer = tx
+            .payers_of(client_id)
+            .await?
+            .into_iter()
+            .find(|p| p.is_default);
+        let country = payer
+            .as_ref()
             .map(|p| p.country)
             .or(client.country)
             .map(|c| c.code().to_owned());
+        let region = payer.and_then(|p| p.region);
         let first_order = tx.services_of(client_id).await?.is_empty();
         let enumeration_names = option_names(tx.as_mut(), &addons, locale).await?;
         tx.commit().await?;
@@ -270,7 +275,7 @@ impl App {
             tax_on_top: settings.tax_on_top,
             tax_rules,
             country,
-            region: None,
+            region,
             at,
             today: date,
         };

@@ -830,6 +830,7 @@ fn payer_from(r: &Row) -> StoreResult<PayerRecord> {
         country: country(r, "country")?,
         address: opt_text(r, "address")?,
         tax_number: opt_text(r, "tax_number")?,
+        region: opt_text(r, "region")?,
         email: opt_text(r, "email")?,
         is_default: flag(r, "is_default")?,
         created_at: at(r, "created_at")?,
@@ -841,8 +842,8 @@ fn payer_from(r: &Row) -> StoreResult<PayerRecord> {
 impl Payers for SqlTx {
     async fn insert_payer(&mut self, p: &PayerRecord) -> StoreResult<()> {
         crate::db::query(
-            "INSERT INTO payers (id, client_id, kind, name, country, address, tax_number, email, is_default, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            "INSERT INTO payers (id, client_id, kind, name, country, address, tax_number, email, is_default, created_at, updated_at, region) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(p.id)
         .bind(p.client_id)
@@ -855,6 +856,7 @@ impl Payers for SqlTx {
         .bind(p.is_default)
         .bind(p.created_at)
         .bind(p.updated_at)
+        .bind(p.region.clone())
         .execute(&mut self.tx)
         .await
         .map_err(map_err)?;
@@ -863,7 +865,7 @@ impl Payers for SqlTx {
 
     async fn update_payer(&mut self, p: &PayerRecord) -> StoreResult<()> {
         crate::db::query(
-            "UPDATE payers SET kind = $1, name = $2, country = $3, address = $4, tax_number = $5, email = $6, updated_at = $7 WHERE id = $8",
+            "UPDATE payers SET kind = $1, name = $2, country = $3, address = $4, tax_number = $5, email = $6, updated_at = $7, region = $8 WHERE id = $9",
         )
         .bind(p.kind.code())
         .bind(&p.name)
@@ -872,6 +874,7 @@ impl Payers for SqlTx {
         .bind(p.tax_number.clone())
         .bind(p.email.clone())
         .bind(p.updated_at)
+        .bind(p.region.clone())
         .bind(p.id)
         .execute(&mut self.tx)
         .await
@@ -886,7 +889,7 @@ impl Payers for SqlTx {
 
     async fn payers_of(&mut self, client: ClientId) -> StoreResult<Vec<PayerRecord>> {
         let rows = crate::db::query(
-            "SELECT id, client_id, kind, name, country, address, tax_number, email, is_default, created_at, updated_at \
+            "SELECT id, client_id, kind, name, country, region, address, tax_number, email, is_default, created_at, updated_at \
              FROM payers WHERE client_id = $1 ORDER BY created_at, id",
         )
         .bind(client)

@@ -55,3 +55,7 @@ quote-conversion = Prices in { $from } converted to { $to } at { $units } { $cur
 quote-rate-personal = the client's personal rate
 quote-rate-group = the client group's rate
 quote-rate-directory = the rates directory
+
+payer-field-region = Region
+payer-region-hint = A state or subject of the country, for regional taxes; may be empty.
+field-region = Region

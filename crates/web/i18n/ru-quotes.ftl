@@ -55,3 +55,7 @@ quote-conversion = Цены в { $from } пересчитаны в { $to } по 
 quote-rate-personal = личный курс клиента
 quote-rate-group = курс группы клиента
 quote-rate-directory = справочник курсов
+
+payer-field-region = Регион
+payer-region-hint = Штат или субъект страны, для региональных налогов; можно оставить пустым.
+field-region = Регион

@@ -49,6 +49,8 @@ pub struct PayerRecord {
     pub kind: PayerKind,
     pub name: String,
     pub country: Country,
+    /// A region of the country (a state, a subject), which regional tax rules match.
+    pub region: Option<String>,
     pub address: Option<String>,
     pub tax_number: Option<String>,
     pub email: Option<String>,

@@ -75,6 +75,9 @@ pub struct NewPayerBody {
     pub name: String,
     #[schema(value_type = CountryCode)]
     pub country: String,
+    /// A region of the country (a state, a subject) for regional tax rules; empty for none.
+    #[schema(max_length = 100)]
+    pub region: Option<String>,
     /// Empty for none.
     #[schema(max_length = 500)]
     pub address: Option<String>,
@@ -98,6 +101,9 @@ pub struct PayerPatchBody {
     pub name: Option<String>,
     #[schema(value_type = Option<CountryCode>)]
     pub country: Option<String>,
+    /// A region of the country for regional tax rules; empty string clears it.
+    #[schema(max_length = 100)]
+    pub region: Option<String>,
     /// Empty string clears it.
     #[schema(max_length = 500)]
     pub address: Option<String>,
@@ -117,6 +123,7 @@ impl From<NewPayerBody> for PayerInput {
             kind: Some(b.kind),
             name: Some(b.name),
             country: Some(b.country),
+            region: b.region,
             address: b.address,
             tax_number: b.tax_number,
             email: b.email,
@@ -131,6 +138,7 @@ impl From<PayerPatchBody> for PayerInput {
             kind: b.kind,
             name: b.name,
             country: b.country,
+            region: b.region,
             address: b.address,
             tax_number: b.tax_number,
             email: b.email,

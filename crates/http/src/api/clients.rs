@@ -249,6 +249,7 @@ pub struct PayerDto {
     pub kind: String,
     pub name: String,
     pub country: String,
+    pub region: Option<String>,
     pub address: Option<String>,
     pub tax_number: Option<String>,
     #[schema(format = Email)]
@@ -263,6 +264,7 @@ impl From<PayerRecord> for PayerDto {
             kind: p.kind.code().to_owned(),
             name: p.name,
             country: p.country.code().to_owned(),
+            region: p.region,
             address: p.address,
             tax_number: p.tax_number,
             email: p.email,

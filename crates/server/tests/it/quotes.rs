@@ -110,11 +110,30 @@ fn num(s: &str) -> Val {
 }
 
 async fn tax_rule(t: &TestApp, provider: &str, name: &str, rate_bp: i64, country: &str) {
+    regional_tax_rule(t, provider, name, rate_bp, country, None).await;
+}
+
+async fn regional_tax_rule(
+    t: &TestApp,
+    provider: &str,
+    name: &str,
+    rate_bp: i64,
+    country: &str,
+    region: Option<&str>,
+) {
     exec(
         t,
-        "INSERT INTO tax_rules (id, provider_id, name, rate_bp, country, starts_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6, $6)",
-        vec![new_id(), val(provider), val(name), Val::Int(Some(rate_bp)), val(country), Val::Instant(Some(jiff::Timestamp::UNIX_EPOCH))],
+        "INSERT INTO tax_rules (id, provider_id, name, rate_bp, country, region, starts_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7)",
+        vec![
+            new_id(),
+            val(provider),
+            val(name),
+            Val::Int(Some(rate_bp)),
+            val(country),
+            Val::Text(region.map(str::to_owned)),
+            Val::Instant(Some(jiff::Timestamp::UNIX_EPOCH)),
+        ],
     )
     .await;
 }
@@ -175,6 +194,63 @@ async fn a_quote_prices_the_plan_its_add_ons_and_setup_with_the_tax_included() {
     assert_eq!(q["subtotal"]["amount"], "15.00");
     assert_eq!(q["tax"]["amount"], "2.85");
     assert_eq!(q["total"]["amount"], "17.85");
+}
+
+#[tokio::test]
+async fn the_payers_country_and_region_sum_federal_and_regional_tax() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let s = shop(&admin, "EUR").await;
+    regional_tax_rule(&t, &s.provider, "US sales tax", 625, "US", None).await;
+    regional_tax_rule(
+        &t,
+        &s.provider,
+        "California district tax",
+        100,
+        "US",
+        Some("CA"),
+    )
+    .await;
+    exec(
+        &t,
+        "UPDATE providers SET tax_on_top = $1 WHERE id = $2",
+        vec![Val::Bool(Some(true)), val(&s.provider)],
+    )
+    .await;
+    let body = json!({"client_id": s.client, "tariff_id": s.plan, "period": "month12"});
+    let (_, q) = quote(&admin, body.clone()).await;
+    assert_eq!(
+        q["tax"]["amount"], "0.00",
+        "a client in Germany pays no US tax: {q}"
+    );
+    let payer = created(
+        &admin,
+        &format!("/api/v1/clients/{}/payers", s.client),
+        json!({"kind": "company", "name": "Berg Inc.", "country": "US", "region": "CA", "is_default": true}),
+    )
+    .await;
+    assert_eq!(payer["region"], "CA");
+    let (_, q) = quote(&admin, body).await;
+    let taxes: Vec<(&str, &str)> = q["taxes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["name"].as_str().unwrap(),
+                t["amount"]["amount"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // 100.00 × 7.25 % = 7.25, shared 6.25 + 1.00.
+    assert_eq!(
+        taxes,
+        [
+            ("US sales tax", "6.25"),
+            ("California district tax", "1.00")
+        ]
+    );
+    assert_eq!(q["total"]["amount"], "107.25");
 }
 
 #[tokio::test]

@@ -156,5 +156,8 @@ CREATE INDEX tax_rules_provider_id_idx ON tax_rules (provider_id);
 CREATE INDEX tax_rules_group_id_idx ON tax_rules (group_id);
 CREATE INDEX tax_rules_client_id_idx ON tax_rules (client_id);
 
+-- A payer's region (a state, a subject), which regional tax rules match.
+ALTER TABLE payers ADD COLUMN region text;
+
 -- The tax rule an expense's tax came from, shown on the expense and the invoice.
 ALTER TABLE expenses ADD COLUMN tax_name text NOT NULL DEFAULT '';

@@ -142,6 +142,16 @@ fn render_form(
         .hint(tr.t("payer-name-hint"))
         .max(200),
         Field::select("country", tr.t("payer-field-country"), countries).required(),
+        Field::text(
+            "region",
+            tr.t("payer-field-region"),
+            &shown.value(
+                "region",
+                payer.and_then(|p| p.region.clone()).unwrap_or_default(),
+            ),
+        )
+        .hint(tr.t("payer-region-hint"))
+        .max(100),
         Field::textarea(
             "address",
             tr.t("payer-field-address"),
@@ -204,6 +214,7 @@ fn input(form: &Fields) -> PayerInput {
         kind: text("kind"),
         name: text("name"),
         country: text("country"),
+        region: text("region"),
         address: text("address"),
         tax_number: text("tax_number"),
         email: text("email"),
