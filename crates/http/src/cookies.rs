@@ -1,4 +1,5 @@
-//! The two cookies Bursar sets: the session and the anonymous CSRF token. Their values are
+//! The cookies Bursar sets: the session, the client-area session of an employee working as a
+//! client, the anonymous CSRF token and the sign-in page's language. Their values are
 //! URL-safe base64 we generate ourselves, so reading and writing them needs no escaping and no
 //! cookie crate.
 
@@ -6,6 +7,11 @@ use axum::http::HeaderMap;
 use axum::http::header::COOKIE;
 
 pub const SESSION: &str = "bursar_session";
+/// An employee's session as a client ("log in as client"), sent with `/client` pages only,
+/// so the employee's own session keeps the staff panel in other tabs.
+pub const CLIENT_SESSION: &str = "bursar_as_client";
+/// Where [`CLIENT_SESSION`] is sent.
+pub const CLIENT_PATH: &str = "/client";
 pub const CSRF: &str = "bursar_csrf";
 pub const LANG: &str = "bursar_lang";
 
@@ -25,7 +31,12 @@ pub fn read(headers: &HeaderMap, name: &str) -> Option<String> {
 /// A `Set-Cookie` value: HttpOnly, SameSite=Lax, path `/`, `Secure` when served over HTTPS.
 /// `max_age` `None` makes a browser-session cookie; `Some(0)` deletes it.
 pub fn set(name: &str, value: &str, max_age: Option<i64>, secure: bool) -> String {
-    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    set_at(name, value, "/", max_age, secure)
+}
+
+/// [`set`] for the pages under `path` only.
+pub fn set_at(name: &str, value: &str, path: &str, max_age: Option<i64>, secure: bool) -> String {
+    let mut c = format!("{name}={value}; Path={path}; HttpOnly; SameSite=Lax");
     if let Some(age) = max_age {
         c.push_str(&format!("; Max-Age={age}"));
     }

@@ -358,14 +358,26 @@ async fn resolve(app: &App, parts: &Parts) -> Result<Option<Principal>, AppError
             .ok_or(AppError::Unauthenticated)?;
         return app.authenticate_token(token, ip).await.map(Some);
     }
-    match cookies::read(&parts.headers, cookies::SESSION) {
-        None => Ok(None),
-        Some(secret) => match app.authenticate_session(&secret, ip).await {
-            Ok(p) => Ok(Some(p)),
-            Err(AppError::Unauthenticated) => Ok(None),
-            Err(e) => Err(e),
-        },
+    // In the client area an employee's session as a client comes first; an ended one falls
+    // back to the employee's own session (which the client area sends to the staff panel).
+    let in_client_area = parts.uri.path() == cookies::CLIENT_PATH
+        || parts
+            .uri
+            .path()
+            .starts_with(&format!("{}/", cookies::CLIENT_PATH));
+    let as_client =
+        cookies::read(&parts.headers, cookies::CLIENT_SESSION).filter(|_| in_client_area);
+    for secret in [as_client, cookies::read(&parts.headers, cookies::SESSION)]
+        .into_iter()
+        .flatten()
+    {
+        match app.authenticate_session(&secret, ip.clone()).await {
+            Ok(p) => return Ok(Some(p)),
+            Err(AppError::Unauthenticated) => continue,
+            Err(e) => return Err(e),
+        }
     }
+    Ok(None)
 }
 
 /// The credentials of an `Authorization: Bearer …` value. The scheme name is

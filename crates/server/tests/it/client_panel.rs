@@ -227,7 +227,7 @@ async fn deleting_a_client_with_a_payment_is_refused_with_a_message() {
 }
 
 #[tokio::test]
-async fn logging_in_as_a_client_shows_a_banner_and_back_restores_the_staff_session() {
+async fn logging_in_as_a_client_keeps_the_staff_panel_in_other_tabs_and_back_ends_it() {
     let t = spawn().await;
     let admin = t.admin().await;
     let hosting = provider(&admin, "N-1 Hosting", "RUB", false).await;
@@ -252,6 +252,14 @@ async fn logging_in_as_a_client_shows_a_banner_and_back_restores_the_staff_sessi
         payers.contains("impersonation-banner"),
         "the banner is on every client page"
     );
+    // Meanwhile, in another tab, the staff panel is still the employee's (issue 8 item 16).
+    let (status, staff_page) = page(b, t.url("/admin/clients")).await;
+    assert_eq!(status, StatusCode::OK, "no redirect to the client area");
+    assert!(!staff_page.contains("impersonation-banner"));
+    assert!(
+        staff_page.contains("Olga Berg"),
+        "the staff list of clients"
+    );
     let me: Value = b
         .get(t.url("/api/v1/me"))
         .send()
@@ -260,9 +268,14 @@ async fn logging_in_as_a_client_shows_a_banner_and_back_restores_the_staff_sessi
         .json()
         .await
         .unwrap();
-    assert_eq!(me["login"], "olga@example.com", "{me}");
+    assert_eq!(me["login"], "admin", "the API is the employee's too: {me}");
+    let (_, area) = page(b, t.url("/client")).await;
+    assert!(
+        area.contains("impersonation-banner"),
+        "and the client tab stays the client's"
+    );
 
-    // Back to the staff panel: the employee's own session again, on the client's card.
+    // Back to the staff panel: the client session ends, on the client's card.
     let client_csrf = csrf_of(&area);
     let res = post_form(
         b,
@@ -285,6 +298,13 @@ async fn logging_in_as_a_client_shows_a_banner_and_back_restores_the_staff_sessi
         .await
         .unwrap();
     assert_eq!(me["login"], "admin", "{me}");
+    let res = b.get(t.url("/client")).send().await.unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "the client area is no longer open"
+    );
+    assert_eq!(location(&res), "/admin");
     // The client session is over.
     let res = post_form(
         b,

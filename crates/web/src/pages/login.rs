@@ -188,15 +188,15 @@ pub async fn submit(ctx: Ctx, form: Fields) -> Response {
 }
 
 /// `POST /admin/logout`, `POST /client/logout`: ends the session and forgets the cookie.
-pub async fn logout(ctx: Ctx, headers: axum::http::HeaderMap) -> Response {
+pub async fn logout(ctx: Ctx) -> Response {
     if ctx
         .principal
         .as_ref()
         .is_some_and(|p| p.impersonator.is_some())
     {
         // Signing out while working as a client ends that work and returns to the staff
-        // panel, rather than leaving the employee's saved session behind.
-        return crate::pages::clients::impersonation::end(ctx, headers).await;
+        // panel, where the employee's own session goes on.
+        return crate::pages::clients::impersonation::end(ctx).await;
     }
     let Some(who) = &ctx.principal else {
         return see_other(ctx.panel.login());
@@ -204,6 +204,12 @@ pub async fn logout(ctx: Ctx, headers: axum::http::HeaderMap) -> Response {
     if let Err(e) = ctx.app.logout(who).await {
         return error::fail(&ctx, e);
     }
-    let cookie = cookies::set(cookies::SESSION, "", Some(0), ctx.cfg.secure_cookies);
-    with_cookie(see_other(Panel::of_kind(who.kind()).login()), &cookie)
+    let secure = ctx.cfg.secure_cookies;
+    let cookie = cookies::set(cookies::SESSION, "", Some(0), secure);
+    let res = with_cookie(see_other(Panel::of_kind(who.kind()).login()), &cookie);
+    // The employee's sessions as clients end with theirs (the use case revoked them).
+    with_cookie(
+        res,
+        &crate::pages::clients::impersonation::forget_client_session(secure),
+    )
 }
