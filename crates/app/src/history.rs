@@ -93,6 +93,8 @@ impl App {
         let mut tx = self.store.read().await?;
         let mut staff: BTreeMap<UserId, bool> = BTreeMap::new();
         for item in items.iter_mut() {
+            // Names resolved from ids could name an employee (a client's manager).
+            item.names.clear();
             if item.actor_user_id == Some(who.user.id) && item.actor_as_client_id.is_none() {
                 continue;
             }
@@ -112,6 +114,7 @@ impl App {
             if is_staff {
                 item.actor_user_id = None;
                 item.actor_login = None;
+                item.actor_name = None;
                 item.by_hidden_staff = true;
             }
         }
@@ -125,8 +128,38 @@ impl App {
         page: Page,
     ) -> Result<Paged<HistoryView>, AppError> {
         let mut tx = self.store.snapshot().await?;
-        let (items, total) = tx.list_history(&filter, page).await?;
+        let (mut items, total) = tx.list_history(&filter, page).await?;
+        // The records named (the entry's own, and ids in its changes), by name.
+        let mut ids: Vec<uuid::Uuid> = items
+            .iter()
+            .flat_map(|h| {
+                let values = h
+                    .changes
+                    .0
+                    .iter()
+                    .flat_map(|c| [c.old.as_deref(), c.new.as_deref()]);
+                std::iter::once(Some(h.object_id.as_str())).chain(values)
+            })
+            .flatten()
+            .filter_map(|v| uuid::Uuid::parse_str(v).ok())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let names = tx.record_names(&ids).await?;
         tx.commit().await?;
+        for item in &mut items {
+            let named =
+                |v: Option<&str>| v.and_then(|v| names.get(v).map(|n| (v.to_owned(), n.clone())));
+            item.names = std::iter::once(named(Some(&item.object_id)))
+                .chain(
+                    item.changes
+                        .0
+                        .iter()
+                        .flat_map(|c| [named(c.old.as_deref()), named(c.new.as_deref())]),
+                )
+                .flatten()
+                .collect();
+        }
         Ok(Paged {
             items,
             page: page.number,

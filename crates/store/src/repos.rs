@@ -10,6 +10,8 @@ use bursar_domain::identity::{DisplayName, Email, Login};
 use bursar_domain::staff::Phone;
 use bursar_domain::{ApiTokenId, SessionId, UserId};
 use jiff::Timestamp;
+use std::collections::BTreeMap;
+use uuid::Uuid;
 // Dynamic SQL here is built only from this file's constants and numbered placeholders;
 // every value is bound.
 use crate::db::{DbTx, IntoVal, Val};
@@ -688,7 +690,7 @@ impl HistoryLog for SqlTx {
 
         let list_sql = format!(
             "SELECT h.id, h.at, h.actor_user_id, COALESCE(u.login, h.actor_login) AS actor_login, \
-             h.actor_as_client_id, h.ip, \
+             u.name AS actor_name, h.actor_as_client_id, h.ip, \
              h.object_kind, h.object_id, h.client_id, h.action, h.function, h.changes \
              FROM history h LEFT JOIN users u ON u.id = h.actor_user_id {where_sql} \
              ORDER BY h.at DESC, h.id DESC LIMIT {} OFFSET {}",
@@ -710,6 +712,7 @@ impl HistoryLog for SqlTx {
                     at: at(r, "at")?,
                     actor_user_id: opt_parsed(r, "actor_user_id")?,
                     actor_login: opt_text(r, "actor_login")?,
+                    actor_name: opt_text(r, "actor_name")?,
                     actor_as_client_id: opt_parsed(r, "actor_as_client_id")?,
                     by_hidden_staff: false,
                     ip: opt_text(r, "ip")?,
@@ -719,10 +722,48 @@ impl HistoryLog for SqlTx {
                     action: text(r, "action")?,
                     function: text(r, "function")?,
                     changes,
+                    names: BTreeMap::new(),
                 })
             })
             .collect::<StoreResult<Vec<_>>>()?;
         Ok((items, total))
+    }
+
+    async fn record_names(&mut self, ids: &[Uuid]) -> StoreResult<BTreeMap<String, String>> {
+        /// Tables whose records history names, with the column people know them by.
+        const NAMED: [(&str, &str); 12] = [
+            ("users", "name"),
+            ("clients", "name"),
+            ("departments", "name_en"),
+            ("providers", "name"),
+            ("companies", "name"),
+            ("client_groups", "name"),
+            ("payers", "name"),
+            ("payment_methods", "name_en"),
+            ("tariffs", "name_en"),
+            ("product_types", "name_en"),
+            ("enumerations", "name_en"),
+            ("processing_modules", "name"),
+        ];
+        let mut names = BTreeMap::new();
+        if ids.is_empty() {
+            return Ok(names);
+        }
+        let list = (1..=ids.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        for (table, column) in NAMED {
+            let sql = format!("SELECT id, {column} AS name FROM {table} WHERE id IN ({list})");
+            let mut q = crate::db::query(AssertSqlSafe(sql));
+            for id in ids {
+                q = q.bind(*id);
+            }
+            for r in q.fetch_all(&mut self.tx).await.map_err(map_err)? {
+                names.insert(text(&r, "id")?, text(&r, "name")?);
+            }
+        }
+        Ok(names)
     }
 }
 

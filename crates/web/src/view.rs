@@ -58,6 +58,10 @@ pub struct HistoryRow {
     pub actor: String,
     pub ip: Option<String>,
     pub object: String,
+    /// The record's name, when staff read it and it still exists.
+    pub record_name: Option<String>,
+    /// The record's own page in the staff panel.
+    pub record_href: Option<String>,
     object_kind: String,
     pub object_id: String,
     pub object_id_short: String,
@@ -72,7 +76,10 @@ impl HistoryRow {
     pub fn new(tr: Tr, h: &HistoryView) -> Self {
         let actor = match (&h.actor_login, h.actor_user_id) {
             _ if h.by_hidden_staff => tr.t("history-actor-staff"),
-            (Some(login), _) => login.clone(),
+            (Some(login), _) => match &h.actor_name {
+                Some(name) if name != login => format!("{name} ({login})"),
+                _ => login.clone(),
+            },
             (None, None) => tr.t("history-actor-system"),
             (None, Some(_)) => tr.t("history-actor-deleted"),
         };
@@ -89,7 +96,7 @@ impl HistoryRow {
             .iter()
             .map(|c| {
                 let field = field_label(tr, &c.field);
-                let value = |v: &str| value_text(tr, v);
+                let value = |v: &str| h.names.get(v).cloned().unwrap_or_else(|| value_text(tr, v));
                 match (&c.old, &c.new) {
                     (None, None) => tr.t1("history-change-secret", "field", field.as_str()),
                     (None, Some(new)) => format!("{field}: {}", value(new)),
@@ -103,6 +110,8 @@ impl HistoryRow {
             actor,
             ip: h.ip.clone(),
             object: tr.or_raw("object", &h.object_kind),
+            record_name: h.names.get(&h.object_id).cloned(),
+            record_href: None,
             object_kind: h.object_kind.clone(),
             object_id_short: short_id(&h.object_id),
             object_href: None,
@@ -131,6 +140,24 @@ fn value_text(tr: Tr, v: &str) -> String {
         "false" | "off" => tr.t("history-value-no"),
         other => other.to_owned(),
     }
+}
+
+/// A record's page in the staff panel, for the kinds that have one.
+fn record_path(kind: &str, id: &str) -> Option<String> {
+    let base = match kind {
+        "client" => "/admin/clients",
+        "department" => "/admin/departments",
+        "provider" => "/admin/providers",
+        "company" => "/admin/companies",
+        "client_group" => "/admin/client-groups",
+        "payment_method" => "/admin/payment-methods",
+        "tariff" => "/admin/tariffs",
+        "product_type" => "/admin/product-types",
+        "enumeration" => "/admin/enumerations",
+        "processing_module" => "/admin/processing-modules",
+        _ => return None,
+    };
+    Some(format!("{base}/{id}"))
 }
 
 /// The tail of an id: UUIDv7s share their leading (time) digits, their last ones differ.
@@ -173,6 +200,14 @@ impl HistoryTable {
             pager: pager(tr, paged.page, paged.per_page, paged.total, link),
             empty: tr.t(empty_id),
         }
+    }
+
+    /// Links each record to its own page in the staff panel, where it has one.
+    pub fn link_records(mut self) -> Self {
+        for row in &mut self.rows {
+            row.record_href = record_path(&row.object_kind, &row.object_id);
+        }
+        self
     }
 
     /// Links each record to the journal filtered to it (`path?object_kind=…&object_id=…`).

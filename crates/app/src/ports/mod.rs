@@ -28,6 +28,7 @@ pub use staff::*;
 use async_trait::async_trait;
 use bursar_domain::{ApiTokenId, ClientId, ClientNumber, SessionId, UserId};
 use jiff::Timestamp;
+use std::collections::BTreeMap;
 
 /// Storage failures the use cases tell apart.
 #[derive(Debug, thiserror::Error)]
@@ -253,4 +254,8 @@ pub trait HistoryLog {
         filter: &HistoryFilter,
         page: Page,
     ) -> StoreResult<(Vec<HistoryView>, i64)>;
+    /// The names of the records with these ids, of the kinds history names: users, clients,
+    /// departments, providers, companies, client groups, payers, payment methods and the
+    /// catalog's records. Ids of other kinds are left out.
+    async fn record_names(&mut self, ids: &[uuid::Uuid]) -> StoreResult<BTreeMap<String, String>>;
 }

@@ -12,6 +12,7 @@ use bursar_domain::{
 };
 use jiff::Timestamp;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// A person who signs in: an employee, or a user of a client.
 #[derive(Clone, Debug)]
@@ -121,6 +122,8 @@ pub struct HistoryView {
     pub at: Timestamp,
     pub actor_user_id: Option<UserId>,
     pub actor_login: Option<String>,
+    /// The actor's full name, while the user exists.
+    pub actor_name: Option<String>,
     pub actor_as_client_id: Option<ClientId>,
     /// The provider's staff acted, and the reader (a client) is not told who.
     pub by_hidden_staff: bool,
@@ -131,6 +134,9 @@ pub struct HistoryView {
     pub action: String,
     pub function: String,
     pub changes: Changes,
+    /// The names of the record and of the records its changes name by id (id → name), for
+    /// staff readers.
+    pub names: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, Default)]

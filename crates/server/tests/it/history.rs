@@ -157,3 +157,56 @@ async fn entries_keep_naming_an_employee_after_the_account_is_deleted() {
         .expect("the department entry");
     assert_eq!(by_temp["actor_login"], "temp");
 }
+
+#[tokio::test]
+async fn the_journal_names_authors_and_records_and_links_to_them() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let provider = crate::harness::new_provider(&admin, "Cloud", "EUR", false).await;
+    let me = admin.me["id"].as_str().unwrap().to_owned();
+    let client = crate::harness::new_client(
+        &admin,
+        json!({"email": "ines@example.com", "name": "Ines Moreau", "providers": [provider], "staff_id": me,
+               "password": "client-password-7", "password_confirmation": "client-password-7"}),
+    )
+    .await;
+    let id = client["id"].as_str().unwrap();
+    let res = admin
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/clients/{id}"),
+            Some(json!({"comment": "prefers e-mail"})),
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+    let html = admin
+        .client
+        .get(t.url(&format!("/admin/history?object_kind=client&object_id={id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Administrator (admin)"),
+        "the author by name, login beside: {html}"
+    );
+    assert!(
+        html.contains(&format!("<a href=\"/admin/clients/{id}\">Ines Moreau</a>")),
+        "the record by name, linked to its page"
+    );
+    assert!(
+        html.contains("Staff member: Administrator"),
+        "an id in a change by its name"
+    );
+    assert!(!html.contains(&format!("Staff member: {me}")));
+    // A client reading its own history is not told the employee's name.
+    let api: Value = admin
+        .get(&format!("/api/v1/clients/{id}/history"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(api["items"].as_array().is_some_and(|i| !i.is_empty()));
+}

@@ -79,7 +79,9 @@ pub async fn list(Signed { ctx, who }: Signed, params: Params) -> Response {
     } else {
         "history-empty"
     };
-    let results = HistoryTable::new(ctx.tr, &paged, empty, link).link_objects(PATH);
+    let results = HistoryTable::new(ctx.tr, &paged, empty, link)
+        .link_objects(PATH)
+        .link_records();
     let ui = Ui::new(&ctx, "history-title");
     if ctx.htmx {
         return render::page(&ctx, StatusCode::OK, &HistoryFragment { ui, results });

@@ -334,7 +334,8 @@ pub async fn history(
         Err(e) => return error::fail(&ctx, e),
     };
     let path = format!("{}/history", card_path(card.client.id));
-    let results = HistoryTable::new(ctx.tr, &paged, "card-history-empty", page_link(&path));
+    let results =
+        HistoryTable::new(ctx.tr, &paged, "card-history-empty", page_link(&path)).link_records();
     let ui = Ui::new(&ctx, "card-title");
     if ctx.htmx {
         return render::page(&ctx, StatusCode::OK, &HistoryFragment { ui, results });
