@@ -506,6 +506,18 @@ async fn staff_price_a_plan_in_the_panel_in_both_languages() {
     let s = shop(&admin, "EUR").await;
     tax_rule(&t, &s.provider, "VAT DE 19%", 1900, "DE").await;
     let c = &admin.client;
+    let card = c
+        .get(t.url(&format!("/admin/clients/{}", s.client)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        card.contains(&format!("href=\"/admin/quotes?client={}\"", s.number)),
+        "the card offers a quote"
+    );
     let page = c
         .get(t.url(&format!("/admin/quotes?client={}", s.number)))
         .send()

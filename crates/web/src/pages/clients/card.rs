@@ -117,6 +117,15 @@ pub fn head(ctx: &Ctx, who: &Principal, card: &ClientCard, active: &str) -> Head
         ),
     );
     add(
+        f::QUOTE_CREATE,
+        !cleared,
+        Link::get(
+            format!("/admin/quotes?client={}", c.number.value()),
+            tr.t("card-action-quote"),
+            "btn-secondary",
+        ),
+    );
+    add(
         f::CLIENT_EXPORT,
         true,
         Link::get(
