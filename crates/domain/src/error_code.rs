@@ -240,6 +240,7 @@ error_codes! {
     PromoCodeUsedUp = "promo_code_used_up",
     /// The promotion of the code does not apply to this order.
     PromoCodeNotApplicable = "promo_code_not_applicable",
+    PromoCodeTaken = "promo_code_taken",
 }
 
 impl ErrorCode {

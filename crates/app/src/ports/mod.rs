@@ -9,6 +9,7 @@ mod catalog;
 mod clients;
 mod counters;
 mod mailer;
+mod marketing;
 mod money;
 mod outbox;
 mod records;
@@ -18,6 +19,7 @@ pub use catalog::*;
 pub use clients::*;
 pub use counters::*;
 pub use mailer::*;
+pub use marketing::*;
 pub use money::*;
 pub use outbox::*;
 pub use records::*;
@@ -91,6 +93,7 @@ pub trait Tx:
     + Counters
     + Money
     + Catalog
+    + Marketing
     + Send
 {
     async fn commit(self: Box<Self>) -> StoreResult<()>;

@@ -12,7 +12,7 @@ fn script(name: &str) -> String {
     format!("{}/tests/modules/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
-async fn created(s: &Session, path: &str, body: Value) -> Value {
+pub(crate) async fn created(s: &Session, path: &str, body: Value) -> Value {
     let res = s.post(path, body).await;
     assert_eq!(
         res.status(),
@@ -23,7 +23,7 @@ async fn created(s: &Session, path: &str, body: Value) -> Value {
     res.json().await.unwrap()
 }
 
-async fn refused_fields(
+pub(crate) async fn refused_fields(
     s: &Session,
     method: Method,
     path: &str,
