@@ -652,3 +652,197 @@ fn field_code(e: bursar_app::AppError) -> String {
         other => other.code().as_str().to_owned(),
     }
 }
+
+/// Posts a panel form as the page would (the session's CSRF token rides in the header).
+async fn post_form(s: &Session, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    s.request(Method::POST, path, None)
+        .form(fields)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn page(s: &Session, path: &str) -> String {
+    let res = s.get(path).await;
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    res.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn staff_manage_discounts_and_promotions_in_the_panel_in_both_languages() {
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let s = shop(&admin, "panel@x.example").await;
+    let group = created(
+        &admin,
+        "/api/v1/client-groups",
+        json!({"name": "Resellers"}),
+    )
+    .await;
+    let tab = format!("/admin/clients/{}/discounts", s.client);
+    let html = page(&admin, &tab).await;
+    assert!(
+        html.contains("outranks promotions") && html.contains("Add a discount"),
+        "{html}"
+    );
+    let form = page(&admin, &format!("{tab}/new")).await;
+    assert!(
+        form.contains("VPS Start") && form.contains("Virtual servers"),
+        "the pickers: {form}"
+    );
+    // A refused form comes back with the typed values and the error next to the field.
+    let res = post_form(
+        &admin,
+        &format!("{tab}/new"),
+        &[("kind", "percent"), ("percent", "101"), ("scope", "all")],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("value=\"101\""));
+    let res = post_form(
+        &admin,
+        &format!("{tab}/new"),
+        &[
+            ("kind", "percent"),
+            ("percent", "7.5"),
+            ("scope", "tariffs"),
+            ("tariffs", s.plan.as_str()),
+            ("starts_on", "2026-01-01"),
+            ("comment", "Partner"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = post_form(
+        &admin,
+        &format!("{tab}/new"),
+        &[
+            ("kind", "percent"),
+            ("percent", "9"),
+            ("scope", "tariffs"),
+            ("tariffs", s.plan.as_str()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "overlapping"
+    );
+    let html = page(&admin, &tab).await;
+    assert!(
+        html.contains("7.5 %")
+            && html.contains("Tariff plans: VPS Start")
+            && html.contains("Partner"),
+        "{html}"
+    );
+    let list: Value = admin
+        .get(&format!("/api/v1/clients/{}/discounts", s.client))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let d = id(&list["items"][0]);
+    assert!(
+        page(&admin, &format!("{tab}/{d}"))
+            .await
+            .contains("value=\"7.5\"")
+    );
+    assert!(
+        page(&admin, &format!("{tab}/{d}/delete"))
+            .await
+            .contains("7.5 %")
+    );
+
+    let res = post_form(
+        &admin,
+        "/admin/promotions/new",
+        &[
+            ("name", "autumn"),
+            ("title_en", "Autumn deal"),
+            ("title_ru", "Осенняя акция"),
+            ("provider_id", s.provider.as_str()),
+            ("kind", "fixed"),
+            ("amount", "3.00"),
+            ("currency", "EUR"),
+            ("active", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let promo_page = res.headers()["location"]
+        .to_str()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let res = post_form(
+        &admin,
+        &format!("{promo_page}/conditions"),
+        &[
+            ("group", "1"),
+            ("condition_kind", "client_group"),
+            ("client_group", group["id"].as_str().unwrap()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = post_form(
+        &admin,
+        &format!("{promo_page}/conditions"),
+        &[("group", "2"), ("condition_kind", "tariff")],
+    )
+    .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a tariff condition needs a plan"
+    );
+    let res = post_form(
+        &admin,
+        &format!("{promo_page}/codes"),
+        &[("count", "3"), ("multi_use", "1"), ("usage_limit", "10")],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let html = page(&admin, &promo_page).await;
+    for words in [
+        "any one condition suffices",
+        "Group 1",
+        "Resellers",
+        "Multi-use, up to 10",
+        "value=\"3.00\"",
+    ] {
+        assert!(html.contains(words), "{words}: {html}");
+    }
+    let list = page(&admin, "/admin/promotions").await;
+    assert!(
+        list.contains("autumn") && list.contains("1 group"),
+        "{list}"
+    );
+    assert!(
+        page(&admin, "/admin").await.contains("/admin/promotions"),
+        "the Marketing menu"
+    );
+
+    let res = post_form(&admin, "/language", &[("lang", "ru"), ("back", "/admin")]).await;
+    assert!(res.status().is_redirection());
+    let ru = page(&admin, &tab).await;
+    assert!(
+        ru.contains("Персональная скидка важнее акций") && ru.contains("Тарифы: VPS Start"),
+        "{ru}"
+    );
+    let ru = page(&admin, &promo_page).await;
+    assert!(
+        ru.contains("Внутри группы достаточно любого одного условия")
+            && ru.contains("Осенняя акция"),
+        "{ru}"
+    );
+    assert!(page(&admin, "/admin/promotions").await.contains("1 группа"));
+    let history = page(&admin, &format!("/admin/clients/{}/history", s.client)).await;
+    assert!(
+        history.contains("Персональная скидка") && history.contains("7.5 %"),
+        "{history}"
+    );
+}

@@ -16,11 +16,13 @@
 mod card;
 mod create;
 mod directory;
+mod discounts;
 mod finance;
 mod groups;
 pub(crate) mod impersonation;
 mod payers;
 mod products;
+mod promotions;
 mod register;
 mod scope;
 mod users;
@@ -44,6 +46,8 @@ pub(crate) fn routes(r: Routes) -> Routes {
     let r = client_card_routes(r);
     let r = finance::routes(r);
     let r = products::routes(r);
+    let r = discounts::routes(r);
+    let r = promotions::routes(r);
     let r = directory_routes(r);
     client_area_routes(r)
 }
