@@ -15,6 +15,17 @@ fn id(v: &Value) -> String {
     v["id"].as_str().unwrap().to_owned()
 }
 
+/// Posts each body to `path` and expects a 422 naming `field` with `code`.
+async fn assert_refused(admin: &Session, path: &str, cases: &[(Value, &str, &str)]) {
+    for (body, field, code) in cases {
+        let errors = refused(admin, Method::POST, path, body.clone()).await;
+        assert!(
+            errors.contains(&((*field).to_owned(), (*code).to_owned())),
+            "{body}: {errors:?}"
+        );
+    }
+}
+
 /// A provider, a VPS product type with one plan, and a client of the provider.
 struct Shop {
     provider: String,
@@ -193,13 +204,7 @@ async fn bad_discount_input_is_refused_per_field() {
             "required",
         ),
     ];
-    for (body, field, code) in cases {
-        let errors = refused(&admin, Method::POST, &base, body.clone()).await;
-        assert!(
-            errors.contains(&(field.to_owned(), code.to_owned())),
-            "{body}: {errors:?}"
-        );
-    }
+    assert_refused(&admin, &base, &cases).await;
     let list: Value = admin.get(&base).await.json().await.unwrap();
     assert!(list["items"].as_array().unwrap().is_empty());
 }
@@ -295,7 +300,7 @@ async fn promotions_have_condition_groups_codes_and_a_history() {
         problem_code(res).await,
         (StatusCode::CONFLICT, "name_taken".to_owned())
     );
-    for (body, field, code) in [
+    assert_refused(&admin, "/api/v1/promotions", &[
         (
             json!({"name": "x", "title_en": "A", "title_ru": "Б", "provider_id": s.provider, "kind": "fixed", "amount": {"amount": "1", "currency": "QQQ"}}),
             "currency",
@@ -316,13 +321,8 @@ async fn promotions_have_condition_groups_codes_and_a_history() {
             "ends_on",
             "end_before_start",
         ),
-    ] {
-        let errors = refused(&admin, Method::POST, "/api/v1/promotions", body.clone()).await;
-        assert!(
-            errors.contains(&(field.to_owned(), code.to_owned())),
-            "{body}: {errors:?}"
-        );
-    }
+    ])
+    .await;
     let p = id(&promo);
     let conditions = format!("/api/v1/promotions/{p}/conditions");
     let by_group = created(
@@ -350,44 +350,43 @@ async fn promotions_have_condition_groups_codes_and_a_history() {
         json!({"group": 2, "kind": "first_order"}),
     )
     .await;
-    for (body, field, code) in [
-        (
-            json!({"group": 0, "kind": "first_order"}),
-            "group",
-            "out_of_range",
-        ),
-        (
-            json!({"group": 101, "kind": "first_order"}),
-            "group",
-            "out_of_range",
-        ),
-        (
-            json!({"group": 1, "kind": "tariff", "value": "not-an-id"}),
-            "value",
-            "invalid_id",
-        ),
-        (
-            json!({"group": 1, "kind": "tariff", "value": s.vps}),
-            "value",
-            "invalid",
-        ),
-        (
-            json!({"group": 1, "kind": "client_group", "value": s.plan}),
-            "value",
-            "unknown_group",
-        ),
-        (
-            json!({"group": 1, "kind": "period", "value": "fortnight"}),
-            "value",
-            "invalid_period",
-        ),
-    ] {
-        let errors = refused(&admin, Method::POST, &conditions, body.clone()).await;
-        assert!(
-            errors.contains(&(field.to_owned(), code.to_owned())),
-            "{body}: {errors:?}"
-        );
-    }
+    assert_refused(
+        &admin,
+        &conditions,
+        &[
+            (
+                json!({"group": 0, "kind": "first_order"}),
+                "group",
+                "out_of_range",
+            ),
+            (
+                json!({"group": 101, "kind": "first_order"}),
+                "group",
+                "out_of_range",
+            ),
+            (
+                json!({"group": 1, "kind": "tariff", "value": "not-an-id"}),
+                "value",
+                "invalid_id",
+            ),
+            (
+                json!({"group": 1, "kind": "tariff", "value": s.vps}),
+                "value",
+                "invalid",
+            ),
+            (
+                json!({"group": 1, "kind": "client_group", "value": s.plan}),
+                "value",
+                "unknown_group",
+            ),
+            (
+                json!({"group": 1, "kind": "period", "value": "fortnight"}),
+                "value",
+                "invalid_period",
+            ),
+        ],
+    )
+    .await;
     let res = admin
         .post(
             &conditions,
@@ -434,23 +433,22 @@ async fn promotions_have_condition_groups_codes_and_a_history() {
     );
     let batch = created(&admin, &codes, json!({"count": 25})).await;
     assert_eq!(batch["items"].as_array().unwrap().len(), 25);
-    for (body, field, code) in [
-        (json!({"count": 0}), "count", "out_of_range"),
-        (json!({"count": 1001}), "count", "out_of_range"),
-        (json!({"code": "AB"}), "code", "too_short"),
-        (
-            json!({"code": "SUMMER", "usage_limit": 5}),
-            "usage_limit",
-            "invalid",
-        ),
-        (json!({}), "code", "required"),
-    ] {
-        let errors = refused(&admin, Method::POST, &codes, body.clone()).await;
-        assert!(
-            errors.contains(&(field.to_owned(), code.to_owned())),
-            "{body}: {errors:?}"
-        );
-    }
+    assert_refused(
+        &admin,
+        &codes,
+        &[
+            (json!({"count": 0}), "count", "out_of_range"),
+            (json!({"count": 1001}), "count", "out_of_range"),
+            (json!({"code": "AB"}), "code", "too_short"),
+            (
+                json!({"code": "SUMMER", "usage_limit": 5}),
+                "usage_limit",
+                "invalid",
+            ),
+            (json!({}), "code", "required"),
+        ],
+    )
+    .await;
     let list: Value = admin.get(&codes).await.json().await.unwrap();
     assert_eq!(list["items"].as_array().unwrap().len(), 26);
     assert!(

@@ -396,20 +396,23 @@ fn input(form: &Fields) -> DiscountInput {
     }
 }
 
-/// The discount `raw` of the card's client; another client's is "not found".
+/// The card's client and its discount `raw`; another client's discount is "not found".
 async fn find(
     ctx: &Ctx,
     who: &Principal,
-    scope: &Scope,
+    client: &str,
     raw: &str,
-) -> Result<DiscountView, Response> {
+) -> Result<(Scope, DiscountView), Response> {
+    let scope = Scope::staff(ctx, who, client).await?;
     let id = raw
         .parse()
         .map_err(|_| error::fail(ctx, AppError::NotFound { what: "discount" }))?;
-    ctx.app
+    let v = ctx
+        .app
         .client_discount(who, scope.client, id)
         .await
-        .map_err(|e| error::fail(ctx, e))
+        .map_err(|e| error::fail(ctx, e))?;
+    Ok((scope, v))
 }
 
 async fn list(Signed { ctx, who }: Signed, Path(id): Path<String>, params: Params) -> Response {
@@ -474,14 +477,11 @@ async fn edit(
     Signed { ctx, who }: Signed,
     Path((id, discount)): Path<(String, String)>,
 ) -> Response {
-    let scope = match Scope::staff(&ctx, &who, &id).await {
-        Ok(scope) => scope,
+    let (scope, v) = match find(&ctx, &who, &id, &discount).await {
+        Ok(found) => found,
         Err(res) => return res,
     };
-    match find(&ctx, &who, &scope, &discount).await {
-        Ok(v) => render_form(&ctx, &who, &scope, Some(&v), Shown::fresh()).await,
-        Err(res) => res,
-    }
+    render_form(&ctx, &who, &scope, Some(&v), Shown::fresh()).await
 }
 
 async fn save(
@@ -489,26 +489,19 @@ async fn save(
     Path((id, discount)): Path<(String, String)>,
     form: Fields,
 ) -> Response {
-    let scope = match Scope::staff(&ctx, &who, &id).await {
-        Ok(scope) => scope,
+    let (scope, v) = match find(&ctx, &who, &id, &discount).await {
+        Ok(found) => found,
         Err(res) => return res,
     };
-    match find(&ctx, &who, &scope, &discount).await {
-        Ok(v) => submit(ctx, who, scope, Some(v), form).await,
-        Err(res) => res,
-    }
+    submit(ctx, who, scope, Some(v), form).await
 }
 
 async fn delete_show(
     Signed { ctx, who }: Signed,
     Path((id, discount)): Path<(String, String)>,
 ) -> Response {
-    let scope = match Scope::staff(&ctx, &who, &id).await {
-        Ok(scope) => scope,
-        Err(res) => return res,
-    };
-    let v = match find(&ctx, &who, &scope, &discount).await {
-        Ok(v) => v,
+    let (scope, v) = match find(&ctx, &who, &id, &discount).await {
+        Ok(found) => found,
         Err(res) => return res,
     };
     let tr = ctx.tr;
@@ -534,12 +527,8 @@ async fn delete(
     Signed { ctx, who }: Signed,
     Path((id, discount)): Path<(String, String)>,
 ) -> Response {
-    let scope = match Scope::staff(&ctx, &who, &id).await {
-        Ok(scope) => scope,
-        Err(res) => return res,
-    };
-    let v = match find(&ctx, &who, &scope, &discount).await {
-        Ok(v) => v,
+    let (scope, v) = match find(&ctx, &who, &id, &discount).await {
+        Ok(found) => found,
         Err(res) => return res,
     };
     match ctx

@@ -65,9 +65,10 @@ fn page_path(id: CatalogId) -> String {
     format!("{LIST}/{id}")
 }
 
-fn parse(ctx: &Ctx, raw: &str) -> Result<CatalogId, Response> {
+/// An id of the path; a malformed one names nothing that exists.
+fn parse(raw: &str) -> Result<CatalogId, AppError> {
     raw.parse()
-        .map_err(|_| error::fail(ctx, AppError::NotFound { what: "promotion" }))
+        .map_err(|_| AppError::NotFound { what: "promotion" })
 }
 
 async fn list(Signed { ctx, who }: Signed, params: Params) -> Response {
@@ -568,7 +569,7 @@ async fn render_page(
 }
 
 async fn load(ctx: &Ctx, who: &Principal, raw: &str) -> Result<PromotionView, Response> {
-    let id = parse(ctx, raw)?;
+    let id = parse(raw).map_err(|e| error::fail(ctx, e))?;
     ctx.app
         .promotion(who, id)
         .await
@@ -591,9 +592,9 @@ async fn answer<'f>(
     form: &'f Fields,
     which: fn(Shown<'f>) -> Refused<'f>,
 ) -> Response {
-    let id = match parse(ctx, raw) {
+    let id = match parse(raw) {
         Ok(id) => id,
-        Err(res) => return res,
+        Err(e) => return error::fail(ctx, e),
     };
     match result {
         Ok(done) => see_other(&done.link(&page_path(id))),
@@ -608,9 +609,9 @@ async fn answer<'f>(
 }
 
 async fn save(Signed { ctx, who }: Signed, Path(id): Path<String>, form: Fields) -> Response {
-    let pid = match parse(&ctx, &id) {
+    let pid = match parse(&id) {
         Ok(p) => p,
-        Err(res) => return res,
+        Err(e) => return error::fail(&ctx, e),
     };
     let result = ctx
         .app
@@ -621,9 +622,9 @@ async fn save(Signed { ctx, who }: Signed, Path(id): Path<String>, form: Fields)
 }
 
 async fn delete(Signed { ctx, who }: Signed, Path(id): Path<String>) -> Response {
-    let pid = match parse(&ctx, &id) {
+    let pid = match parse(&id) {
         Ok(p) => p,
-        Err(res) => return res,
+        Err(e) => return error::fail(&ctx, e),
     };
     match ctx.app.delete_promotion(&who, pid).await {
         Ok(()) => see_other(&Done::Deleted.link(LIST)),
@@ -636,9 +637,9 @@ async fn condition_add(
     Path(id): Path<String>,
     form: Fields,
 ) -> Response {
-    let pid = match parse(&ctx, &id) {
+    let pid = match parse(&id) {
         Ok(p) => p,
-        Err(res) => return res,
+        Err(e) => return error::fail(&ctx, e),
     };
     let kind = form.get("condition_kind").to_owned();
     let value = PICKERS
@@ -660,9 +661,9 @@ async fn condition_delete(
     Signed { ctx, who }: Signed,
     Path((id, condition)): Path<(String, String)>,
 ) -> Response {
-    let (pid, cid) = match (parse(&ctx, &id), parse(&ctx, &condition)) {
+    let (pid, cid) = match (parse(&id), parse(&condition)) {
         (Ok(p), Ok(c)) => (p, c),
-        (Err(res), _) | (_, Err(res)) => return res,
+        (Err(e), _) | (_, Err(e)) => return error::fail(&ctx, e),
     };
     match ctx.app.delete_promotion_condition(&who, pid, cid).await {
         Ok(()) => see_other(&Done::Deleted.link(&page_path(pid))),
@@ -671,9 +672,9 @@ async fn condition_delete(
 }
 
 async fn codes_add(Signed { ctx, who }: Signed, Path(id): Path<String>, form: Fields) -> Response {
-    let pid = match parse(&ctx, &id) {
+    let pid = match parse(&id) {
         Ok(p) => p,
-        Err(res) => return res,
+        Err(e) => return error::fail(&ctx, e),
     };
     let number = |name: &str| {
         let raw = form.get(name).trim();
@@ -699,9 +700,9 @@ async fn code_delete(
     Signed { ctx, who }: Signed,
     Path((id, code)): Path<(String, String)>,
 ) -> Response {
-    let (pid, cid) = match (parse(&ctx, &id), parse(&ctx, &code)) {
+    let (pid, cid) = match (parse(&id), parse(&code)) {
         (Ok(p), Ok(c)) => (p, c),
-        (Err(res), _) | (_, Err(res)) => return res,
+        (Err(e), _) | (_, Err(e)) => return error::fail(&ctx, e),
     };
     match ctx.app.delete_promo_code(&who, pid, cid).await {
         Ok(()) => see_other(&Done::Deleted.link(&page_path(pid))),
