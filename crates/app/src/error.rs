@@ -238,6 +238,19 @@ fn unique_violation(constraint: &str) -> AppError {
             "name_en",
             "the provider has a payment method with this name",
         ),
+        "promotions_name_key" => (
+            ErrorCode::NameTaken,
+            "name",
+            "a promotion with this name exists",
+        ),
+        "promo_codes_code_key" => (ErrorCode::PromoCodeTaken, "code", "this promo code exists"),
+        // PostgreSQL names the index; SQLite its columns.
+        "promotion_conditions_promotion_id_key"
+        | "promotion_conditions_promotion_id_group_no_kind_value_key" => (
+            ErrorCode::Conflict,
+            "value",
+            "the group already has this condition",
+        ),
         _ => (
             ErrorCode::Conflict,
             "",

@@ -21,6 +21,7 @@ pub mod grants;
 pub mod history;
 pub mod impersonation;
 pub mod mail;
+pub mod marketing;
 pub mod money;
 pub mod password_reset;
 pub mod passwords;

@@ -242,6 +242,7 @@ error_codes! {
     PromoCodeNotApplicable = "promo_code_not_applicable",
     /// The plan is archived or closed to the client's group.
     TariffNotAvailable = "tariff_not_available",
+    PromoCodeTaken = "promo_code_taken",
 }
 
 impl ErrorCode {

@@ -13,6 +13,7 @@ mod clients;
 mod counters;
 pub mod db;
 mod errors;
+mod marketing;
 pub mod migrate;
 mod money;
 mod outbox;

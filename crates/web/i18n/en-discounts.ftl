@@ -1,1 +1,119 @@
 ## Personal discounts and promotions with their conditions and promo codes (issue 11).
+
+error-promo-code-taken = This promo code already exists.
+
+object-client-discount = Personal discount
+object-promotion = Promotion
+
+field-discount = Discount
+field-starts-on = Starts on
+field-ends-on = Ends on
+field-title-en = Title (English)
+field-title-ru = Title (Russian)
+field-condition = Condition
+field-promo-code = Promo code
+
+card-tab-discounts = Discounts
+
+discount-title = Personal discounts
+discount-lead = Discounts set for this client by hand.
+discount-intro = A personal discount outranks promotions: when one applies to a product, no promotion is applied to it. Two discounts of the client may not cover the same product on the same day at the same level (everything, a product type, a plan).
+discount-add = Add a discount
+discount-new-title = New personal discount
+discount-edit-title = Edit the personal discount
+discount-create = Add discount
+discount-empty = The client has no personal discounts.
+discount-col-amount = Discount
+discount-col-scope = Applies to
+discount-col-valid = Valid
+discount-col-comment = Comment
+discount-always = Always
+discount-open = open
+discount-scope-all = All products
+discount-scope-product-types = Chosen product types
+discount-scope-tariffs = Chosen tariff plans
+discount-scope-types-of = Product types: { $names }
+discount-scope-plans-of = Tariff plans: { $names }
+discount-kind-percent = Percentage
+discount-kind-fixed = Fixed amount
+discount-field-kind = Type
+discount-field-percent = Percent
+discount-percent-hint = For a percentage: more than 0 and at most 100, such as 15 or 12.5.
+discount-field-amount = Amount
+discount-amount-hint = For a fixed amount: taken off the price, such as 5.00.
+discount-field-currency = Currency of the amount
+discount-field-scope = Applies to
+discount-field-product-types = Product types
+discount-field-tariffs = Tariff plans
+discount-targets-hint = Tick those the discount is for (used with the matching "Applies to" choice).
+discount-field-starts-on = First day
+discount-starts-hint = Empty: from now on.
+discount-field-ends-on = Last day
+discount-ends-hint = Empty: with no end.
+discount-field-comment = Comment
+discount-delete-title = Delete the discount { $amount }?
+discount-delete-text = The client will pay the usual price (or a promotion's) from now on. The discount stays in the client's history.
+
+promotion-title = Promotions
+promotion-lead = Discounts a provider offers to whoever meets the conditions.
+promotion-intro = A promotion applies when its conditions hold and the client has no personal discount on the product.
+promotion-add = Add a promotion
+promotion-new-title = New promotion
+promotion-create = Add promotion
+promotion-delete = Delete the promotion
+promotion-back = All promotions
+promotion-empty = No promotions yet.
+promotion-off-tag = off
+promotion-col-name = Promotion
+promotion-col-provider = Provider
+promotion-col-discount = Discount
+promotion-col-valid = Valid
+promotion-col-conditions = Conditions
+promotion-col-codes = Promo codes
+promotion-groups-count = { $count ->
+    [0] For everyone
+    [one] { $count } group
+   *[other] { $count } groups
+}
+promotion-field-name = Internal name
+promotion-name-hint = Seen by staff only; unique.
+promotion-field-title-en = Name for clients (English)
+promotion-field-title-ru = Name for clients (Russian)
+promotion-field-provider = Provider
+promotion-field-active = Active
+promotion-conditions = Conditions
+promotion-groups-rule = Conditions form numbered groups. Within a group any one condition suffices; across groups one condition from each group is needed. A promotion without conditions is for everyone.
+promotion-no-conditions = No conditions: the promotion is for everyone.
+promotion-col-group = Group
+promotion-col-kind = Condition
+promotion-col-value = Value
+promotion-group-n = Group { $n }
+promotion-condition-add = Add a condition
+promotion-condition-hint = Choose the group, the kind of condition, and its value in the matching list.
+promotion-field-group = Group number
+promotion-group-hint = 1 to 100. Use the same number for alternatives, a new number for another requirement.
+promotion-field-condition-kind = Condition
+promotion-kind-client-group = Client group
+promotion-kind-tariff = Tariff plan
+promotion-kind-product-type = Product type
+promotion-kind-period = Period
+promotion-kind-first-order = First order
+promotion-kind-promo-code = Promo code entered
+promotion-codes = Promo codes
+promotion-codes-rule = A single-use code works once in all; a multi-use code up to its limit, or without one.
+promotion-no-codes = No promo codes.
+promotion-col-code = Code
+promotion-col-use = Use
+promotion-col-used = Used
+promotion-col-usable = Usable
+promotion-single-use = Single-use
+promotion-multi-use-unlimited = Multi-use, no limit
+promotion-multi-use-limit = Multi-use, up to { $limit }
+promotion-codes-add = Add codes
+promotion-field-code = Code
+promotion-code-hint = Letters, digits, - and _; stored in capitals. Leave empty to generate codes.
+promotion-field-count = How many to generate
+promotion-count-hint = 1 to 1000 random codes.
+promotion-field-multi-use = Multi-use
+promotion-field-usage-limit = Usage limit
+promotion-limit-hint = Only for multi-use codes; empty for no limit.

@@ -72,6 +72,11 @@ const MENU: &[Entry] = &[
     },
     Entry {
         panel: Panel::Admin,
+        function: f::PROMOTION_VIEW,
+        href: "/admin/promotions",
+    },
+    Entry {
+        panel: Panel::Admin,
         function: f::STAFF_LIST,
         href: "/admin/staff",
     },

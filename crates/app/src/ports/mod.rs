@@ -9,6 +9,7 @@ mod catalog;
 mod clients;
 mod counters;
 mod mailer;
+mod marketing;
 mod money;
 mod outbox;
 mod pricing;
@@ -19,6 +20,7 @@ pub use catalog::*;
 pub use clients::*;
 pub use counters::*;
 pub use mailer::*;
+pub use marketing::*;
 pub use money::*;
 pub use outbox::*;
 pub use pricing::*;
@@ -95,6 +97,7 @@ pub trait Tx:
     + Money
     + Catalog
     + PricingFacts
+    + Marketing
     + Send
 {
     async fn commit(self: Box<Self>) -> StoreResult<()>;

@@ -199,6 +199,122 @@ pub fn normalize_code(raw: &str) -> String {
     raw.trim().to_uppercase()
 }
 
+/// Percent as people type it (`"15"`, `"12.5"`) into basis points: more than 0, at most
+/// 100, at most two decimals (a basis point is the finest step the calculator keeps).
+pub fn parse_percent(field: &str, raw: &str) -> Result<i64, Invalid> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return Err(Invalid::field(field, ErrorCode::Required, "is required"));
+    }
+    let (whole, fraction) = v.split_once('.').unwrap_or((v, ""));
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if whole.is_empty() || !digits(whole) || !digits(fraction) || v.ends_with('.') {
+        return Err(Invalid::field(
+            field,
+            ErrorCode::NotANumber,
+            "must be a number such as 15 or 12.5",
+        ));
+    }
+    if fraction.len() > 2 {
+        return Err(Invalid::field(
+            field,
+            ErrorCode::TooManyDecimals,
+            "may have at most 2 decimal places",
+        ));
+    }
+    let out_of_range = || {
+        Invalid::field(
+            field,
+            ErrorCode::OutOfRange,
+            "must be above 0 and at most 100",
+        )
+    };
+    let whole: i64 = whole.parse().map_err(|_| out_of_range())?;
+    let fraction: i64 = format!("{fraction:0<2}")
+        .parse()
+        .map_err(|_| out_of_range())?;
+    let bp = whole
+        .checked_mul(100)
+        .and_then(|w| w.checked_add(fraction))
+        .ok_or_else(out_of_range)?;
+    if !(1..=10_000).contains(&bp) {
+        return Err(out_of_range());
+    }
+    Ok(bp)
+}
+
+/// Basis points as a percent without trailing zeros: `1500` → `"15"`, `1250` → `"12.5"`.
+pub fn format_percent(bp: i64) -> String {
+    let (whole, fraction) = (bp / 100, (bp % 100).abs());
+    match fraction {
+        0 => whole.to_string(),
+        f if f % 10 == 0 => format!("{whole}.{}", f / 10),
+        f => format!("{whole}.{f:02}"),
+    }
+}
+
+/// The longest promo code; long enough for a campaign word and a number.
+pub const CODE_MAX: usize = 40;
+
+/// A promo code as staff type it: normalized ([`normalize_code`]), 3 to [`CODE_MAX`]
+/// letters, digits, `-` or `_`, so it can be read out and typed without doubt.
+pub fn parse_code(field: &str, raw: &str) -> Result<String, Invalid> {
+    let code = normalize_code(raw);
+    if code.is_empty() {
+        return Err(Invalid::field(field, ErrorCode::Required, "is required"));
+    }
+    if !code
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '_')
+    {
+        return Err(Invalid::field(
+            field,
+            ErrorCode::InvalidCharacters,
+            "may hold only Latin letters, digits, - and _",
+        ));
+    }
+    let n = code.chars().count();
+    if n < 3 {
+        return Err(Invalid::field(
+            field,
+            ErrorCode::TooShort,
+            "needs at least 3 characters",
+        ));
+    }
+    if n > CODE_MAX {
+        return Err(Invalid::field(field, ErrorCode::TooLong, "is too long"));
+    }
+    Ok(code)
+}
+
+/// Letters and digits that cannot be mistaken for one another (no 0/O, 1/I/L).
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+/// A generated code from random bytes, one character per byte: ten characters of a
+/// 31-symbol alphabet are about 50 bits, so codes given out by the thousand do not collide.
+pub fn code_from_random(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .filter_map(|b| CODE_ALPHABET.get(usize::from(*b) % CODE_ALPHABET.len()))
+        .map(|b| char::from(*b))
+        .collect()
+}
+
+impl Amount {
+    /// The amount as people read it: `15 %`, `5.00 USD`.
+    pub fn text(&self, minor_units: u16) -> String {
+        match self {
+            Amount::Percent { bp } => format!("{} %", format_percent(*bp)),
+            Amount::Fixed { minor, currency } => {
+                format!(
+                    "{} {currency}",
+                    crate::money::format_minor(*minor, minor_units)
+                )
+            }
+        }
+    }
+}
+
 /// A provider's promotion.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Promotion {
@@ -385,6 +501,57 @@ mod tests {
             .usable()
         );
         assert_eq!(normalize_code(" spring26 "), "SPRING26");
+    }
+
+    #[test]
+    fn percents_are_above_zero_up_to_a_hundred_with_two_decimals() {
+        assert_eq!(parse_percent("p", "15"), Ok(1500));
+        assert_eq!(parse_percent("p", " 12.5 "), Ok(1250));
+        assert_eq!(parse_percent("p", "0.01"), Ok(1));
+        assert_eq!(parse_percent("p", "100"), Ok(10_000));
+        let code = |raw: &str| {
+            parse_percent("p", raw)
+                .err()
+                .and_then(|e| e.0.first().map(|f| f.code))
+        };
+        assert_eq!(code("0"), Some(ErrorCode::OutOfRange));
+        assert_eq!(code("101"), Some(ErrorCode::OutOfRange));
+        assert_eq!(code("100.01"), Some(ErrorCode::OutOfRange));
+        assert_eq!(code("99999999999999999999"), Some(ErrorCode::OutOfRange));
+        assert_eq!(code("-5"), Some(ErrorCode::NotANumber));
+        assert_eq!(code("1e2"), Some(ErrorCode::NotANumber));
+        assert_eq!(code("5."), Some(ErrorCode::NotANumber));
+        assert_eq!(code("1.234"), Some(ErrorCode::TooManyDecimals));
+        assert_eq!(code(""), Some(ErrorCode::Required));
+        for bp in [1, 10, 99, 100, 1250, 1505, 10_000] {
+            assert_eq!(parse_percent("p", &format_percent(bp)), Ok(bp));
+        }
+        assert_eq!(format_percent(1250), "12.5");
+        assert_eq!(Amount::Percent { bp: 1500 }.text(2), "15 %");
+        assert_eq!(
+            Amount::Fixed {
+                minor: 500,
+                currency: "USD".into()
+            }
+            .text(2),
+            "5.00 USD"
+        );
+    }
+
+    #[test]
+    fn codes_are_normalized_readable_and_bounded() {
+        assert_eq!(
+            parse_code("code", " spring-26 ").as_deref(),
+            Ok("SPRING-26")
+        );
+        assert!(parse_code("code", "ab").is_err());
+        assert!(parse_code("code", "весна").is_err());
+        assert!(parse_code("code", "a b c").is_err());
+        assert!(parse_code("code", &"A".repeat(CODE_MAX + 1)).is_err());
+        let code = code_from_random(&[0, 1, 2, 30, 31, 255, 7, 8, 9, 10]);
+        assert_eq!(code.len(), 10);
+        assert_eq!(parse_code("code", &code).as_deref(), Ok(code.as_str()));
+        assert!(!code.contains(['0', 'O', '1', 'I', 'L']));
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod departments;
 pub mod directory;
 mod dto;
 mod history;
+mod marketing;
 mod me;
 pub mod money;
 pub mod money_dto;
@@ -213,5 +214,6 @@ pub fn routes(app: App) -> Guarded {
     let g = money::routes(g);
     let g = catalog::routes(g);
     let g = quotes::routes(g);
+    let g = marketing::routes(g);
     client_groups::routes(g)
 }

@@ -12,7 +12,7 @@ fn script(name: &str) -> String {
     format!("{}/tests/modules/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
-async fn refused_fields(
+pub(crate) async fn refused_fields(
     s: &Session,
     method: Method,
     path: &str,

@@ -20,12 +20,12 @@ const PW: &str = "client-password-9";
 const STAFF_PW: &str = "employee-password-1";
 
 /// One request of a burst, named for the tally.
-struct Call {
+pub(crate) struct Call {
     label: String,
     req: reqwest::RequestBuilder,
 }
 
-fn call(
+pub(crate) fn call(
     label: impl Into<String>,
     s: &Session,
     method: Method,
@@ -39,12 +39,12 @@ fn call(
 }
 
 #[derive(Debug)]
-struct Outcome {
+pub(crate) struct Outcome {
     label: String,
-    status: StatusCode,
+    pub(crate) status: StatusCode,
     /// The problem's `code` (empty on a success).
-    code: String,
-    body: Value,
+    pub(crate) code: String,
+    pub(crate) body: Value,
 }
 
 impl Outcome {
@@ -53,10 +53,10 @@ impl Outcome {
     }
 }
 
-struct Outcomes(Vec<Outcome>);
+pub(crate) struct Outcomes(pub(crate) Vec<Outcome>);
 
 /// Sends every call at once: each from its own task, all released together by a barrier.
-async fn burst(calls: Vec<Call>) -> Outcomes {
+pub(crate) async fn burst(calls: Vec<Call>) -> Outcomes {
     let barrier = Arc::new(Barrier::new(calls.len()));
     let tasks: Vec<_> = calls
         .into_iter()
@@ -103,13 +103,13 @@ impl Outcomes {
         self.0.iter().filter(move |o| o.label == label)
     }
 
-    fn succeeded(&self, label: &str) -> usize {
+    pub(crate) fn succeeded(&self, label: &str) -> usize {
         self.with(label).filter(|o| o.ok()).count()
     }
 
     /// No response is a 5xx, and every refusal is one of `allowed` with a problem code.
     /// Prints the tally (shown when the test fails).
-    fn check(&self, what: &str, allowed: &[StatusCode]) {
+    pub(crate) fn check(&self, what: &str, allowed: &[StatusCode]) {
         eprintln!("{what}: [{}]", self.tally());
         for o in &self.0 {
             assert!(

@@ -21,6 +21,7 @@ mod clients;
 mod concurrency;
 mod crash;
 mod credentials;
+mod discounts;
 mod first_start;
 mod form_errors;
 mod harness;

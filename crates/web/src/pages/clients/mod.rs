@@ -16,11 +16,13 @@
 mod card;
 mod create;
 mod directory;
+mod discounts;
 mod finance;
 mod groups;
 pub(crate) mod impersonation;
 mod payers;
 mod products;
+mod promotions;
 mod quotes;
 mod register;
 mod scope;
@@ -46,6 +48,8 @@ pub(crate) fn routes(r: Routes) -> Routes {
     let r = finance::routes(r);
     let r = products::routes(r);
     let r = quotes::routes(r);
+    let r = discounts::routes(r);
+    let r = promotions::routes(r);
     let r = directory_routes(r);
     client_area_routes(r)
 }
