@@ -30,6 +30,7 @@ pub mod profile;
 pub mod secrets;
 pub mod setup;
 pub mod staff;
+pub mod taxes;
 pub mod tokens;
 pub mod use_case;
 

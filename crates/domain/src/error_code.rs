@@ -240,6 +240,8 @@ error_codes! {
     PromoCodeUsedUp = "promo_code_used_up",
     /// The promotion of the code does not apply to this order.
     PromoCodeNotApplicable = "promo_code_not_applicable",
+    /// A product type id that names no product type.
+    UnknownProductType = "unknown_product_type",
 }
 
 impl ErrorCode {

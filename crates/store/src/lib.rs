@@ -20,6 +20,7 @@ mod pg_types;
 mod repos;
 mod rows;
 mod staff;
+mod taxes;
 
 use async_trait::async_trait;
 use bursar_app::ports::{Store, StoreError, StoreResult, Tx};

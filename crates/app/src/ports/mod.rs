@@ -13,6 +13,7 @@ mod money;
 mod outbox;
 mod records;
 mod staff;
+mod taxes;
 
 pub use catalog::*;
 pub use clients::*;
@@ -22,6 +23,7 @@ pub use money::*;
 pub use outbox::*;
 pub use records::*;
 pub use staff::*;
+pub use taxes::*;
 
 use async_trait::async_trait;
 use bursar_domain::{ApiTokenId, ClientId, ClientNumber, SessionId, UserId};
@@ -91,6 +93,7 @@ pub trait Tx:
     + Counters
     + Money
     + Catalog
+    + TaxRules
     + Send
 {
     async fn commit(self: Box<Self>) -> StoreResult<()>;
