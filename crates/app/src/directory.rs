@@ -161,6 +161,9 @@ impl App {
         input: ProviderInput,
     ) -> Result<ProviderRecord, AppError> {
         who.require(f::PROVIDER_EDIT)?;
+        if input.tax_on_top == Some(true) || input.show_tax_on_top_up == Some(true) {
+            who.require(f::TAX_EDIT)?;
+        }
         let mut invalid = Invalid::default();
         let n = match &input.name {
             Some(n) => invalid.check(name("name", n)),
@@ -249,6 +252,9 @@ impl App {
             }
             new.tax_on_top = input.tax_on_top.unwrap_or(old.tax_on_top);
             new.show_tax_on_top_up = input.show_tax_on_top_up.unwrap_or(old.show_tax_on_top_up);
+            if (new.tax_on_top, new.show_tax_on_top_up) != (old.tax_on_top, old.show_tax_on_top_up) {
+                who.require(f::TAX_EDIT)?;
+            }
             let changes = Changes::default()
                 .diff("name", &old.name, &new.name)
                 .diff("currency", &old.currency_code, &new.currency_code)

@@ -445,6 +445,18 @@ pub fn line_label(t: &TaxLine, locale: bursar_domain::Locale) -> String {
     format!("{name} {}", percent(t.rate_bp))
 }
 
+/// An expense's tax as its list shows it: the rules' names and rate (`VAT 20 %`).
+pub fn expense_tax_label(e: &crate::ports::ExpenseRecord, locale: bursar_domain::Locale) -> String {
+    line_label(
+        &TaxLine {
+            name: e.tax_name.clone(),
+            rate_bp: e.tax_rate_bp,
+            minor: e.tax_minor,
+        },
+        locale,
+    )
+}
+
 fn add_line(lines: &mut Vec<TaxLine>, name: &str, rate_bp: i64, minor: i64) {
     if rate_bp == 0 && minor == 0 {
         return;
@@ -510,7 +522,34 @@ pub(crate) async fn payment_tax_lines(
     Ok(lines)
 }
 
+/// What a rule's form offers and its list names: providers, client groups, product types.
+#[derive(Clone, Debug, Default)]
+pub struct TaxChoices {
+    pub providers: Vec<ProviderRecord>,
+    pub groups: Vec<crate::ports::ClientGroupRecord>,
+    pub types: Vec<ProductTypeRecord>,
+}
+
 impl App {
+    /// The choices of the rule forms, for whoever may see tax rules (without needing the
+    /// catalog's or the groups' own rights).
+    pub async fn tax_choices(&self, who: &Principal) -> Result<TaxChoices, AppError> {
+        who.require_any(&[f::TAX_VIEW, f::TAX_EDIT])?;
+        let mut tx = self.store.read().await?;
+        let choices = TaxChoices {
+            providers: tx.list_providers().await?,
+            groups: tx
+                .list_groups()
+                .await?
+                .into_iter()
+                .map(|(g, _)| g)
+                .collect(),
+            types: tx.product_types().await?,
+        };
+        tx.commit().await?;
+        Ok(choices)
+    }
+
     /// The provider's and groups' rules, filtered by provider and group.
     pub async fn tax_rules(
         &self,

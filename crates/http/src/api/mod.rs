@@ -17,6 +17,7 @@ pub mod money_dto;
 mod permissions_dto;
 pub mod staff;
 mod system;
+pub mod taxes;
 mod tokens;
 pub mod values;
 
@@ -211,5 +212,6 @@ pub fn routes(app: App) -> Guarded {
     let g = client_holdings::routes(g);
     let g = money::routes(g);
     let g = catalog::routes(g);
+    let g = taxes::routes(g);
     client_groups::routes(g)
 }

@@ -23,6 +23,7 @@ mod payers;
 mod products;
 mod register;
 mod scope;
+mod taxes;
 mod users;
 mod view;
 
@@ -44,6 +45,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
     let r = client_card_routes(r);
     let r = finance::routes(r);
     let r = products::routes(r);
+    let r = taxes::routes(r);
     let r = directory_routes(r);
     client_area_routes(r)
 }
