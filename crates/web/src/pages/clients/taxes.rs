@@ -273,9 +273,10 @@ fn refused(
     }
 }
 
-fn rule_id(ctx: &Ctx, raw: &str) -> Result<CatalogId, Response> {
+/// The rule id of a path; a malformed one is a rule that does not exist.
+fn rule_id(ctx: &Ctx, raw: &str) -> Result<CatalogId, Box<Response>> {
     raw.parse()
-        .map_err(|_| error::fail(ctx, AppError::NotFound { what: "tax rule" }))
+        .map_err(|_| Box::new(error::fail(ctx, AppError::NotFound { what: "tax rule" })))
 }
 
 // ---- Finance → Taxes ----
@@ -544,7 +545,7 @@ async fn create(Signed { ctx, who }: Signed, form: Fields) -> Response {
 async fn edit(Signed { ctx, who }: Signed, Path(id): Path<String>) -> Response {
     let found = match rule_id(&ctx, &id) {
         Ok(id) => ctx.app.tax_rule(&who, RuleScope::Shared, id).await,
-        Err(res) => return res,
+        Err(res) => return *res,
     };
     match (found, Names::load(&ctx, &who).await) {
         (Ok(r), Ok(names)) => shared_form(&ctx, &names, Some(&r), Shown::fresh()),
@@ -559,7 +560,7 @@ async fn save(Signed { ctx, who }: Signed, Path(id): Path<String>, form: Fields)
             Ok(r) => r,
             Err(e) => return error::fail(&ctx, e),
         },
-        Err(res) => return res,
+        Err(res) => return *res,
     };
     match ctx
         .app
@@ -584,7 +585,7 @@ async fn save(Signed { ctx, who }: Signed, Path(id): Path<String>, form: Fields)
 async fn delete(Signed { ctx, who }: Signed, Path(id): Path<String>) -> Response {
     let id = match rule_id(&ctx, &id) {
         Ok(id) => id,
-        Err(res) => return res,
+        Err(res) => return *res,
     };
     match ctx.app.delete_tax_rule(&who, RuleScope::Shared, id).await {
         Ok(()) => see_other(&Done::Deleted.link(PATH)),
@@ -800,7 +801,7 @@ async fn client_rule(
     client: ClientId,
     raw: &str,
 ) -> Result<TaxRuleRecord, Response> {
-    let id = rule_id(ctx, raw)?;
+    let id = rule_id(ctx, raw).map_err(|res| *res)?;
     ctx.app
         .tax_rule(who, RuleScope::Client(client), id)
         .await
@@ -928,7 +929,7 @@ async fn client_delete(
     };
     let id = match rule_id(&ctx, &rule) {
         Ok(id) => id,
-        Err(res) => return res,
+        Err(res) => return *res,
     };
     let client = card.client.id;
     match ctx
