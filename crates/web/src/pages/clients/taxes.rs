@@ -11,6 +11,7 @@ use crate::ctx::{Ctx, Signed};
 use crate::form::{Fields, Params};
 use crate::layout::Ui;
 use crate::pages::error;
+use crate::pages::staff::departments::ZONES;
 use crate::render::{self, see_other};
 use askama::Template;
 use axum::extract::Path;
@@ -24,7 +25,6 @@ use bursar_app::taxes::{RuleScope, TaxRuleInput, TaxRuleQuery, local_time, perce
 use bursar_app::{AppError, Principal};
 use bursar_domain::ClientId;
 use bursar_domain::functions::f;
-use std::sync::LazyLock;
 
 const PATH: &str = "/admin/taxes";
 const TITLE: &str = "tax-title";
@@ -376,7 +376,23 @@ async fn list(Signed { ctx, who }: Signed, params: Params) -> Response {
     render::page(&ctx, StatusCode::OK, &page)
 }
 
-fn shared_form(ctx: &Ctx, names: &Names, rule: Option<&TaxRuleRecord>, shown: Shown) -> Response {
+/// The fields both rule forms have, each filled from the post, the rule or nothing.
+struct CommonFields {
+    provider: Field,
+    name: Field,
+    rate: Field,
+    starts: Field,
+    ends: Field,
+    products: Field,
+}
+
+fn common_fields(
+    ctx: &Ctx,
+    names: &Names,
+    rule: Option<&TaxRuleRecord>,
+    shown: &Shown,
+    zone: &str,
+) -> CommonFields {
     let tr = ctx.tr;
     let value =
         |name: &str, current: Option<String>| shown.value(name, current.unwrap_or_default());
@@ -386,56 +402,92 @@ fn shared_form(ctx: &Ctx, names: &Names, rule: Option<&TaxRuleRecord>, shown: Sh
             .map(|r| r.product_types.iter().map(ToString::to_string).collect())
             .unwrap_or_default(),
     };
-    let fields = vec![
-        Field::select(
+    let provider = value("provider_id", rule.map(|r| r.provider_id.to_string()));
+    let rate = rule.map(|r| bursar_domain::money::format_minor(r.rate_bp, 2));
+    CommonFields {
+        provider: Field::select(
             "provider_id",
             tr.t("tax-field-provider"),
-            names.provider_options(
-                ctx,
-                &value("provider_id", rule.map(|r| r.provider_id.to_string())),
-                "tax-choose-provider",
-            ),
+            names.provider_options(ctx, &provider, "tax-choose-provider"),
         )
         .required(),
-        Field::select(
-            "group_id",
-            tr.t("tax-field-group"),
-            names.group_options(
-                ctx,
-                &value(
-                    "group_id",
-                    rule.and_then(|r| r.group_id.map(|g| g.to_string())),
-                ),
-                "tax-no-group",
-            ),
-        )
-        .hint(tr.t("tax-group-hint")),
-        Field::text(
+        name: Field::text(
             "name",
             tr.t("tax-field-name"),
             &value("name", rule.map(|r| r.name.clone())),
         )
-        .required()
-        .max(100)
-        .hint(tr.t("tax-name-hint")),
-        Field::text(
-            "rate",
-            tr.t("tax-field-rate"),
+        .max(100),
+        rate: Field::text("rate", tr.t("tax-field-rate"), &value("rate", rate))
+            .required()
+            .hint(tr.t("tax-rate-hint")),
+        starts: Field::text(
+            "starts_at",
+            tr.t("tax-field-starts"),
+            &value("starts_at", rule.map(|r| local_time(r.starts_at, zone))),
+        )
+        .required(),
+        ends: Field::text(
+            "ends_at",
+            tr.t("tax-field-ends"),
             &value(
-                "rate",
-                rule.map(|r| bursar_domain::money::format_minor(r.rate_bp, 2)),
+                "ends_at",
+                rule.and_then(|r| r.ends_at.map(|t| local_time(t, zone))),
             ),
         )
-        .required()
-        .hint(tr.t("tax-rate-hint")),
+        .hint(tr.t("tax-ends-hint")),
+        products: Field::checks(
+            "product_types",
+            tr.t("tax-field-products"),
+            names.type_options(ctx, &chosen_types),
+        )
+        .hint(tr.t("tax-products-hint")),
+    }
+}
+
+/// A rule form: "new" (`rule: None`, posted to `{base}/new`) or the rule's own.
+fn form_view(
+    ctx: &Ctx,
+    rule: Option<&TaxRuleRecord>,
+    new_title: &str,
+    base: &str,
+    fields: Vec<Field>,
+    shown: &Shown,
+) -> FormView {
+    let tr = ctx.tr;
+    let (title, action, submit) = match rule {
+        None => (tr.t(new_title), format!("{base}/new"), tr.t("tax-create")),
+        Some(r) => (r.name.clone(), format!("{base}/{}", r.id), tr.t("cl-save")),
+    };
+    FormView::new(tr, title, action, submit)
+        .cancel(base.to_owned())
+        .error(shown.message.clone())
+        .section(None, fields, &shown.errors)
+}
+
+fn shared_form(ctx: &Ctx, names: &Names, rule: Option<&TaxRuleRecord>, shown: Shown) -> Response {
+    let tr = ctx.tr;
+    let value =
+        |name: &str, current: Option<String>| shown.value(name, current.unwrap_or_default());
+    let c = common_fields(ctx, names, rule, &shown, "UTC");
+    let group = value(
+        "group_id",
+        rule.and_then(|r| r.group_id.map(|g| g.to_string())),
+    );
+    let country = value("country", rule.and_then(|r| r.country.clone()));
+    let fields = vec![
+        c.provider,
+        Field::select(
+            "group_id",
+            tr.t("tax-field-group"),
+            names.group_options(ctx, &group, "tax-no-group"),
+        )
+        .hint(tr.t("tax-group-hint")),
+        c.name.required().hint(tr.t("tax-name-hint")),
+        c.rate,
         Field::select(
             "country",
             tr.t("tax-field-country"),
-            super::view::country_options(
-                tr,
-                &value("country", rule.and_then(|r| r.country.clone())),
-                true,
-            ),
+            super::view::country_options(tr, &country, true),
         ),
         Field::text(
             "region",
@@ -444,41 +496,11 @@ fn shared_form(ctx: &Ctx, names: &Names, rule: Option<&TaxRuleRecord>, shown: Sh
         )
         .max(100)
         .hint(tr.t("tax-region-hint")),
-        Field::checks(
-            "product_types",
-            tr.t("tax-field-products"),
-            names.type_options(ctx, &chosen_types),
-        )
-        .hint(tr.t("tax-products-hint")),
-        Field::text(
-            "starts_at",
-            tr.t("tax-field-starts"),
-            &value("starts_at", rule.map(|r| local_time(r.starts_at, "UTC"))),
-        )
-        .required()
-        .hint(tr.t("tax-utc-hint")),
-        Field::text(
-            "ends_at",
-            tr.t("tax-field-ends"),
-            &value(
-                "ends_at",
-                rule.and_then(|r| r.ends_at.map(|t| local_time(t, "UTC"))),
-            ),
-        )
-        .hint(tr.t("tax-ends-hint")),
+        c.products,
+        c.starts.hint(tr.t("tax-utc-hint")),
+        c.ends,
     ];
-    let (title, action, submit) = match rule {
-        None => (
-            tr.t("tax-new-title"),
-            format!("{PATH}/new"),
-            tr.t("tax-create"),
-        ),
-        Some(r) => (r.name.clone(), format!("{PATH}/{}", r.id), tr.t("cl-save")),
-    };
-    let view = FormView::new(tr, title, action, submit)
-        .cancel(PATH.to_owned())
-        .error(shown.message.clone())
-        .section(None, fields, &shown.errors);
+    let view = form_view(ctx, rule, "tax-new-title", PATH, fields, &shown);
     render::page(
         ctx,
         shown.status,
@@ -665,18 +687,6 @@ async fn client_list(
     render::page(&ctx, StatusCode::OK, &page)
 }
 
-/// Every time zone of the database, for the special rule's zone select.
-static ZONES: LazyLock<Vec<String>> = LazyLock::new(|| {
-    let mut zones: Vec<String> = jiff::tz::db()
-        .available()
-        .map(|n| n.as_str().to_owned())
-        .filter(|n| n.contains('/') || n == "UTC")
-        .collect();
-    zones.sort();
-    zones.dedup();
-    zones
-});
-
 fn client_form(
     ctx: &Ctx,
     who: &Principal,
@@ -687,46 +697,13 @@ fn client_form(
 ) -> Response {
     let tr = ctx.tr;
     let base = client_path(card.client.id);
-    let value =
-        |name: &str, current: Option<String>| shown.value(name, current.unwrap_or_default());
-    let zone = value(
-        "time_zone",
-        Some(rule.map_or_else(|| "UTC".to_owned(), |r| r.time_zone.clone())),
-    );
-    let chosen_types = match shown.form {
-        Some(form) => form.all("product_types"),
-        None => rule
-            .map(|r| r.product_types.iter().map(ToString::to_string).collect())
-            .unwrap_or_default(),
-    };
+    let stored_zone = rule.map_or("UTC", |r| r.time_zone.as_str());
+    let zone = shown.value("time_zone", stored_zone);
+    let c = common_fields(ctx, names, rule, &shown, stored_zone);
     let fields = vec![
-        Field::select(
-            "provider_id",
-            tr.t("tax-field-provider"),
-            names.provider_options(
-                ctx,
-                &value("provider_id", rule.map(|r| r.provider_id.to_string())),
-                "tax-choose-provider",
-            ),
-        )
-        .required(),
-        Field::text(
-            "name",
-            tr.t("tax-field-name"),
-            &value("name", rule.map(|r| r.name.clone())),
-        )
-        .max(100)
-        .hint(tr.t("tax-client-name-hint")),
-        Field::text(
-            "rate",
-            tr.t("tax-field-rate"),
-            &value(
-                "rate",
-                rule.map(|r| bursar_domain::money::format_minor(r.rate_bp, 2)),
-            ),
-        )
-        .required()
-        .hint(tr.t("tax-rate-hint")),
+        c.provider,
+        c.name.hint(tr.t("tax-client-name-hint")),
+        c.rate,
         Field::select(
             "time_zone",
             tr.t("tax-field-zone"),
@@ -736,44 +713,11 @@ fn client_form(
                 .collect(),
         )
         .required(),
-        Field::text(
-            "starts_at",
-            tr.t("tax-field-starts"),
-            &value(
-                "starts_at",
-                rule.map(|r| local_time(r.starts_at, &r.time_zone)),
-            ),
-        )
-        .required()
-        .hint(tr.t("tax-local-hint")),
-        Field::text(
-            "ends_at",
-            tr.t("tax-field-expires"),
-            &value(
-                "ends_at",
-                rule.and_then(|r| r.ends_at.map(|t| local_time(t, &r.time_zone))),
-            ),
-        )
-        .hint(tr.t("tax-ends-hint")),
-        Field::checks(
-            "product_types",
-            tr.t("tax-field-products"),
-            names.type_options(ctx, &chosen_types),
-        )
-        .hint(tr.t("tax-products-hint")),
+        c.starts.hint(tr.t("tax-local-hint")),
+        c.ends,
+        c.products,
     ];
-    let (title, action, submit) = match rule {
-        None => (
-            tr.t("tax-client-new-title"),
-            format!("{base}/new"),
-            tr.t("tax-create"),
-        ),
-        Some(r) => (r.name.clone(), format!("{base}/{}", r.id), tr.t("cl-save")),
-    };
-    let view = FormView::new(tr, title, action, submit)
-        .cancel(base.clone())
-        .error(shown.message.clone())
-        .section(None, fields, &shown.errors);
+    let view = form_view(ctx, rule, "tax-client-new-title", &base, fields, &shown);
     render::page(
         ctx,
         shown.status,
