@@ -62,6 +62,7 @@ tax-group-rules = Tax rules of the group
 tax-group-rules-hint = They override the provider's rules for the group's clients.
 tax-group-none = None: the provider's rules apply.
 tax-group-manage = Tax rules of the group
+tax-expense-hint = Empty: the rate of the provider's tax rules for the client (none: no tax). A rate typed here is used instead.
 card-tab-tax = Tax
 invoice-tax-included = Included:
 error-unknown-product-type = Choose product types from the list.

@@ -469,6 +469,43 @@ async fn an_expense_without_a_rate_takes_the_rules_tax_and_the_invoice_shows_it(
         ),
         (Some("Special"), Some("1.00"))
     );
+    // The panel's form with the rate left empty takes it from the rules too.
+    let form = [
+        ("_csrf", s.admin.csrf.as_str()),
+        ("description", "Panel charge"),
+        ("amount", "42.00"),
+        ("tax_rate", ""),
+    ];
+    let res = s
+        .admin
+        .client
+        .post(t.url(&format!("/admin/clients/{}/expenses/new", s.client)))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    let listed: Value = s
+        .admin
+        .get(&format!("/api/v1/expenses?client_id={}", s.client))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let panel = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["description"] == "Panel charge")
+        .unwrap_or_else(|| panic!("{listed}"));
+    assert_eq!(
+        (panel["tax_name"].as_str(), panel["tax"]["amount"].as_str()),
+        (Some("Special"), Some("2.00"))
+    );
     // A payment that covers the first expense shows its tax.
     let pay = issue_payment(&s.admin, &s.client, &s.provider, "120.00").await;
     let id = pay["id"].as_str().unwrap();

@@ -2180,14 +2180,16 @@ fn expense_form(
             tr.t("expense-field-tax"),
             &shown.value(
                 "tax_rate",
-                current.map_or_else(
-                    || "0".to_owned(),
-                    |v| format_minor(v.expense.tax_rate_bp, 2),
-                ),
+                // Empty on a new expense: the tax rules say the rate.
+                current.map_or_else(String::new, |v| format_minor(v.expense.tax_rate_bp, 2)),
             ),
         )
         .max(6)
-        .hint(tr.t("expense-tax-hint")),
+        .hint(tr.t(if current.is_some() {
+            "expense-tax-hint"
+        } else {
+            "tax-expense-hint"
+        })),
     );
     if let Some(v) = current
         && !v.payments.is_empty()
