@@ -61,6 +61,9 @@ pub const CARD_READERS: &[&Function] = &[
     f::PAYMENT_REFUND,
     f::PAYMENT_SEND,
     f::PAYMENT_PRINT,
+    // The card's Tax tab.
+    f::TAX_VIEW,
+    f::TAX_EDIT,
     f::EXPENSE_LIST,
     f::EXPENSE_CREATE,
     f::EXPENSE_EDIT,

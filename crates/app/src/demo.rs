@@ -682,6 +682,8 @@ impl App {
                         name: name.to_owned(),
                         currency_code: currency.to_owned(),
                         login_at_registration: login,
+                        tax_on_top: false,
+                        show_tax_on_top_up: false,
                         created_at: now,
                         updated_at: now,
                     };

@@ -21,6 +21,10 @@ pub struct ProviderInput {
     pub name: Option<String>,
     pub currency: Option<String>,
     pub login_at_registration: Option<bool>,
+    /// Tax added on top by the rules (off: prices include tax).
+    pub tax_on_top: Option<bool>,
+    /// Show the tax included in a top-up.
+    pub show_tax_on_top_up: Option<bool>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -157,6 +161,9 @@ impl App {
         input: ProviderInput,
     ) -> Result<ProviderRecord, AppError> {
         who.require(f::PROVIDER_EDIT)?;
+        if input.tax_on_top == Some(true) || input.show_tax_on_top_up == Some(true) {
+            who.require(f::TAX_EDIT)?;
+        }
         let mut invalid = Invalid::default();
         let n = match &input.name {
             Some(n) => invalid.check(name("name", n)),
@@ -182,6 +189,8 @@ impl App {
                     name: n.clone().unwrap_or_default(),
                     currency_code: currency,
                     login_at_registration: input.login_at_registration.unwrap_or(false),
+                    tax_on_top: input.tax_on_top.unwrap_or(false),
+                    show_tax_on_top_up: input.show_tax_on_top_up.unwrap_or(false),
                     created_at: now,
                     updated_at: now,
                 };
@@ -192,7 +201,9 @@ impl App {
                 let changes = Changes::default()
                     .set("name", &p.name)
                     .set("currency", &p.currency_code)
-                    .set("login_at_registration", p.login_at_registration);
+                    .set("login_at_registration", p.login_at_registration)
+                    .set("tax_on_top", p.tax_on_top)
+                    .set("show_tax_on_top_up", p.show_tax_on_top_up);
                 w.record_as(f::PROVIDER_EDIT, obj("provider", p.id), "create", changes);
                 Ok(p)
             })
@@ -239,6 +250,11 @@ impl App {
             if let Some(v) = input.login_at_registration {
                 new.login_at_registration = v;
             }
+            new.tax_on_top = input.tax_on_top.unwrap_or(old.tax_on_top);
+            new.show_tax_on_top_up = input.show_tax_on_top_up.unwrap_or(old.show_tax_on_top_up);
+            if (new.tax_on_top, new.show_tax_on_top_up) != (old.tax_on_top, old.show_tax_on_top_up) {
+                who.require(f::TAX_EDIT)?;
+            }
             let changes = Changes::default()
                 .diff("name", &old.name, &new.name)
                 .diff("currency", &old.currency_code, &new.currency_code)
@@ -246,7 +262,9 @@ impl App {
                     "login_at_registration",
                     &old.login_at_registration,
                     &new.login_at_registration,
-                );
+                )
+                .diff("tax_on_top", &old.tax_on_top, &new.tax_on_top)
+                .diff("show_tax_on_top_up", &old.show_tax_on_top_up, &new.show_tax_on_top_up);
             if !changes.is_empty() {
                 new.updated_at = now;
                 w.tx().update_provider(&new).await?;

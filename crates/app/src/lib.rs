@@ -32,6 +32,7 @@ pub mod quotes;
 pub mod secrets;
 pub mod setup;
 pub mod staff;
+pub mod taxes;
 pub mod tokens;
 pub mod use_case;
 

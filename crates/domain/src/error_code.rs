@@ -243,6 +243,8 @@ error_codes! {
     /// The plan is archived or closed to the client's group.
     TariffNotAvailable = "tariff_not_available",
     PromoCodeTaken = "promo_code_taken",
+    /// A product type id that names no product type.
+    UnknownProductType = "unknown_product_type",
 }
 
 impl ErrorCode {

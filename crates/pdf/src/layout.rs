@@ -533,13 +533,16 @@ fn lines_table(layout: &mut Layout<'_>, doc: &InvoiceDocument, labels: &Labels) 
 /// The tax total and the total, right-aligned under the table and kept together.
 fn totals(layout: &mut Layout<'_>, doc: &InvoiceDocument, labels: &Labels) {
     let fonts = layout.fonts;
-    let rows: Vec<(&str, &str, Style)> = [
-        (labels.tax, doc.tax_total.trim(), BODY),
-        (labels.total, doc.total.trim(), TOTAL),
-    ]
-    .into_iter()
-    .filter(|(_, value, _)| !value.is_empty())
-    .collect();
+    let rows: Vec<(&str, &str, Style)> = doc
+        .taxes
+        .iter()
+        .map(|(label, value)| (label.as_str(), value.trim(), BODY))
+        .chain([
+            (labels.tax, doc.tax_total.trim(), BODY),
+            (labels.total, doc.total.trim(), TOTAL),
+        ])
+        .filter(|(_, value, _)| !value.is_empty())
+        .collect();
     if rows.is_empty() {
         return;
     }

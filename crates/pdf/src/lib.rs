@@ -69,6 +69,8 @@ pub struct InvoiceDocument {
     pub payer_tax_number: String,
     pub payment_method: String,
     pub lines: Vec<InvoiceLine>,
+    /// Tax lines above the tax total: (label such as "VAT 20 %", amount).
+    pub taxes: Vec<(String, String)>,
     /// For example "2.00 EUR".
     pub tax_total: String,
     /// For example "12.00 EUR".

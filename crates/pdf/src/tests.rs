@@ -45,6 +45,7 @@ fn sample(lang: Lang) -> InvoiceDocument {
                 tax: String::new(),
             },
         ],
+        taxes: vec![("VAT 20 %".to_owned(), "2.00 EUR".to_owned())],
         tax_total: "2.00 EUR".to_owned(),
         total: "12.00 EUR".to_owned(),
         comment: "Спасибо за оплату!".to_owned(),

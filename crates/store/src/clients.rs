@@ -133,6 +133,8 @@ fn provider_from(r: &Row) -> StoreResult<ProviderRecord> {
         name: text(r, "name")?,
         currency_code: text(r, "currency_code")?,
         login_at_registration: flag(r, "login_at_registration")?,
+        tax_on_top: flag(r, "tax_on_top")?,
+        show_tax_on_top_up: flag(r, "show_tax_on_top_up")?,
         created_at: at(r, "created_at")?,
         updated_at: at(r, "updated_at")?,
     })
@@ -249,13 +251,15 @@ impl Directory for SqlTx {
 
     async fn insert_provider(&mut self, p: &ProviderRecord) -> StoreResult<()> {
         crate::db::query(
-            "INSERT INTO providers (id, name, currency_code, login_at_registration, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO providers (id, name, currency_code, login_at_registration, tax_on_top, \
+             show_tax_on_top_up, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(p.id)
         .bind(&p.name)
         .bind(&p.currency_code)
         .bind(p.login_at_registration)
+        .bind(p.tax_on_top)
+        .bind(p.show_tax_on_top_up)
         .bind(p.created_at)
         .bind(p.updated_at)
         .execute(&mut self.tx)
@@ -265,12 +269,14 @@ impl Directory for SqlTx {
     }
 
     async fn update_provider(&mut self, p: &ProviderRecord) -> StoreResult<()> {
-        crate::db::query("UPDATE providers SET name = $1, currency_code = $2, login_at_registration = $3, updated_at = $4 WHERE id = $5")
+        crate::db::query("UPDATE providers SET name = $1, currency_code = $2, login_at_registration = $3, updated_at = $4, tax_on_top = $6, show_tax_on_top_up = $7 WHERE id = $5")
             .bind(&p.name)
             .bind(&p.currency_code)
             .bind(p.login_at_registration)
             .bind(p.updated_at)
             .bind(p.id)
+            .bind(p.tax_on_top)
+            .bind(p.show_tax_on_top_up)
             .execute(&mut self.tx)
             .await
             .map_err(map_err)?;
@@ -283,7 +289,7 @@ impl Directory for SqlTx {
     }
 
     async fn provider(&mut self, id: ProviderId) -> StoreResult<Option<ProviderRecord>> {
-        let row = crate::db::query("SELECT id, name, currency_code, login_at_registration, created_at, updated_at FROM providers WHERE id = $1")
+        let row = crate::db::query("SELECT id, name, currency_code, login_at_registration, tax_on_top, show_tax_on_top_up, created_at, updated_at FROM providers WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut self.tx)
             .await
@@ -292,7 +298,7 @@ impl Directory for SqlTx {
     }
 
     async fn list_providers(&mut self) -> StoreResult<Vec<ProviderRecord>> {
-        let rows = crate::db::query("SELECT id, name, currency_code, login_at_registration, created_at, updated_at FROM providers ORDER BY name")
+        let rows = crate::db::query("SELECT id, name, currency_code, login_at_registration, tax_on_top, show_tax_on_top_up, created_at, updated_at FROM providers ORDER BY name")
             .fetch_all(&mut self.tx)
             .await
             .map_err(map_err)?;

@@ -22,6 +22,7 @@ mod pricing;
 mod repos;
 mod rows;
 mod staff;
+mod taxes;
 
 use async_trait::async_trait;
 use bursar_app::ports::{Store, StoreError, StoreResult, Tx};

@@ -131,7 +131,7 @@ fn payment_from(r: &Row) -> StoreResult<PaymentRecord> {
 }
 
 const EXPENSE_COLUMNS: &str = "id, number, account_id, client_id, service_id, description, amount_minor, \
-     tax_rate_bp, tax_minor, paid_minor, currency_code, created_by_id, created_at, updated_at, deleted_at";
+     tax_rate_bp, tax_minor, paid_minor, currency_code, created_by_id, created_at, updated_at, deleted_at, tax_name";
 
 fn expense_from(r: &Row) -> StoreResult<ExpenseRecord> {
     Ok(ExpenseRecord {
@@ -144,6 +144,7 @@ fn expense_from(r: &Row) -> StoreResult<ExpenseRecord> {
         amount_minor: int(r, "amount_minor")?,
         tax_rate_bp: int(r, "tax_rate_bp")?,
         tax_minor: int(r, "tax_minor")?,
+        tax_name: text(r, "tax_name")?,
         paid_minor: int(r, "paid_minor")?,
         currency_code: text(r, "currency_code")?,
         created_by: opt_parsed(r, "created_by_id")?,
@@ -644,7 +645,7 @@ impl Money for SqlTx {
     async fn insert_expense(&mut self, e: &ExpenseRecord) -> StoreResult<()> {
         let sql = format!(
             "INSERT INTO expenses ({EXPENSE_COLUMNS}) VALUES \
-             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
         );
         crate::db::query(AssertSqlSafe(sql))
             .bind(e.id)
@@ -662,6 +663,7 @@ impl Money for SqlTx {
             .bind(e.created_at)
             .bind(e.updated_at)
             .bind(e.deleted_at)
+            .bind(&e.tax_name)
             .execute(&mut self.tx)
             .await
             .map_err(map_err)?;
@@ -671,7 +673,7 @@ impl Money for SqlTx {
     async fn update_expense(&mut self, e: &ExpenseRecord) -> StoreResult<()> {
         crate::db::query(
             "UPDATE expenses SET service_id = $1, description = $2, amount_minor = $3, tax_rate_bp = $4, \
-             tax_minor = $5, updated_at = $6, deleted_at = $7 WHERE id = $8",
+             tax_minor = $5, updated_at = $6, deleted_at = $7, tax_name = $9 WHERE id = $8",
         )
         .bind(e.service_id)
         .bind(&e.description)
@@ -681,6 +683,7 @@ impl Money for SqlTx {
         .bind(e.updated_at)
         .bind(e.deleted_at)
         .bind(e.id)
+        .bind(&e.tax_name)
         .execute(&mut self.tx)
         .await
         .map_err(map_err)?;

@@ -364,7 +364,6 @@ object-company = Company
 object-currency = Currency
 action-delete = Deleted
 action-providers = Providers changed
-action-groups = Groups changed
 action-message = Message sent
 action-login-as = Logged in as client
 action-logout-as = Left the client area

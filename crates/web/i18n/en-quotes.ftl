@@ -58,5 +58,4 @@ quote-rate-directory = the rates directory
 
 payer-field-region = Region
 payer-region-hint = A state or subject of the country, for regional taxes; may be empty.
-field-region = Region
 card-action-quote = Price a plan

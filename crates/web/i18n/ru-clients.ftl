@@ -368,7 +368,6 @@ object-company = Компания
 object-currency = Валюта
 action-delete = Удалено
 action-providers = Изменены провайдеры
-action-groups = Изменены группы
 action-message = Отправлено сообщение
 action-login-as = Вход от имени клиента
 action-logout-as = Выход из кабинета клиента

@@ -58,5 +58,4 @@ quote-rate-directory = справочник курсов
 
 payer-field-region = Регион
 payer-region-hint = Штат или субъект страны, для региональных налогов; можно оставить пустым.
-field-region = Регион
 card-action-quote = Рассчитать тариф

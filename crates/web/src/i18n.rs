@@ -200,6 +200,22 @@ mod tests {
     }
 
     #[test]
+    fn no_message_is_defined_twice() {
+        for (name, sources) in [("en", EN), ("ru", RU)] {
+            let mut seen = BTreeSet::new();
+            let twice: Vec<String> = sources
+                .iter()
+                .flat_map(|source| source.lines())
+                .filter(|l| l.starts_with(|c: char| c.is_ascii_alphabetic()))
+                .filter_map(|l| l.split_once('='))
+                .map(|(id, _)| id.trim().to_owned())
+                .filter(|id| !seen.insert(id.clone()))
+                .collect();
+            assert!(twice.is_empty(), "{name}: defined in two places: {twice:?}");
+        }
+    }
+
+    #[test]
     fn both_catalogues_parse_and_have_the_same_ids() {
         for (name, sources) in [("en", EN), ("ru", RU)] {
             for source in sources {

@@ -57,6 +57,11 @@ const MENU: &[Entry] = &[
     },
     Entry {
         panel: Panel::Admin,
+        function: f::TAX_VIEW,
+        href: "/admin/taxes",
+    },
+    Entry {
+        panel: Panel::Admin,
         function: f::PAYMENT_METHOD_LIST,
         href: "/admin/payment-methods",
     },

@@ -15,6 +15,7 @@ use crate::ports::{
     AllocationLine, Counter, CurrencySum, EntryKind, ExpenseFilter, ExpenseRecord, Page,
     TargetKind, Tx,
 };
+use crate::taxes::{IncludedTax, included_tax_by_rules};
 use crate::use_case::Work;
 use crate::{App, Principal};
 use bursar_domain::access::AccountKind;
@@ -69,17 +70,8 @@ fn expense_ref(e: &ExpenseRecord) -> ObjectRef {
     }
 }
 
-/// A tax rate in percent with up to two decimals, as basis points (`20.5` → 2050).
 fn parse_tax_rate(raw: &str) -> Result<i64, Invalid> {
-    let bp = bursar_domain::money::parse_amount("tax_rate", raw, 2)?;
-    if !(0..=10_000).contains(&bp) {
-        return Err(Invalid::field(
-            "tax_rate",
-            ErrorCode::OutOfRange,
-            "must be 0 to 100 percent",
-        ));
-    }
-    Ok(bp)
+    bursar_domain::pricing::taxes::parse_rate("tax_rate", raw)
 }
 
 async fn load_expense(tx: &mut dyn Tx, id: ExpenseId) -> Result<ExpenseRecord, AppError> {
@@ -212,9 +204,10 @@ pub(crate) async fn charge_in(
         }
         None => None,
     };
-    let tax_rate_bp = match input.tax_rate.as_deref().map(str::trim) {
-        Some(raw) if !raw.is_empty() => invalid.check(parse_tax_rate(raw)),
-        _ => Some(0),
+    // No rate given: the provider's tax rules say it (below).
+    let given_rate = match input.tax_rate.as_deref().map(str::trim) {
+        Some(raw) if !raw.is_empty() => invalid.check(parse_tax_rate(raw)).map(Some),
+        _ => Some(None),
     };
     let service_id = match input.service_id.as_deref().map(str::trim) {
         Some(raw) if !raw.is_empty() => match raw.parse::<uuid::Uuid>() {
@@ -227,9 +220,20 @@ pub(crate) async fn charge_in(
         _ => None,
     };
     invalid.into_result()?;
-    let (amount_minor, tax_rate_bp) = (amount.unwrap_or_default(), tax_rate_bp.unwrap_or_default());
-    let number = w.tx().next_number(Counter::Expenses).await?;
+    let amount_minor = amount.unwrap_or_default();
     let now = w.now();
+    let tax = match given_rate.flatten() {
+        Some(bp) => IncludedTax {
+            rate_bp: bp,
+            minor: included_tax(amount_minor, bp),
+            name: String::new(),
+        },
+        None => {
+            included_tax_by_rules(w.tx(), client, provider, service_id, amount_minor, now).await?
+        }
+    };
+    let tax_rate_bp = tax.rate_bp;
+    let number = w.tx().next_number(Counter::Expenses).await?;
     let e = ExpenseRecord {
         id: ExpenseId::new(),
         number,
@@ -239,7 +243,8 @@ pub(crate) async fn charge_in(
         description: description.unwrap_or_default(),
         amount_minor,
         tax_rate_bp,
-        tax_minor: included_tax(amount_minor, tax_rate_bp),
+        tax_minor: tax.minor,
+        tax_name: tax.name,
         paid_minor: 0,
         currency_code: locked.account.currency_code.clone(),
         created_by: w.actor().user,
@@ -254,7 +259,8 @@ pub(crate) async fn charge_in(
         .set("number", e.number)
         .set("description", &e.description)
         .set("amount", locked.show(amount_minor))
-        .set("tax_rate", format_minor(tax_rate_bp, 2) + " %");
+        .set("tax_rate", format_minor(tax_rate_bp, 2) + " %")
+        .set("tax_name", &e.tax_name);
     w.record_as(f::EXPENSE_CREATE, expense_ref(&e), "create", changes);
     load_expense(w.tx(), e.id).await
 }
@@ -323,6 +329,10 @@ impl App {
                     if let Some(raw) = &input.tax_rate
                         && let Some(bp) = invalid.check(parse_tax_rate(raw))
                     {
+                        if bp != new.tax_rate_bp {
+                            // A rate typed by hand no longer comes from the named rules.
+                            new.tax_name.clear();
+                        }
                         new.tax_rate_bp = bp;
                     }
                     if let Some(c) = &input.currency
@@ -361,7 +371,8 @@ impl App {
                             "tax_rate",
                             &(format_minor(old.tax_rate_bp, 2) + " %"),
                             &(format_minor(new.tax_rate_bp, 2) + " %"),
-                        );
+                        )
+                        .diff("tax_name", &old.tax_name, &new.tax_name);
                     if !changes.is_empty() {
                         w.record(expense_ref(&new), "update", changes);
                     }

@@ -33,6 +33,8 @@ pub struct InvoiceData {
     pub paid_on: Option<String>,
     /// (description, amount)
     pub lines: Vec<(String, String)>,
+    /// The tax lines: (rule names and rate, amount).
+    pub taxes: Vec<(String, String)>,
     pub tax_total: String,
     pub total: String,
 }
@@ -74,13 +76,14 @@ pub(crate) async fn invoice_data(tx: &mut dyn Tx, id: PaymentId) -> Result<Invoi
     };
     let account = tx.account(p.account_id).await?;
     let provider = match &account {
-        Some(a) => tx
-            .provider(a.provider_id)
-            .await?
-            .map(|p| p.name)
-            .unwrap_or_default(),
-        None => String::new(),
+        Some(a) => tx.provider(a.provider_id).await?,
+        None => None,
     };
+    let tax_lines = match &provider {
+        Some(pr) => crate::taxes::payment_tax_lines(tx, &p, pr).await?,
+        None => Vec::new(),
+    };
+    let provider = provider.map(|p| p.name).unwrap_or_default();
     let view = view_payment(tx, p).await?;
     let p = &view.payment;
     let money = |minor: i64| format!("{} {}", view.amount(minor), p.currency_code);
@@ -111,7 +114,11 @@ pub(crate) async fn invoice_data(tx: &mut dyn Tx, id: PaymentId) -> Result<Invoi
         issued_on: date(p.created_at),
         paid_on: p.paid_at.map(date),
         lines: vec![(description, money(p.amount_minor))],
-        tax_total: money(0),
+        taxes: tax_lines
+            .iter()
+            .map(|t| (crate::taxes::line_label(t, locale), money(t.minor)))
+            .collect(),
+        tax_total: money(tax_lines.iter().map(|t| t.minor).sum()),
         total: money(p.amount_minor),
         payment: view,
     })
@@ -163,6 +170,7 @@ pub(crate) async fn render_pdf(data: &InvoiceData) -> Result<Vec<u8>, AppError> 
                 tax: String::new(),
             })
             .collect(),
+        taxes: data.taxes.clone(),
         tax_total: data.tax_total.clone(),
         total: data.total.clone(),
         comment: data.payment.payment.comment.clone(),

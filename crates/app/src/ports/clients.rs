@@ -25,6 +25,10 @@ pub struct ProviderRecord {
     pub currency_code: String,
     /// "Enable login at registration": clients choose a login; otherwise the e-mail is it.
     pub login_at_registration: bool,
+    /// Off: prices include tax (one price for everyone); on: tax is added by the rules.
+    pub tax_on_top: bool,
+    /// Show the tax included in a top-up (a payment's invoice).
+    pub show_tax_on_top_up: bool,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }

@@ -15,6 +15,7 @@ mod outbox;
 mod pricing;
 mod records;
 mod staff;
+mod taxes;
 
 pub use catalog::*;
 pub use clients::*;
@@ -26,6 +27,7 @@ pub use outbox::*;
 pub use pricing::*;
 pub use records::*;
 pub use staff::*;
+pub use taxes::*;
 
 use async_trait::async_trait;
 use bursar_domain::{ApiTokenId, ClientId, ClientNumber, SessionId, UserId};
@@ -98,6 +100,7 @@ pub trait Tx:
     + Catalog
     + PricingFacts
     + Marketing
+    + TaxRules
     + Send
 {
     async fn commit(self: Box<Self>) -> StoreResult<()>;

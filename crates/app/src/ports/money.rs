@@ -171,6 +171,9 @@ pub struct ExpenseRecord {
     /// The tax rate included in the amount, in basis points (2000 = 20 %).
     pub tax_rate_bp: i64,
     pub tax_minor: i64,
+    /// The tax rules the rate came from, their names joined (empty: a rate given by hand).
+    #[serde(default)]
+    pub tax_name: String,
     /// How much of it payments have covered; the rest was spent on credit ("not paid").
     pub paid_minor: i64,
     pub currency_code: String,

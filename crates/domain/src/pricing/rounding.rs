@@ -21,6 +21,15 @@ pub fn to_minor(value: Decimal) -> i64 {
     })
 }
 
+/// `amount × part / whole`, rounded once: the share of an amount (a tax) that falls on a
+/// part of the whole it belongs to. Zero when the whole is zero.
+pub fn share(amount: i64, part: i64, whole: i64) -> i64 {
+    if whole == 0 {
+        return 0;
+    }
+    to_minor(Decimal::from(amount) * Decimal::from(part) / Decimal::from(whole))
+}
+
 /// A number of basis points as a fraction (`2000` → `0.2`).
 pub fn basis_points(bp: i64) -> Decimal {
     Decimal::from(bp) / Decimal::from(10_000)
@@ -37,5 +46,8 @@ mod tests {
         assert_eq!(to_minor(Decimal::new(249, 2)), 2);
         assert_eq!(to_minor(Decimal::new(1_666_667, 5)), 17);
         assert_eq!(basis_points(2050), Decimal::new(205, 3));
+        assert_eq!(share(200, 1, 2), 100);
+        assert_eq!(share(5, 1, 2), 3);
+        assert_eq!(share(7, 3, 0), 0);
     }
 }

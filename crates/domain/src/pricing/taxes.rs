@@ -163,6 +163,33 @@ pub fn applicable<'r>(
     chosen
 }
 
+/// The product type to ask [`applicable`] about when a sale has none (a top-up, an expense
+/// without a service): no rule names it, so only rules for any product apply.
+pub const NO_PRODUCT: Uuid = Uuid::nil();
+
+/// A tax rate typed in percent with up to two decimals, 0 to 100, as basis points
+/// (`20.5` → 2050).
+pub fn parse_rate(field: &str, raw: &str) -> Result<i64, Invalid> {
+    let bp = crate::money::parse_amount(field, raw, 2)?;
+    if !(0..=10_000).contains(&bp) {
+        return Err(Invalid::field(
+            field,
+            ErrorCode::OutOfRange,
+            "must be from 0 to 100 percent",
+        ));
+    }
+    Ok(bp)
+}
+
+/// How a document names the tax of several rules: their names joined (`VAT + Regional`).
+pub fn joined_name(rules: &[&TaxRule]) -> String {
+    rules
+        .iter()
+        .map(|r| r.name.as_str())
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
 /// One rule's share of a line's tax.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TaxPart {
@@ -316,6 +343,37 @@ mod tests {
             code(check_rule(&backwards, &[])),
             Some(ErrorCode::EndBeforeStart)
         );
+    }
+
+    #[test]
+    fn rates_are_percent_with_two_places_from_0_to_100() {
+        assert_eq!(parse_rate("rate", "20.5"), Ok(2050));
+        assert_eq!(parse_rate("rate", "0"), Ok(0));
+        assert_eq!(parse_rate("rate", "100"), Ok(10_000));
+        let code = |r: Result<i64, Invalid>| r.err().and_then(|e| e.0.first().map(|f| f.code));
+        assert_eq!(code(parse_rate("rate", "-1")), Some(ErrorCode::OutOfRange));
+        assert_eq!(
+            code(parse_rate("rate", "100.01")),
+            Some(ErrorCode::OutOfRange)
+        );
+        assert_eq!(
+            code(parse_rate("rate", "1.005")),
+            Some(ErrorCode::TooManyDecimals)
+        );
+        assert_eq!(code(parse_rate("rate", "ten")), Some(ErrorCode::NotANumber));
+    }
+
+    #[test]
+    fn a_sale_without_a_product_type_takes_only_any_product_rules() {
+        let vps = Uuid::now_v7();
+        let rules = [
+            rule(Level::Provider, 2000, None, None, vec![]),
+            rule(Level::Provider, 1000, None, None, vec![vps]),
+        ];
+        let now = Timestamp::from_second(1_800_000_000).unwrap_or(Timestamp::UNIX_EPOCH);
+        let chosen = applicable(&rules, NO_PRODUCT, None, None, now);
+        assert_eq!(rates(&chosen), vec![2000]);
+        assert_eq!(joined_name(&chosen), "2000");
     }
 
     #[test]

@@ -58,6 +58,11 @@ pub struct NewProviderBody {
     pub currency: String,
     /// "Enable login at registration" (default off: clients sign in with their e-mail).
     pub login_at_registration: Option<bool>,
+    /// "Do not include tax into price": tax is added on top by the tax rules (default off:
+    /// prices include tax, the same price for everyone). Needs `tax.edit`.
+    pub tax_on_top: Option<bool>,
+    /// "Show tax when a client adds funds" on the top-up's invoice. Needs `tax.edit`.
+    pub show_tax_on_top_up: Option<bool>,
 }
 
 /// Changes to a provider; absent fields stay as they are.
@@ -71,6 +76,10 @@ pub struct ProviderPatchBody {
     pub currency: Option<String>,
     /// "Enable login at registration".
     pub login_at_registration: Option<bool>,
+    /// Tax added on top by the rules (off: prices include tax). Needs `tax.edit`.
+    pub tax_on_top: Option<bool>,
+    /// Show the tax included in a top-up. Needs `tax.edit`.
+    pub show_tax_on_top_up: Option<bool>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -80,6 +89,8 @@ pub struct ProviderDto {
     pub name: String,
     pub currency: String,
     pub login_at_registration: bool,
+    pub tax_on_top: bool,
+    pub show_tax_on_top_up: bool,
 }
 
 impl From<ProviderRecord> for ProviderDto {
@@ -89,6 +100,8 @@ impl From<ProviderRecord> for ProviderDto {
             name: p.name,
             currency: p.currency_code,
             login_at_registration: p.login_at_registration,
+            tax_on_top: p.tax_on_top,
+            show_tax_on_top_up: p.show_tax_on_top_up,
         }
     }
 }
@@ -177,6 +190,8 @@ impl From<NewProviderBody> for ProviderInput {
             name: Some(b.name),
             currency: Some(b.currency),
             login_at_registration: b.login_at_registration,
+            tax_on_top: b.tax_on_top,
+            show_tax_on_top_up: b.show_tax_on_top_up,
         }
     }
 }
@@ -187,6 +202,8 @@ impl From<ProviderPatchBody> for ProviderInput {
             name: b.name,
             currency: b.currency,
             login_at_registration: b.login_at_registration,
+            tax_on_top: b.tax_on_top,
+            show_tax_on_top_up: b.show_tax_on_top_up,
         }
     }
 }

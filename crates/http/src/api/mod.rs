@@ -19,6 +19,7 @@ mod permissions_dto;
 mod quotes;
 pub mod staff;
 mod system;
+pub mod taxes;
 mod tokens;
 pub mod values;
 
@@ -215,5 +216,6 @@ pub fn routes(app: App) -> Guarded {
     let g = catalog::routes(g);
     let g = quotes::routes(g);
     let g = marketing::routes(g);
+    let g = taxes::routes(g);
     client_groups::routes(g)
 }

@@ -502,6 +502,8 @@ pub struct ExpenseDto {
     /// The tax rate included in the amount, in percent.
     pub tax_rate: String,
     pub tax: MoneyDto,
+    /// The tax rules the rate came from (`VAT + Regional`); empty for a rate given by hand.
+    pub tax_name: String,
     /// What payments covered.
     pub paid: MoneyDto,
     /// What was spent on credit.
@@ -526,6 +528,7 @@ impl From<ExpenseView> for ExpenseDto {
             amount: money(e.amount_minor),
             tax_rate: format_minor(e.tax_rate_bp, 2),
             tax: money(e.tax_minor),
+            tax_name: e.tax_name.clone(),
             paid: money(e.paid_minor),
             not_paid: money(v.not_paid_minor()),
             payments: v

@@ -40,4 +40,5 @@ mod routes_guarded;
 mod schema;
 mod staff;
 mod staff_panel;
+mod taxes;
 mod webdriver;

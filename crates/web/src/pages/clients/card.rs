@@ -54,7 +54,7 @@ pub async fn load(ctx: &Ctx, who: &Principal, raw: &str) -> Result<ClientCard, R
         .map_err(|e| error::fail(ctx, e))
 }
 
-const TABS: [(&str, &str, &Function); 11] = [
+const TABS: [(&str, &str, &Function); 12] = [
     ("", "card-tab-main", f::CLIENT_LIST),
     ("/accounts", "card-tab-accounts", f::PERSONAL_ACCOUNT_VIEW),
     ("/payments", "card-tab-payments", f::PAYMENT_LIST),
@@ -65,6 +65,7 @@ const TABS: [(&str, &str, &Function); 11] = [
     ("/discounts", "card-tab-discounts", f::DISCOUNT_VIEW),
     ("/groups", "card-tab-groups", f::CLIENT_LIST),
     ("/providers", "card-tab-providers", f::CLIENT_LIST),
+    ("/tax-rules", "card-tab-tax", f::TAX_VIEW),
     ("/history", "card-tab-history", f::CLIENT_HISTORY),
 ];
 

@@ -170,7 +170,7 @@ async fn render_provider(
             tr.t("cl-save"),
         ),
     };
-    let view = FormView::new(tr, title, action, submit)
+    let mut view = FormView::new(tr, title, action, submit)
         .cancel(PROVIDERS.to_owned())
         .error(shown.message.clone())
         .section(
@@ -198,6 +198,9 @@ async fn render_provider(
             ],
             &shown.errors,
         );
+    if let Some((title, fields)) = super::taxes::provider_section(ctx, who, provider, &shown) {
+        view = view.section(Some(title), fields, &shown.errors);
+    }
     let page = FormPage {
         ui: Ui::new(ctx, "provider-title"),
         head: provider_head(ctx).back(PROVIDERS.to_owned(), tr.t("provider-title")),
@@ -206,12 +209,15 @@ async fn render_provider(
     render::page(ctx, shown.status, &page)
 }
 
-fn provider_input(form: &Fields) -> ProviderInput {
+fn provider_input(who: &Principal, form: &Fields) -> ProviderInput {
     let currency = form.get("currency");
+    let (tax_on_top, show_tax_on_top_up) = super::taxes::provider_settings(who, form);
     ProviderInput {
         name: Some(form.get("name").to_owned()),
         currency: (!currency.is_empty()).then(|| currency.to_owned()),
         login_at_registration: Some(!form.get("login_at_registration").is_empty()),
+        tax_on_top,
+        show_tax_on_top_up,
     }
 }
 
@@ -233,7 +239,11 @@ pub async fn provider_new(Signed { ctx, who }: Signed) -> Response {
 
 /// `POST /admin/providers/new`.
 pub async fn provider_create(Signed { ctx, who }: Signed, form: Fields) -> Response {
-    match ctx.app.create_provider(&who, provider_input(&form)).await {
+    match ctx
+        .app
+        .create_provider(&who, provider_input(&who, &form))
+        .await
+    {
         Ok(_) => see_other(&Done::Created.link(PROVIDERS)),
         Err(e) => match refusal(ctx.tr, name_taken(&ctx, e)) {
             Ok(r) => render_provider(&ctx, &who, None, Shown::refused(&form, r)).await,
@@ -262,7 +272,7 @@ pub async fn provider_save(
     };
     match ctx
         .app
-        .update_provider(&who, p.id, provider_input(&form))
+        .update_provider(&who, p.id, provider_input(&who, &form))
         .await
     {
         Ok(_) => see_other(&Done::Saved.link(PROVIDERS)),

@@ -264,6 +264,8 @@ pub struct InvoicePage {
     pub seller: Vec<String>,
     pub payer: Vec<String>,
     pub lines: Vec<(String, String)>,
+    /// Tax lines by rule name and rate: (label, amount).
+    pub taxes: Vec<(String, String)>,
     pub tax_total: String,
     pub total: String,
     pub instructions: Vec<String>,
@@ -1889,6 +1891,7 @@ async fn print_page(ctx: &Ctx, who: &Principal, raw: &str, own: bool) -> Respons
         seller,
         payer,
         lines: data.lines.clone(),
+        taxes: data.taxes.clone(),
         tax_total: data.tax_total.clone(),
         total: data.total.clone(),
         instructions: data.instructions.clone(),
@@ -2021,11 +2024,10 @@ async fn expenses_page(ctx: Ctx, who: Principal, place: Where, params: Params) -
         }
         cells.push(Cell::text(e.description.clone()));
         cells.push(Cell::code(money(e.amount_minor)));
-        cells.push(Cell::text(format!(
-            "{} ({} %)",
-            money(e.tax_minor),
-            format_minor(e.tax_rate_bp, 2)
-        )));
+        cells.push(
+            Cell::text(money(e.tax_minor))
+                .sub(Some(bursar_app::taxes::expense_tax_label(e, tr.locale()))),
+        );
         cells.push(Cell::code(money(v.not_paid_minor())));
         cells.push(Cell::text(
             v.payments
@@ -2178,14 +2180,16 @@ fn expense_form(
             tr.t("expense-field-tax"),
             &shown.value(
                 "tax_rate",
-                current.map_or_else(
-                    || "0".to_owned(),
-                    |v| format_minor(v.expense.tax_rate_bp, 2),
-                ),
+                // Empty on a new expense: the tax rules say the rate.
+                current.map_or_else(String::new, |v| format_minor(v.expense.tax_rate_bp, 2)),
             ),
         )
         .max(6)
-        .hint(tr.t("expense-tax-hint")),
+        .hint(tr.t(if current.is_some() {
+            "expense-tax-hint"
+        } else {
+            "tax-expense-hint"
+        })),
     );
     if let Some(v) = current
         && !v.payments.is_empty()

@@ -232,9 +232,17 @@ async fn render_form(
             ],
             &shown.errors,
         );
+    let mut head = head(ctx).back(PATH.to_owned(), tr.t(TITLE));
+    let mut view = view;
+    if let Some(g) = group
+        && let Some(((title, fields), link)) = super::taxes::group_section(ctx, who, g.id).await
+    {
+        view = view.section(Some(title), fields, &shown.errors);
+        head = head.action(link);
+    }
     let page = FormPage {
         ui: Ui::new(ctx, TITLE),
-        head: head(ctx).back(PATH.to_owned(), tr.t(TITLE)),
+        head,
         form: view,
     };
     render::page(ctx, shown.status, &page)

@@ -26,6 +26,7 @@ mod promotions;
 mod quotes;
 mod register;
 mod scope;
+mod taxes;
 mod users;
 mod view;
 
@@ -50,6 +51,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
     let r = quotes::routes(r);
     let r = discounts::routes(r);
     let r = promotions::routes(r);
+    let r = taxes::routes(r);
     let r = directory_routes(r);
     client_area_routes(r)
 }

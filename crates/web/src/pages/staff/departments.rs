@@ -185,7 +185,7 @@ pub fn locale_options(tr: Tr, selected: &str) -> Vec<LocaleOption> {
 }
 
 /// Every time zone of the database, offered as suggestions for the time zone field.
-static ZONES: LazyLock<Vec<String>> = LazyLock::new(|| {
+pub(crate) static ZONES: LazyLock<Vec<String>> = LazyLock::new(|| {
     let mut zones: Vec<String> = jiff::tz::db()
         .available()
         .map(|n| n.as_str().to_owned())

@@ -17,7 +17,7 @@ use bursar_domain::functions::f;
 use fluent_bundle::FluentValue;
 
 mod client_list;
-mod departments;
+pub(crate) mod departments;
 pub(crate) mod employees;
 mod orders;
 mod permissions;
