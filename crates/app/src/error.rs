@@ -238,6 +238,17 @@ fn unique_violation(constraint: &str) -> AppError {
             "name_en",
             "the provider has a payment method with this name",
         ),
+        // SQLite names a violated index by its columns.
+        "currency_rates_pair_key"
+        | "group_currency_rates_pair_key"
+        | "client_currency_rates_pair_key"
+        | "currency_rates_base_code_currency_code_valid_from_key"
+        | "group_currency_rates_group_id_base_code_currency_code_valid_from_key"
+        | "client_currency_rates_client_id_base_code_currency_code_valid_from_key" => (
+            ErrorCode::RateExists,
+            "valid_from",
+            "the pair already has a rate on this day",
+        ),
         _ => (
             ErrorCode::Conflict,
             "",

@@ -27,6 +27,7 @@ pub mod passwords;
 pub mod ports;
 pub mod principal;
 pub mod profile;
+pub mod rates;
 pub mod secrets;
 pub mod setup;
 pub mod staff;

@@ -240,6 +240,12 @@ error_codes! {
     PromoCodeUsedUp = "promo_code_used_up",
     /// The promotion of the code does not apply to this order.
     PromoCodeNotApplicable = "promo_code_not_applicable",
+    /// The pair already has a rate on this day (409).
+    RateExists = "rate_exists",
+    /// Not a calendar date such as 2026-12-31 (422).
+    InvalidDate = "invalid_date",
+    /// A rate's currency is its own base currency (422).
+    SameCurrency = "same_currency",
 }
 
 impl ErrorCode {

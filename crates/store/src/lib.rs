@@ -17,6 +17,7 @@ pub mod migrate;
 mod money;
 mod outbox;
 mod pg_types;
+mod rates;
 mod repos;
 mod rows;
 mod staff;

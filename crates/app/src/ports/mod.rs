@@ -11,6 +11,7 @@ mod counters;
 mod mailer;
 mod money;
 mod outbox;
+mod rates;
 mod records;
 mod staff;
 
@@ -20,6 +21,7 @@ pub use counters::*;
 pub use mailer::*;
 pub use money::*;
 pub use outbox::*;
+pub use rates::*;
 pub use records::*;
 pub use staff::*;
 
@@ -91,6 +93,7 @@ pub trait Tx:
     + Counters
     + Money
     + Catalog
+    + Rates
     + Send
 {
     async fn commit(self: Box<Self>) -> StoreResult<()>;

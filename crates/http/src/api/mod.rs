@@ -15,6 +15,7 @@ mod me;
 pub mod money;
 pub mod money_dto;
 mod permissions_dto;
+pub mod rates;
 pub mod staff;
 mod system;
 mod tokens;
@@ -211,5 +212,6 @@ pub fn routes(app: App) -> Guarded {
     let g = client_holdings::routes(g);
     let g = money::routes(g);
     let g = catalog::routes(g);
+    let g = rates::routes(g);
     client_groups::routes(g)
 }
