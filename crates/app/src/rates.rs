@@ -308,10 +308,16 @@ async fn build(
         Some(Value::Derived(s, _)) => Some(s.clone()),
         _ => None,
     };
+    // A derivation already refused (no such source) says so once, not again as a missing
+    // pair it would have given.
+    let refused_derivation =
+        value.is_none() && (input.source_id.is_some() || input.expression.is_some());
     let mut pick = |field: &str, given: &Option<String>, kept: Option<String>| match given {
         Some(raw) => Some((raw.clone(), true)),
         None => kept.map(|k| (k, false)).or_else(|| {
-            invalid.push(field, ErrorCode::Required, "is required");
+            if !(refused_derivation && field != "valid_from") {
+                invalid.push(field, ErrorCode::Required, "is required");
+            }
             None
         }),
     };
@@ -444,6 +450,15 @@ impl App {
             per_page: page.size,
             total,
         })
+    }
+
+    /// The currencies a rate may be entered in: those enabled in Directories → Currencies.
+    pub async fn rate_currencies(&self, who: &Principal) -> Result<Vec<CurrencyRecord>, AppError> {
+        who.require_any(&[f::RATE_VIEW, f::RATE_EDIT])?;
+        let mut tx = self.store.read().await?;
+        let list = tx.list_currencies().await?;
+        tx.commit().await?;
+        Ok(list.into_iter().filter(|c| c.is_active).collect())
     }
 
     /// The owner's rate `id`; another owner's is "not found".

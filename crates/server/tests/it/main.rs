@@ -33,6 +33,7 @@ mod nul_bytes;
 mod openapi_contract;
 mod panel_a11y;
 mod password_reset;
+mod rates;
 mod refusals;
 mod routes_guarded;
 mod schema;

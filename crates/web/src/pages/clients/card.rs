@@ -54,7 +54,7 @@ pub async fn load(ctx: &Ctx, who: &Principal, raw: &str) -> Result<ClientCard, R
         .map_err(|e| error::fail(ctx, e))
 }
 
-const TABS: [(&str, &str, &Function); 10] = [
+const TABS: [(&str, &str, &Function); 11] = [
     ("", "card-tab-main", f::CLIENT_LIST),
     ("/accounts", "card-tab-accounts", f::PERSONAL_ACCOUNT_VIEW),
     ("/payments", "card-tab-payments", f::PAYMENT_LIST),
@@ -62,6 +62,7 @@ const TABS: [(&str, &str, &Function); 10] = [
     ("/services", "card-tab-services", f::CLIENT_LIST),
     ("/users", "card-tab-users", f::CLIENT_USERS),
     ("/payers", "card-tab-payers", f::CLIENT_PAYERS),
+    ("/currency-rates", "card-tab-currency-rates", f::RATE_VIEW),
     ("/groups", "card-tab-groups", f::CLIENT_LIST),
     ("/providers", "card-tab-providers", f::CLIENT_LIST),
     ("/history", "card-tab-history", f::CLIENT_HISTORY),

@@ -232,9 +232,14 @@ async fn render_form(
             ],
             &shown.errors,
         );
+    let mut head = head(ctx).back(PATH.to_owned(), tr.t(TITLE));
+    if let Some(g) = group.filter(|_| who.may(f::RATE_VIEW)) {
+        let rates = format!("{PATH}/{}/currency-rates", g.id);
+        head = head.action(Link::get(rates, tr.t("rate-group-link"), "btn-secondary"));
+    }
     let page = FormPage {
         ui: Ui::new(ctx, TITLE),
-        head: head(ctx).back(PATH.to_owned(), tr.t(TITLE)),
+        head,
         form: view,
     };
     render::page(ctx, shown.status, &page)

@@ -21,6 +21,7 @@ mod groups;
 pub(crate) mod impersonation;
 mod payers;
 mod products;
+mod rates;
 mod register;
 mod scope;
 mod users;
@@ -44,6 +45,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
     let r = client_card_routes(r);
     let r = finance::routes(r);
     let r = products::routes(r);
+    let r = rates::routes(r);
     let r = directory_routes(r);
     client_area_routes(r)
 }
