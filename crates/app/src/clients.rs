@@ -44,6 +44,9 @@ pub const CARD_READERS: &[&Function] = &[
     f::CLIENT_ORDER_DETAILS,
     f::CLIENT_ORDER_CREATE,
     f::CLIENT_ORDER_PRINT_INVOICE,
+    // Whoever keeps a client's personal exchange rates works from its card.
+    f::RATE_VIEW,
+    f::RATE_EDIT,
     // Whoever may act on a client's money works from its card.
     f::PERSONAL_ACCOUNT_VIEW,
     f::PERSONAL_ACCOUNT_CREATE,

@@ -17,7 +17,9 @@
 use crate::clients::{load_client, load_writable_client};
 use crate::error::AppError;
 use crate::history::Paged;
-use crate::ports::{CurrencyRecord, Page, RateFilter, RateOwner, RateRecord, Tx};
+use crate::ports::{
+    ClientGroupRecord, CurrencyRecord, Page, RateFilter, RateOwner, RateRecord, Tx,
+};
 use crate::use_case::Work;
 use crate::{App, Principal};
 use bursar_domain::directory::Currency;
@@ -27,7 +29,7 @@ use bursar_domain::money::{format_minor, parse_positive_amount};
 use bursar_domain::pricing::rates::{
     Expression, check_pair, parse_rate, parse_units, parse_valid_from,
 };
-use bursar_domain::{ErrorCode, Invalid};
+use bursar_domain::{ClientGroupId, ErrorCode, Invalid};
 use uuid::Uuid;
 
 /// A rate as entered; `None` leaves a field as it is (or at its default on creation).
@@ -129,6 +131,9 @@ fn history_of(r: &RateRecord, action: &'static str) -> (ObjectRef, &'static str)
     }
 }
 
+/// One field of a rate as history shows it.
+type Shown = fn(&RateRecord) -> String;
+
 /// What changed between two states of a rate (either may be absent), in readable values.
 fn changes(before: Option<&RateRecord>, after: Option<&RateRecord>) -> Changes {
     if let Some(RateOwner::Group(_)) = before.or(after).map(|r| r.owner) {
@@ -136,7 +141,7 @@ fn changes(before: Option<&RateRecord>, after: Option<&RateRecord>) -> Changes {
         return Changes::default().diff("currency_rate", &text(before), &text(after));
     }
     let s = |r: Option<&RateRecord>, f: fn(&RateRecord) -> String| r.map(f).unwrap_or_default();
-    let fields: [(&str, fn(&RateRecord) -> String); 7] = [
+    let fields: [(&str, Shown); 7] = [
         ("base", |r| r.base_code.clone()),
         ("currency", |r| r.currency_code.clone()),
         ("rate", |r| r.rate.to_string()),
@@ -459,6 +464,21 @@ impl App {
         let list = tx.list_currencies().await?;
         tx.commit().await?;
         Ok(list.into_iter().filter(|c| c.is_active).collect())
+    }
+
+    /// The client group whose rates a page shows (its name, for the heading).
+    pub async fn rate_group(
+        &self,
+        who: &Principal,
+        id: ClientGroupId,
+    ) -> Result<ClientGroupRecord, AppError> {
+        who.require_any(&[f::RATE_VIEW, f::RATE_EDIT])?;
+        let mut tx = self.store.read().await?;
+        let group = tx.group(id).await?.ok_or(AppError::NotFound {
+            what: "client group",
+        })?;
+        tx.commit().await?;
+        Ok(group)
     }
 
     /// The owner's rate `id`; another owner's is "not found".

@@ -224,7 +224,7 @@ impl Rates for SqlTx {
         let mut conds: Vec<String> = Vec::new();
         let mut values: Vec<Val> = Vec::new();
         let wanted = [
-            t.owner.map(|(c, v)| (c, v)),
+            t.owner,
             filter.base.clone().map(|b| ("base_code", b.into_val())),
             filter
                 .currency

@@ -251,18 +251,17 @@ fn uuid_of(raw: &str) -> Result<Uuid, Problem> {
     raw.parse().map_err(|_| Problem::not_found())
 }
 
-/// The owner a path names: the directory, a group (by id) or a client (by id or number).
-async fn owner_of(app: &App, who: &Principal, scope: Scope, raw: &str) -> ApiResult<RateOwner> {
-    Ok(match scope {
-        Scope::Group => RateOwner::Group(raw.parse().map_err(|_| Problem::not_found())?),
-        Scope::Client => RateOwner::Client(client_id(app, who, raw).await?),
+/// The owner a path names: a client group (`GROUP`, by id) or a client (by id or number).
+async fn owner_of<const GROUP: bool>(
+    app: &App,
+    who: &Principal,
+    raw: &str,
+) -> ApiResult<RateOwner> {
+    Ok(if GROUP {
+        RateOwner::Group(raw.parse().map_err(|_| Problem::not_found())?)
+    } else {
+        RateOwner::Client(client_id(app, who, raw).await?)
     })
-}
-
-#[derive(Clone, Copy)]
-enum Scope {
-    Group,
-    Client,
 }
 
 async fn list_of(
@@ -340,121 +339,47 @@ pub async fn delete(
 
 // ---- a client group's and a client's own rates ----
 
-async fn own_list(
-    app: App,
-    who: Principal,
-    scope: Scope,
-    owner: String,
-    q: RateQuery,
+pub async fn own_list<const GROUP: bool>(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(owner): Path<String>,
+    ApiQuery(q): ApiQuery<RateQuery>,
 ) -> ApiResult<Json<RatePage>> {
-    let owner = owner_of(&app, &who, scope, &owner).await?;
+    let owner = owner_of::<GROUP>(&app, &who, &owner).await?;
     list_of(&app, &who, owner, q).await
 }
 
-async fn own_create(
-    app: App,
-    who: Principal,
-    scope: Scope,
-    owner: String,
-    b: NewOwnRateBody,
+pub async fn own_create<const GROUP: bool>(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path(owner): Path<String>,
+    ApiJson(b): ApiJson<NewOwnRateBody>,
 ) -> ApiResult<(StatusCode, Json<RateDto>)> {
-    let owner = owner_of(&app, &who, scope, &owner).await?;
+    let owner = owner_of::<GROUP>(&app, &who, &owner).await?;
     create_in(&app, &who, owner, b.into()).await
 }
 
-async fn own_update(
-    app: App,
-    who: Principal,
-    scope: Scope,
-    (owner, id): (String, String),
-    b: OwnRatePatchBody,
+pub async fn own_update<const GROUP: bool>(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path((owner, id)): Path<(String, String)>,
+    ApiJson(b): ApiJson<OwnRatePatchBody>,
 ) -> ApiResult<Json<RateDto>> {
-    let owner = owner_of(&app, &who, scope, &owner).await?;
+    let owner = owner_of::<GROUP>(&app, &who, &owner).await?;
     let r = app
         .save_rate(&who, owner, Some(uuid_of(&id)?), b.into())
         .await?;
     Ok(Json(r.into()))
 }
 
-async fn own_delete(
-    app: App,
-    who: Principal,
-    scope: Scope,
-    (owner, id): (String, String),
+pub async fn own_delete<const GROUP: bool>(
+    Extension(app): AppExt,
+    Caller(who): Caller,
+    Path((owner, id)): Path<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    let owner = owner_of(&app, &who, scope, &owner).await?;
+    let owner = owner_of::<GROUP>(&app, &who, &owner).await?;
     app.delete_rate(&who, owner, uuid_of(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-pub async fn group_list(
-    Extension(app): AppExt,
-    Caller(who): Caller,
-    Path(g): Path<String>,
-    ApiQuery(q): ApiQuery<RateQuery>,
-) -> ApiResult<Json<RatePage>> {
-    own_list(app, who, Scope::Group, g, q).await
-}
-
-pub async fn group_create(
-    Extension(app): AppExt,
-    Caller(who): Caller,
-    Path(g): Path<String>,
-    ApiJson(b): ApiJson<NewOwnRateBody>,
-) -> ApiResult<(StatusCode, Json<RateDto>)> {
-    own_create(app, who, Scope::Group, g, b).await
-}
-
-pub async fn group_update(
-    Extension(app): AppExt,
-    Caller(who): Caller,
-    Path(ids): Path<(String, String)>,
-    ApiJson(b): ApiJson<OwnRatePatchBody>,
-) -> ApiResult<Json<RateDto>> {
-    own_update(app, who, Scope::Group, ids, b).await
-}
-
-pub async fn group_delete(
-    Extension(app): AppExt,
-    Caller(who): Caller,
-    Path(ids): Path<(String, String)>,
-) -> ApiResult<StatusCode> {
-    own_delete(app, who, Scope::Group, ids).await
-}
-
-pub async fn client_list(
-    Extension(app): AppExt,
-    Caller(who): Caller,
-    Path(c): Path<String>,
-    ApiQuery(q): ApiQuery<RateQuery>,
-) -> ApiResult<Json<RatePage>> {
-    own_list(app, who, Scope::Client, c, q).await
-}
-
-pub async fn client_create(
-    Extension(app): AppExt,
-    Caller(who): Caller,
-    Path(c): Path<String>,
-    ApiJson(b): ApiJson<NewOwnRateBody>,
-) -> ApiResult<(StatusCode, Json<RateDto>)> {
-    own_create(app, who, Scope::Client, c, b).await
-}
-
-pub async fn client_update(
-    Extension(app): AppExt,
-    Caller(who): Caller,
-    Path(ids): Path<(String, String)>,
-    ApiJson(b): ApiJson<OwnRatePatchBody>,
-) -> ApiResult<Json<RateDto>> {
-    own_update(app, who, Scope::Client, ids, b).await
-}
-
-pub async fn client_delete(
-    Extension(app): AppExt,
-    Caller(who): Caller,
-    Path(ids): Path<(String, String)>,
-) -> ApiResult<StatusCode> {
-    own_delete(app, who, Scope::Client, ids).await
 }
 
 const INVALID: &str = "A field was refused: a rate that is not a positive number (`out_of_range`, \
@@ -485,24 +410,24 @@ pub(super) fn routes(g: crate::Guarded) -> crate::Guarded {
         Doc::new("pricing", "Delete a directory rate (rates derived from it keep their value)").no_content(), delete)
     .op(M::GET, "/api/v1/client-groups/{id}/currency-rates", f::RATE_VIEW,
         Doc::new("pricing", "A client group's own rates, newest first").query::<RateQuery>().returns::<RatePage>(200),
-        group_list)
+        own_list::<true>)
     .op(M::POST, "/api/v1/client-groups/{id}/currency-rates", f::RATE_EDIT,
         Doc::new("pricing", "Add a client group's rate").body::<NewOwnRateBody>().returns::<RateDto>(201)
-            .invalid(INVALID).conflict(EXISTS), group_create)
+            .invalid(INVALID).conflict(EXISTS), own_create::<true>)
     .op(M::PATCH, "/api/v1/client-groups/{id}/currency-rates/{rate_id}", f::RATE_EDIT,
         Doc::new("pricing", "Edit a client group's rate").body::<OwnRatePatchBody>().returns::<RateDto>(200)
-            .invalid(INVALID).conflict(EXISTS), group_update)
+            .invalid(INVALID).conflict(EXISTS), own_update::<true>)
     .op(M::DELETE, "/api/v1/client-groups/{id}/currency-rates/{rate_id}", f::RATE_EDIT,
-        Doc::new("pricing", "Delete a client group's rate").no_content(), group_delete)
+        Doc::new("pricing", "Delete a client group's rate").no_content(), own_delete::<true>)
     .op(M::GET, "/api/v1/clients/{id}/currency-rates", f::RATE_VIEW,
         Doc::new("pricing", "The client's personal rates, newest first").query::<RateQuery>().returns::<RatePage>(200),
-        client_list)
+        own_list::<false>)
     .op(M::POST, "/api/v1/clients/{id}/currency-rates", f::RATE_EDIT,
         Doc::new("pricing", "Add a personal rate for the client").body::<NewOwnRateBody>().returns::<RateDto>(201)
-            .invalid(INVALID).conflict(EXISTS), client_create)
+            .invalid(INVALID).conflict(EXISTS), own_create::<false>)
     .op(M::PATCH, "/api/v1/clients/{id}/currency-rates/{rate_id}", f::RATE_EDIT,
         Doc::new("pricing", "Edit a client's personal rate").body::<OwnRatePatchBody>().returns::<RateDto>(200)
-            .invalid(INVALID).conflict(EXISTS), client_update)
+            .invalid(INVALID).conflict(EXISTS), own_update::<false>)
     .op(M::DELETE, "/api/v1/clients/{id}/currency-rates/{rate_id}", f::RATE_EDIT,
-        Doc::new("pricing", "Delete a client's personal rate").no_content(), client_delete)
+        Doc::new("pricing", "Delete a client's personal rate").no_content(), own_delete::<false>)
 }

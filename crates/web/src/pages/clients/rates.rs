@@ -403,36 +403,53 @@ fn derived_input(form: &Fields) -> RateInput {
     }
 }
 
+/// A rate's form page: a new rate (`new`: title, address, button) or the edit of `rate`,
+/// whose address is under `list`.
+#[allow(clippy::too_many_arguments)]
+fn form_page(
+    ctx: &Ctx,
+    head: Head,
+    list: String,
+    rate: Option<&RateRecord>,
+    new: (&str, String, &str),
+    intro: Option<String>,
+    fields: Vec<Field>,
+    shown: &Shown<'_>,
+) -> Response {
+    let tr = ctx.tr;
+    let (title, action, submit) = match rate {
+        None => (tr.t(new.0), new.1, tr.t(new.2)),
+        Some(r) => (
+            tr.t1("rate-edit-title", "rate", rate_text(r)),
+            format!("{list}/{}", r.id),
+            tr.t("cl-save"),
+        ),
+    };
+    let mut view = FormView::new(tr, title, action, submit)
+        .cancel(list)
+        .error(shown.message.clone())
+        .section(None, fields, &shown.errors);
+    if let Some(intro) = intro {
+        view = view.intro(intro);
+    }
+    let page = FormPage {
+        ui: Ui::new(ctx, TITLE),
+        head,
+        form: view,
+    };
+    render::page(ctx, shown.status, &page)
+}
+
 async fn directory_form(
     ctx: &Ctx,
     who: &Principal,
     rate: Option<&RateRecord>,
     shown: Shown<'_>,
 ) -> Response {
-    let tr = ctx.tr;
     let fields = manual_fields(ctx, who, rate, false, &shown).await;
-    let (title, action, submit) = match rate {
-        None => (
-            tr.t("rate-new-title"),
-            format!("{PATH}/new"),
-            tr.t("rate-create"),
-        ),
-        Some(r) => (
-            tr.t1("rate-edit-title", "rate", rate_text(r)),
-            format!("{PATH}/{}", r.id),
-            tr.t("cl-save"),
-        ),
-    };
-    let view = FormView::new(tr, title, action, submit)
-        .cancel(PATH.to_owned())
-        .error(shown.message.clone())
-        .section(None, fields, &shown.errors);
-    let page = FormPage {
-        ui: Ui::new(ctx, TITLE),
-        head: directory_head(ctx),
-        form: view,
-    };
-    render::page(ctx, shown.status, &page)
+    let new = ("rate-new-title", format!("{PATH}/new"), "rate-create");
+    let head = directory_head(ctx);
+    form_page(ctx, head, PATH.to_owned(), rate, new, None, fields, &shown)
 }
 
 /// The derivation form: a new derived rate (`source` preselected), or a derived rate's edit.
@@ -493,29 +510,14 @@ async fn derive_form(
         )
         .required(),
     ];
-    let (title, action, submit) = match rate {
-        None => (
-            tr.t("rate-derive-title"),
-            format!("{PATH}/derive"),
-            tr.t("rate-derive-submit"),
-        ),
-        Some(r) => (
-            tr.t1("rate-edit-title", "rate", rate_text(r)),
-            format!("{PATH}/{}", r.id),
-            tr.t("cl-save"),
-        ),
-    };
-    let view = FormView::new(tr, title, action, submit)
-        .intro(tr.t("rate-derive-intro"))
-        .cancel(PATH.to_owned())
-        .error(shown.message.clone())
-        .section(None, fields, &shown.errors);
-    let page = FormPage {
-        ui: Ui::new(ctx, TITLE),
-        head: directory_head(ctx),
-        form: view,
-    };
-    render::page(ctx, shown.status, &page)
+    let new = (
+        "rate-derive-title",
+        format!("{PATH}/derive"),
+        "rate-derive-submit",
+    );
+    let intro = Some(tr.t("rate-derive-intro"));
+    let head = directory_head(ctx);
+    form_page(ctx, head, PATH.to_owned(), rate, new, intro, fields, &shown)
 }
 
 async fn directory_rate(ctx: &Ctx, who: &Principal, raw: &str) -> Result<RateRecord, Response> {
@@ -670,7 +672,7 @@ async fn directory_delete(Signed { ctx, who }: Signed, Path(id): Path<String>) -
 
 /// Whose own rates a page shows: the client of the card, or a client group.
 enum Place {
-    Client(Scope),
+    Client(Box<Scope>),
     Group(ClientGroupRecord),
 }
 
@@ -682,28 +684,22 @@ impl Place {
         raw: &str,
     ) -> Result<Place, Response> {
         if !GROUP {
-            return Scope::staff(ctx, who, raw).await.map(Place::Client);
+            return Scope::staff(ctx, who, raw)
+                .await
+                .map(|s| Place::Client(Box::new(s)));
         }
-        let not_found = || {
+        let id: bursar_domain::ClientGroupId = raw.parse().map_err(|_| {
             error::fail(
                 ctx,
                 AppError::NotFound {
                     what: "client group",
                 },
             )
-        };
-        let id: bursar_domain::ClientGroupId = raw.parse().map_err(|_| not_found())?;
-        let groups = ctx
-            .app
-            .list_client_groups(who)
-            .await
-            .map_err(|e| error::fail(ctx, e))?;
-        groups
-            .into_iter()
-            .map(|(g, _)| g)
-            .find(|g| g.id == id)
-            .map(Place::Group)
-            .ok_or_else(not_found)
+        })?;
+        match ctx.app.rate_group(who, id).await {
+            Ok(g) => Ok(Place::Group(g)),
+            Err(e) => Err(error::fail(ctx, e)),
+        }
     }
 
     fn owner(&self) -> RateOwner {
@@ -825,31 +821,11 @@ async fn own_form(
     rate: Option<&RateRecord>,
     shown: Shown<'_>,
 ) -> Response {
-    let tr = ctx.tr;
-    let base = place.list_path();
+    let list = place.list_path();
     let fields = manual_fields(ctx, who, rate, place.personal(), &shown).await;
-    let (title, action, submit) = match rate {
-        None => (
-            tr.t("rate-new-title"),
-            format!("{base}/new"),
-            tr.t("rate-create"),
-        ),
-        Some(r) => (
-            tr.t1("rate-edit-title", "rate", rate_text(r)),
-            format!("{base}/{}", r.id),
-            tr.t("cl-save"),
-        ),
-    };
-    let view = FormView::new(tr, title, action, submit)
-        .cancel(base)
-        .error(shown.message.clone())
-        .section(None, fields, &shown.errors);
-    let page = FormPage {
-        ui: Ui::new(ctx, TITLE),
-        head: place.head(ctx, who),
-        form: view,
-    };
-    render::page(ctx, shown.status, &page)
+    let new = ("rate-new-title", format!("{list}/new"), "rate-create");
+    let head = place.head(ctx, who);
+    form_page(ctx, head, list, rate, new, None, fields, &shown)
 }
 
 async fn save_own(
