@@ -798,3 +798,61 @@ async fn the_panel_enters_derives_and_shows_rates_in_english_and_russian() {
     let group_rates = json_of(&admin, &format!("/api/v1/client-groups/{g}/currency-rates")).await;
     assert_eq!(group_rates["total"], 0);
 }
+
+#[tokio::test]
+async fn the_rate_book_of_a_client_holds_its_personal_its_groups_and_the_directorys_rates() {
+    use bursar_app::ports::Store as _;
+    use bursar_domain::pricing::rates::{RateBook, RateSource};
+    let t = spawn().await;
+    let admin = t.admin().await;
+    let c = client_of(&admin, "book@x.example").await;
+    let stranger = client_of(&admin, "stranger@x.example").await;
+    let group = created(&admin, "/api/v1/client-groups", json!({"name": "Book"})).await;
+    let g = group["id"].as_str().unwrap();
+    let res = admin
+        .send(
+            Method::PUT,
+            &format!("/api/v1/clients/{c}/groups"),
+            Some(json!({"groups": [g]})),
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+    let rate = |r: &str, day: &str| json!({"base": "RUB", "currency": "USD", "rate": r, "valid_from": day});
+    created(&admin, "/api/v1/currency-rates", rate("90", "2026-12-01")).await;
+    created(&admin, "/api/v1/currency-rates", rate("95", "2026-12-20")).await;
+    created(
+        &admin,
+        &format!("/api/v1/client-groups/{g}/currency-rates"),
+        rate("85", "2026-12-01"),
+    )
+    .await;
+    let mut personal = rate("80", "2026-12-01");
+    personal["amount"] = json!("100.00");
+    created(
+        &admin,
+        &format!("/api/v1/clients/{c}/currency-rates"),
+        personal,
+    )
+    .await;
+    let day = jiff::civil::date(2026, 12, 5);
+    let book_of = async |client: &str| {
+        let mut tx = t.store.read().await.unwrap();
+        let rates = tx.rate_book(client.parse().unwrap(), day).await.unwrap();
+        RateBook { rates }
+    };
+    let book = book_of(&c).await;
+    assert_eq!(
+        book.rates.len(),
+        3,
+        "the rate of the 20th is not in force yet"
+    );
+    let via = |book: &RateBook, usd_minor: i64| {
+        book.conversion(("USD", 2), ("RUB", 2), day, usd_minor)
+            .map(|c| (c.source, c.rate.to_string()))
+    };
+    // 1 USD is 80 RUB at the personal rate, within its 100 RUB limit; 2 USD are not.
+    assert_eq!(via(&book, 100), Some((RateSource::Personal, "80".into())));
+    assert_eq!(via(&book, 200), Some((RateSource::Group, "85".into())));
+    let other = book_of(&stranger).await;
+    assert_eq!(via(&other, 200), Some((RateSource::Directory, "90".into())));
+}
