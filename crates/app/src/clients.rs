@@ -47,6 +47,9 @@ pub const CARD_READERS: &[&Function] = &[
     // Personal discounts are a tab of the card.
     f::DISCOUNT_VIEW,
     f::DISCOUNT_EDIT,
+    // Whoever keeps a client's personal exchange rates works from its card.
+    f::RATE_VIEW,
+    f::RATE_EDIT,
     // Whoever may act on a client's money works from its card.
     f::PERSONAL_ACCOUNT_VIEW,
     f::PERSONAL_ACCOUNT_CREATE,

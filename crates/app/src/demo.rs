@@ -275,6 +275,14 @@ impl App {
                 created.push((*login).to_owned());
             }
         }
+        if let Some(cloud) = fixtures.providers.first().copied() {
+            let domains = fixtures.providers.get(1).copied().unwrap_or(cloud);
+            let loyal = match CLIENTS.first() {
+                Some((_, _, login, ..)) => self.demo_client_id(login).await?,
+                None => None,
+            };
+            self.demo_pricing(cloud, domains, loyal).await?;
+        }
         let generated = self
             .generate_clients(generated_clients, &hash, &fixtures)
             .await?;

@@ -251,6 +251,17 @@ fn unique_violation(constraint: &str) -> AppError {
             "value",
             "the group already has this condition",
         ),
+        // SQLite names a violated index by its columns.
+        "currency_rates_pair_key"
+        | "group_currency_rates_pair_key"
+        | "client_currency_rates_pair_key"
+        | "currency_rates_base_code_currency_code_valid_from_key"
+        | "group_currency_rates_group_id_base_code_currency_code_valid_from_key"
+        | "client_currency_rates_client_id_base_code_currency_code_valid_from_key" => (
+            ErrorCode::RateExists,
+            "valid_from",
+            "the pair already has a rate on this day",
+        ),
         _ => (
             ErrorCode::Conflict,
             "",

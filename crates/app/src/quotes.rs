@@ -6,17 +6,17 @@
 use crate::App;
 use crate::catalog::name_in;
 use crate::error::AppError;
-use crate::ports::{AddonRecord, CatalogId, TariffRecord, Tx};
+use crate::ports::{AddonRecord, CatalogId, TariffRecord, TaxRuleRecord, Tx};
 use crate::principal::Principal;
 use bursar_domain::catalog::{AddonBilling, Period};
 use bursar_domain::functions::f;
 use bursar_domain::pricing::Currency;
-use bursar_domain::pricing::discounts::Amount;
+use bursar_domain::pricing::discounts::{PromoCode, Promotion};
 use bursar_domain::pricing::quote::{
     self, Addon, Choice, Context, Plan, Quote, QuoteError, Request,
 };
 use bursar_domain::pricing::rates::RateBook;
-use bursar_domain::{ClientId, ErrorCode, Invalid, Locale};
+use bursar_domain::{ClientId, ErrorCode, Invalid, Locale, ProviderId};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use std::collections::BTreeMap;
@@ -221,27 +221,20 @@ impl App {
         };
         let price_currency = currency(tx.as_mut(), &tariff.currency_code).await?;
         let account_currency = currency(tx.as_mut(), &account_code).await?;
-        let discounts = tx.personal_discounts(client_id).await?;
-        let promotions = tx.promotions_of(tariff.provider_id).await?;
-        // A fixed discount may be in a third currency: its rates are loaded too.
-        let third = discounts
+        let discounts = tx
+            .client_discounts(client_id)
+            .await?
+            .into_iter()
+            .map(|d| d.discount)
+            .collect();
+        let promotions = promotions_of(tx.as_mut(), tariff.provider_id).await?;
+        let rates = tx.rate_book(client_id, date).await?;
+        let tax_rules = tx
+            .tax_rules_for_client(tariff.provider_id, client_id)
+            .await?
             .iter()
-            .map(|d| &d.amount)
-            .chain(promotions.iter().map(|p| &p.amount))
-            .find_map(|a| match a {
-                Amount::Fixed { currency, .. }
-                    if *currency != account_code && *currency != tariff.currency_code =>
-                {
-                    Some(currency.clone())
-                }
-                _ => None,
-            })
-            .unwrap_or_else(|| account_code.clone());
-        let rates = tx
-            .rates_for(client_id, [&tariff.currency_code, &account_code, &third])
-            .await?;
-        let tax_rules = tx.tax_rules_for(tariff.provider_id, client_id).await?;
-        let settings = tx.tax_settings(tariff.provider_id).await?;
+            .map(TaxRuleRecord::rule)
+            .collect();
         // Taxes follow the default payer's country and region, else the client's country.
         let payer = tx
             .payers_of(client_id)
@@ -272,7 +265,7 @@ impl App {
             discounts,
             promotions,
             rates: RateBook { rates },
-            tax_on_top: settings.tax_on_top,
+            tax_on_top: provider.tax_on_top,
             tax_rules,
             country,
             region,
@@ -314,6 +307,44 @@ impl App {
             quote,
         })
     }
+}
+
+/// The provider's promotions with their conditions and codes, as the calculator judges them.
+async fn promotions_of(tx: &mut dyn Tx, provider: ProviderId) -> Result<Vec<Promotion>, AppError> {
+    let mut promotions = Vec::new();
+    for p in tx
+        .promotions()
+        .await?
+        .into_iter()
+        .filter(|p| p.provider_id == provider)
+    {
+        let conditions = tx.promotion_conditions(p.id).await?;
+        let codes = tx.promo_codes(p.id).await?;
+        promotions.push(Promotion {
+            id: p.id,
+            name: p.name,
+            title_en: p.title_en,
+            title_ru: p.title_ru,
+            provider_id: p.provider_id.0,
+            validity: p.validity,
+            amount: p.amount,
+            active: p.is_active,
+            conditions: conditions
+                .into_iter()
+                .map(|c| (c.group, c.condition))
+                .collect(),
+            codes: codes
+                .into_iter()
+                .map(|c| PromoCode {
+                    code: c.code,
+                    multi_use: c.multi_use,
+                    usage_limit: c.usage_limit,
+                    used: c.used,
+                })
+                .collect(),
+        });
+    }
+    Ok(promotions)
 }
 
 /// The names of the choice add-ons' options in `locale`, by value.

@@ -334,7 +334,7 @@ async fn described(
         ("provider", provider),
         ("group", group),
         ("name", r.name.clone()),
-        ("rate", percent(r.rate_bp)),
+        ("tax_rate", percent(r.rate_bp)),
         ("country", r.country.clone().unwrap_or_default()),
         ("region", r.region.clone().unwrap_or_default()),
         ("product_types", products),

@@ -245,6 +245,12 @@ error_codes! {
     PromoCodeTaken = "promo_code_taken",
     /// A product type id that names no product type.
     UnknownProductType = "unknown_product_type",
+    /// The pair already has a rate on this day (409).
+    RateExists = "rate_exists",
+    /// Not a calendar date such as 2026-12-31 (422).
+    InvalidDate = "invalid_date",
+    /// A rate's currency is its own base currency (422).
+    SameCurrency = "same_currency",
 }
 
 impl ErrorCode {

@@ -18,7 +18,7 @@ pub mod migrate;
 mod money;
 mod outbox;
 mod pg_types;
-mod pricing;
+mod rates;
 mod repos;
 mod rows;
 mod staff;

@@ -690,7 +690,7 @@ impl HistoryLog for SqlTx {
 
         let list_sql = format!(
             "SELECT h.id, h.at, h.actor_user_id, COALESCE(u.login, h.actor_login) AS actor_login, \
-             u.name AS actor_name, h.actor_as_client_id, h.ip, \
+             u.name AS actor_name, u.name_ru AS actor_name_ru, h.actor_as_client_id, h.ip, \
              h.object_kind, h.object_id, h.client_id, h.action, h.function, h.changes \
              FROM history h LEFT JOIN users u ON u.id = h.actor_user_id {where_sql} \
              ORDER BY h.at DESC, h.id DESC LIMIT {} OFFSET {}",
@@ -712,7 +712,10 @@ impl HistoryLog for SqlTx {
                     at: at(r, "at")?,
                     actor_user_id: opt_parsed(r, "actor_user_id")?,
                     actor_login: opt_text(r, "actor_login")?,
-                    actor_name: opt_text(r, "actor_name")?,
+                    actor_name: opt_text(r, "actor_name")?.map(|en| Name {
+                        en,
+                        ru: opt_text(r, "actor_name_ru").ok().flatten(),
+                    }),
                     actor_as_client_id: opt_parsed(r, "actor_as_client_id")?,
                     by_hidden_staff: false,
                     ip: opt_text(r, "ip")?,
@@ -729,21 +732,22 @@ impl HistoryLog for SqlTx {
         Ok((items, total))
     }
 
-    async fn record_names(&mut self, ids: &[Uuid]) -> StoreResult<BTreeMap<String, String>> {
-        /// Tables whose records history names, with the column people know them by.
-        const NAMED: [(&str, &str); 12] = [
-            ("users", "name"),
-            ("clients", "name"),
-            ("departments", "name_en"),
-            ("providers", "name"),
-            ("companies", "name"),
-            ("client_groups", "name"),
-            ("payers", "name"),
-            ("payment_methods", "name_en"),
-            ("tariffs", "name_en"),
-            ("product_types", "name_en"),
-            ("enumerations", "name_en"),
-            ("processing_modules", "name"),
+    async fn record_names(&mut self, ids: &[Uuid]) -> StoreResult<BTreeMap<String, Name>> {
+        /// Tables whose records history names, with the columns people know them by (English,
+        /// Russian where there is one).
+        const NAMED: [(&str, &str, &str); 12] = [
+            ("users", "name", "name_ru"),
+            ("clients", "name", "NULL"),
+            ("departments", "name_en", "name_ru"),
+            ("providers", "name", "NULL"),
+            ("companies", "name", "NULL"),
+            ("client_groups", "name", "NULL"),
+            ("payers", "name", "NULL"),
+            ("payment_methods", "name_en", "name_ru"),
+            ("tariffs", "name_en", "name_ru"),
+            ("product_types", "name_en", "name_ru"),
+            ("enumerations", "name_en", "name_ru"),
+            ("processing_modules", "name", "NULL"),
         ];
         let mut names = BTreeMap::new();
         if ids.is_empty() {
@@ -753,14 +757,20 @@ impl HistoryLog for SqlTx {
             .map(|i| format!("${i}"))
             .collect::<Vec<_>>()
             .join(", ");
-        for (table, column) in NAMED {
-            let sql = format!("SELECT id, {column} AS name FROM {table} WHERE id IN ({list})");
+        for (table, en, ru) in NAMED {
+            let sql = format!(
+                "SELECT id, {en} AS name, {ru} AS name_ru FROM {table} WHERE id IN ({list})"
+            );
             let mut q = crate::db::query(AssertSqlSafe(sql));
             for id in ids {
                 q = q.bind(*id);
             }
             for r in q.fetch_all(&mut self.tx).await.map_err(map_err)? {
-                names.insert(text(&r, "id")?, text(&r, "name")?);
+                let name = Name {
+                    en: text(&r, "name")?,
+                    ru: opt_text(&r, "name_ru")?,
+                };
+                names.insert(text(&r, "id")?, name);
             }
         }
         Ok(names)

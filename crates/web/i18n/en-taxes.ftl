@@ -69,7 +69,6 @@ error-unknown-product-type = Choose product types from the list.
 field-tax-on-top = Do not include tax into price
 field-show-tax-on-top-up = Show tax when a client adds funds
 field-tax-name = Tax
-field-rate = Rate
 field-region = Region
 field-product-types = Product types
 field-starts-at = Start

@@ -69,7 +69,6 @@ error-unknown-product-type = Выберите типы продуктов из �
 field-tax-on-top = Не включать налог в цену
 field-show-tax-on-top-up = Показывать налог при пополнении
 field-tax-name = Налог
-field-rate = Ставка
 field-region = Регион
 field-product-types = Типы продуктов
 field-starts-at = Начало

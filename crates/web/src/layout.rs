@@ -107,6 +107,11 @@ const MENU: &[Entry] = &[
     },
     Entry {
         panel: Panel::Admin,
+        function: f::RATE_VIEW,
+        href: "/admin/currency-rates",
+    },
+    Entry {
+        panel: Panel::Admin,
         function: f::HISTORY_VIEW,
         href: "/admin/history",
     },

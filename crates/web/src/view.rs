@@ -76,7 +76,7 @@ impl HistoryRow {
     pub fn new(tr: Tr, h: &HistoryView) -> Self {
         let actor = match (&h.actor_login, h.actor_user_id) {
             _ if h.by_hidden_staff => tr.t("history-actor-staff"),
-            (Some(login), _) => match &h.actor_name {
+            (Some(login), _) => match h.actor_name.as_ref().map(|n| n.in_locale(tr.locale())) {
                 Some(name) if name != login => format!("{name} ({login})"),
                 _ => login.clone(),
             },
@@ -96,7 +96,12 @@ impl HistoryRow {
             .iter()
             .map(|c| {
                 let field = field_label(tr, &c.field);
-                let value = |v: &str| h.names.get(v).cloned().unwrap_or_else(|| value_text(tr, v));
+                let value = |v: &str| {
+                    h.names.get(v).map_or_else(
+                        || value_text(tr, v),
+                        |n| n.in_locale(tr.locale()).to_owned(),
+                    )
+                };
                 match (&c.old, &c.new) {
                     (None, None) => tr.t1("history-change-secret", "field", field.as_str()),
                     (None, Some(new)) => format!("{field}: {}", value(new)),
@@ -110,7 +115,10 @@ impl HistoryRow {
             actor,
             ip: h.ip.clone(),
             object: tr.or_raw("object", &h.object_kind),
-            record_name: h.names.get(&h.object_id).cloned(),
+            record_name: h
+                .names
+                .get(&h.object_id)
+                .map(|n| n.in_locale(tr.locale()).to_owned()),
             record_href: None,
             object_kind: h.object_kind.clone(),
             object_id_short: short_id(&h.object_id),

@@ -12,7 +12,7 @@ mod mailer;
 mod marketing;
 mod money;
 mod outbox;
-mod pricing;
+mod rates;
 mod records;
 mod staff;
 mod taxes;
@@ -24,7 +24,7 @@ pub use mailer::*;
 pub use marketing::*;
 pub use money::*;
 pub use outbox::*;
-pub use pricing::*;
+pub use rates::*;
 pub use records::*;
 pub use staff::*;
 pub use taxes::*;
@@ -98,9 +98,9 @@ pub trait Tx:
     + Counters
     + Money
     + Catalog
-    + PricingFacts
     + Marketing
     + TaxRules
+    + Rates
     + Send
 {
     async fn commit(self: Box<Self>) -> StoreResult<()>;
@@ -263,5 +263,5 @@ pub trait HistoryLog {
     /// The names of the records with these ids, of the kinds history names: users, clients,
     /// departments, providers, companies, client groups, payers, payment methods and the
     /// catalog's records. Ids of other kinds are left out.
-    async fn record_names(&mut self, ids: &[uuid::Uuid]) -> StoreResult<BTreeMap<String, String>>;
+    async fn record_names(&mut self, ids: &[uuid::Uuid]) -> StoreResult<BTreeMap<String, Name>>;
 }

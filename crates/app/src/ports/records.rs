@@ -122,8 +122,8 @@ pub struct HistoryView {
     pub at: Timestamp,
     pub actor_user_id: Option<UserId>,
     pub actor_login: Option<String>,
-    /// The actor's full name, while the user exists.
-    pub actor_name: Option<String>,
+    /// The actor's full name (English, Russian), while the user exists.
+    pub actor_name: Option<Name>,
     pub actor_as_client_id: Option<ClientId>,
     /// The provider's staff acted, and the reader (a client) is not told who.
     pub by_hidden_staff: bool,
@@ -136,7 +136,23 @@ pub struct HistoryView {
     pub changes: Changes,
     /// The names of the record and of the records its changes name by id (id → name), for
     /// staff readers.
-    pub names: BTreeMap<String, String>,
+    pub names: BTreeMap<String, Name>,
+}
+
+/// A record's name in English and, where it has one, in Russian.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Name {
+    pub en: String,
+    pub ru: Option<String>,
+}
+
+impl Name {
+    pub fn in_locale(&self, locale: bursar_domain::Locale) -> &str {
+        match (locale, &self.ru) {
+            (bursar_domain::Locale::Ru, Some(ru)) if !ru.trim().is_empty() => ru,
+            _ => &self.en,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default)]

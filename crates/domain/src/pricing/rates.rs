@@ -211,6 +211,57 @@ fn check_rate(field: &str, rate: Decimal) -> Result<Decimal, Invalid> {
     Ok(rate.normalize())
 }
 
+/// Reads how many units of the converted currency a rate is for (`100` yen = 60 roubles):
+/// a whole number from 1 to a million; empty is 1.
+pub fn parse_units(field: &str, raw: &str) -> Result<i64, Invalid> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return Ok(1);
+    }
+    match v.parse::<i64>() {
+        Ok(n) if (1..=1_000_000).contains(&n) => Ok(n),
+        Ok(_) => Err(Invalid::field(
+            field,
+            ErrorCode::OutOfRange,
+            "must be 1 to 1000000",
+        )),
+        Err(_) => Err(Invalid::field(
+            field,
+            ErrorCode::NotANumber,
+            "must be a whole number such as 100",
+        )),
+    }
+}
+
+/// Reads the day a rate takes effect (`2026-12-01`).
+pub fn parse_valid_from(field: &str, raw: &str) -> Result<Date, Invalid> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return Err(Invalid::field(field, ErrorCode::Required, "is required"));
+    }
+    // jiff also reads `2026-12-01T10:00`; a rate starts on a whole day, so only the date form.
+    let shaped = v.len() == 10 && v.chars().all(|c| c.is_ascii_digit() || c == '-');
+    v.parse::<Date>().ok().filter(|_| shaped).ok_or_else(|| {
+        Invalid::field(
+            field,
+            ErrorCode::InvalidDate,
+            "must be a date such as 2026-12-31",
+        )
+    })
+}
+
+/// Refuses a rate that converts a currency into itself, naming the converted currency.
+pub fn check_pair(field: &str, base: &str, currency: &str) -> Result<(), Invalid> {
+    if base == currency {
+        return Err(Invalid::field(
+            field,
+            ErrorCode::SameCurrency,
+            "must differ from the base currency",
+        ));
+    }
+    Ok(())
+}
+
 /// An expression that derives a rate from another (reference §1.9, *Apply expression*):
 /// `*1.05`, `/2`, `+0.5`, `-0.1`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -385,6 +436,30 @@ mod tests {
         assert!(Expression::parse("x", "/0").is_err());
         let minus = Expression::parse("x", "-100").ok();
         assert!(minus.is_some_and(|m| m.apply("x", Decimal::from(90)).is_err()));
+    }
+
+    #[test]
+    fn units_days_and_pairs_are_read_strictly() {
+        assert_eq!(parse_units("units", ""), Ok(1));
+        assert_eq!(parse_units("units", " 100 "), Ok(100));
+        let code = |r: Result<i64, Invalid>| r.err().and_then(|e| e.0.first().map(|f| f.code));
+        assert_eq!(code(parse_units("units", "0")), Some(ErrorCode::OutOfRange));
+        assert_eq!(
+            code(parse_units("units", "1.5")),
+            Some(ErrorCode::NotANumber)
+        );
+        assert_eq!(
+            parse_valid_from("valid_from", "2026-12-01"),
+            Ok(date(2026, 12, 1))
+        );
+        for bad in ["2026-13-01", "01.12.2026", "2026-12-01T10:00", "yesterday"] {
+            let got = parse_valid_from("valid_from", bad)
+                .err()
+                .and_then(|e| e.0.first().map(|f| f.code));
+            assert_eq!(got, Some(ErrorCode::InvalidDate), "{bad}");
+        }
+        assert!(check_pair("currency", "RUB", "USD").is_ok());
+        assert!(check_pair("currency", "RUB", "RUB").is_err());
     }
 
     proptest! {

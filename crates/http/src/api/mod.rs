@@ -17,6 +17,7 @@ pub mod money;
 pub mod money_dto;
 mod permissions_dto;
 mod quotes;
+pub mod rates;
 pub mod staff;
 mod system;
 pub mod taxes;
@@ -217,5 +218,6 @@ pub fn routes(app: App) -> Guarded {
     let g = quotes::routes(g);
     let g = marketing::routes(g);
     let g = taxes::routes(g);
+    let g = rates::routes(g);
     client_groups::routes(g)
 }

@@ -434,7 +434,7 @@ async fn keyboard_scenario(b: Client, base: String) {
     b.goto(&format!("{base}/admin/staff")).await.unwrap();
     wait_for(&b, ".page-head h1").await;
     let mut seen = Vec::new();
-    for _ in 0..24 {
+    for _ in 0..32 {
         press(&b, fantoccini::key::Key::Tab).await;
         let ring = focus_ring(&b).await;
         assert_ne!(

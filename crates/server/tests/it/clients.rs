@@ -924,7 +924,7 @@ async fn logging_in_as_a_client_acts_with_its_rights_and_names_the_employee() {
         .await
         .unwrap();
     assert!(
-        panel.contains("admin as the client"),
+        panel.contains("Administrator (admin) as the client"),
         "the panel says so too"
     );
 

@@ -35,6 +35,7 @@ mod openapi_contract;
 mod panel_a11y;
 mod password_reset;
 mod quotes;
+mod rates;
 mod refusals;
 mod routes_guarded;
 mod schema;

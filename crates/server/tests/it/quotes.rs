@@ -624,3 +624,64 @@ async fn staff_price_a_plan_in_the_panel_in_both_languages() {
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn the_demo_prices_show_every_part_of_the_calculator() {
+    let t = spawn().await;
+    t.app.load_demo(0).await.unwrap();
+    t.app.load_demo(0).await.unwrap();
+    let admin = t.admin().await;
+    let promotions: Value = admin.get("/api/v1/promotions").await.json().await.unwrap();
+    assert_eq!(
+        promotions["items"].as_array().map(Vec::len),
+        Some(2),
+        "loaded once: {promotions}"
+    );
+    let list: Value = t
+        .browser()
+        .get(t.url("/api/v1/price-list"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let vps = list["providers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["plans"].as_array().unwrap())
+        .find(|p| p["name"] == "VPS Start")
+        .unwrap()["id"]
+        .clone();
+    let clients: Value = admin
+        .get("/api/v1/clients?q=romashka")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let romashka = clients["items"][0]["id"].clone();
+    let (status, q) = quote(
+        &admin,
+        json!({"client_id": romashka, "tariff_id": vps, "period": "month12", "promo_code": "spring26"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{q}");
+    assert_eq!(q["discount_source"]["source"], "promotion");
+    assert_eq!(
+        q["promo_code"]["applied"], true,
+        "15 % for the year beats 10 % for a first order"
+    );
+    assert_eq!(q["taxes"][0]["name"], "НДС 20%");
+    assert!(q["tax_included"].as_bool().unwrap());
+    let clients: Value = admin
+        .get("/api/v1/clients?q=northwind")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let northwind = clients["items"][0]["id"].clone();
+    let (_, q) = quote(&admin, json!({"client_id": northwind, "tariff_id": vps})).await;
+    assert_eq!(q["discount_source"]["source"], "personal", "{q}");
+    assert_eq!(q["discount_source"]["name"], "Loyal customer since 2019");
+}

@@ -54,7 +54,7 @@ pub async fn load(ctx: &Ctx, who: &Principal, raw: &str) -> Result<ClientCard, R
         .map_err(|e| error::fail(ctx, e))
 }
 
-const TABS: [(&str, &str, &Function); 12] = [
+const TABS: [(&str, &str, &Function); 13] = [
     ("", "card-tab-main", f::CLIENT_LIST),
     ("/accounts", "card-tab-accounts", f::PERSONAL_ACCOUNT_VIEW),
     ("/payments", "card-tab-payments", f::PAYMENT_LIST),
@@ -63,6 +63,7 @@ const TABS: [(&str, &str, &Function); 12] = [
     ("/users", "card-tab-users", f::CLIENT_USERS),
     ("/payers", "card-tab-payers", f::CLIENT_PAYERS),
     ("/discounts", "card-tab-discounts", f::DISCOUNT_VIEW),
+    ("/currency-rates", "card-tab-currency-rates", f::RATE_VIEW),
     ("/groups", "card-tab-groups", f::CLIENT_LIST),
     ("/providers", "card-tab-providers", f::CLIENT_LIST),
     ("/tax-rules", "card-tab-tax", f::TAX_VIEW),

@@ -240,6 +240,10 @@ async fn render_form(
         view = view.section(Some(title), fields, &shown.errors);
         head = head.action(link);
     }
+    if let Some(g) = group.filter(|_| who.may(f::RATE_VIEW)) {
+        let rates = format!("{PATH}/{}/currency-rates", g.id);
+        head = head.action(Link::get(rates, tr.t("rate-group-link"), "btn-secondary"));
+    }
     let page = FormPage {
         ui: Ui::new(ctx, TITLE),
         head,

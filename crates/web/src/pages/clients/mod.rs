@@ -24,6 +24,7 @@ mod payers;
 mod products;
 mod promotions;
 mod quotes;
+mod rates;
 mod register;
 mod scope;
 mod taxes;
@@ -52,6 +53,7 @@ pub(crate) fn routes(r: Routes) -> Routes {
     let r = discounts::routes(r);
     let r = promotions::routes(r);
     let r = taxes::routes(r);
+    let r = rates::routes(r);
     let r = directory_routes(r);
     client_area_routes(r)
 }
