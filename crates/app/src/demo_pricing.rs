@@ -34,7 +34,8 @@ fn tax_rule(
         region: None,
         product_types: Vec::new(),
         time_zone: "UTC".to_owned(),
-        starts_at: jiff::Timestamp::UNIX_EPOCH,
+        // Tax rules in force since the start of 2026, as a provider would enter them.
+        starts_at: jiff::Timestamp::from_second(1_767_225_600).unwrap_or(now),
         ends_at: None,
         created_at: now,
         updated_at: now,

@@ -229,6 +229,15 @@ impl App {
             .collect();
         let promotions = promotions_of(tx.as_mut(), tariff.provider_id).await?;
         let rates = tx.rate_book(client_id, date).await?;
+        let currencies = tx
+            .list_currencies()
+            .await?
+            .into_iter()
+            .map(|c| Currency {
+                minor_units: u16::try_from(c.minor_units).unwrap_or(2),
+                code: c.code,
+            })
+            .collect();
         let tax_rules = tx
             .tax_rules_for_client(tariff.provider_id, client_id)
             .await?
@@ -265,6 +274,7 @@ impl App {
             discounts,
             promotions,
             rates: RateBook { rates },
+            currencies,
             tax_on_top: provider.tax_on_top,
             tax_rules,
             country,

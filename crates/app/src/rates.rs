@@ -279,6 +279,24 @@ async fn value_of(
                     if found.is_none() {
                         invalid.push("source_id", ErrorCode::InvalidId, "no such rate");
                     }
+                    // A rate may not be derived, however indirectly, from itself.
+                    if let (Some(me), Some(mut step)) = (old, found.clone()) {
+                        for _ in 0..100 {
+                            let Some(next) = step.source_id else { break };
+                            if next == me.id {
+                                invalid.push(
+                                    "source_id",
+                                    ErrorCode::DerivationCycle,
+                                    "that rate is derived from this one",
+                                );
+                                break;
+                            }
+                            match tx.rate(RateOwner::Directory, next).await? {
+                                Some(r) => step = r,
+                                None => break,
+                            }
+                        }
+                    }
                     found
                 }
             };
@@ -534,8 +552,8 @@ impl App {
         .await
     }
 
-    /// Deletes a rate of the owner. Rates derived from it keep their value and expression
-    /// (their source is cleared by the database).
+    /// Deletes a rate of the owner. Rates derived from it keep their value and become
+    /// entered by hand (their expression is dropped, in their history too).
     pub async fn delete_rate(
         &self,
         who: &Principal,
@@ -546,6 +564,17 @@ impl App {
             Box::pin(async move {
                 check_owner(w.tx(), owner, true).await?;
                 let old = w.tx().rate(owner, id).await?.ok_or(not_found(owner))?;
+                for derived in w.tx().rates_derived_from(id).await? {
+                    let kept = RateRecord {
+                        source_id: None,
+                        expression: None,
+                        updated_at: w.now(),
+                        ..derived.clone()
+                    };
+                    w.tx().update_rate(&kept).await?;
+                    let (object, action) = history_of(&kept, "update");
+                    w.record(object, action, changes(Some(&derived), Some(&kept)));
+                }
                 w.tx().delete_rate(owner, id).await?;
                 let (object, action) = history_of(&old, "delete");
                 w.record(object, action, changes(Some(&old), None));

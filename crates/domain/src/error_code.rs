@@ -251,6 +251,8 @@ error_codes! {
     InvalidDate = "invalid_date",
     /// A rate's currency is its own base currency (422).
     SameCurrency = "same_currency",
+    /// A rate derived, however indirectly, from itself (422).
+    DerivationCycle = "derivation_cycle",
 }
 
 impl ErrorCode {

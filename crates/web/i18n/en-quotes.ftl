@@ -59,3 +59,4 @@ quote-rate-directory = the rates directory
 payer-field-region = Region
 payer-region-hint = A state or subject of the country, for regional taxes; may be empty.
 card-action-quote = Price a plan
+quote-discount-personal-plain = The client's personal discount applies; it outranks promotions.

@@ -71,3 +71,4 @@ field-currency-rate = Currency rate
 error-rate-exists = The pair already has a rate on this day.
 error-invalid-date = Enter a date such as 2026-12-31.
 error-same-currency = Must differ from the base currency.
+error-derivation-cycle = That rate is derived from this one: a rate cannot be derived from itself.

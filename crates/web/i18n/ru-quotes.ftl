@@ -59,3 +59,4 @@ quote-rate-directory = справочник курсов
 payer-field-region = Регион
 payer-region-hint = Штат или субъект страны, для региональных налогов; можно оставить пустым.
 card-action-quote = Рассчитать тариф
+quote-discount-personal-plain = Действует персональная скидка клиента; она важнее акций.

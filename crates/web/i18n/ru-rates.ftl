@@ -71,3 +71,4 @@ field-currency-rate = Курс валюты
 error-rate-exists = У этой пары уже есть курс на эту дату.
 error-invalid-date = Введите дату, например 2026-12-31.
 error-same-currency = Должна отличаться от базовой валюты.
+error-derivation-cycle = Тот курс рассчитан из этого: курс не может рассчитываться из самого себя.

@@ -87,6 +87,8 @@ pub struct Context {
     /// The provider's promotions.
     pub promotions: Vec<Promotion>,
     pub rates: RateBook,
+    /// The minor units of the currencies a fixed discount may be in.
+    pub currencies: Vec<Currency>,
     /// The provider adds tax on top of its prices (else prices include it).
     pub tax_on_top: bool,
     /// Rules of every level that may concern the client.
@@ -159,6 +161,8 @@ pub struct Quote {
     pub lines: Vec<Line>,
     pub conversion: Option<Conversion>,
     pub discount: Option<DiscountSource>,
+    /// The rate a fixed discount in another currency was converted at.
+    pub discount_conversion: Option<Conversion>,
     pub promo_code: Option<PromoCodeOutcome>,
     pub tax_included: bool,
     pub taxes: Vec<TaxTotal>,
@@ -454,15 +458,16 @@ pub fn quote(plan: &Plan, req: &Request, ctx: &Context) -> Result<Quote, QuoteEr
 
     // A fixed discount in the account's currency (converted if it is in another), at most
     // what can be discounted; a percentage of the discountable amount for ranking.
-    let fixed_in_account = |minor: i64, currency: &str| -> Option<i64> {
+    let fixed_in_account = |minor: i64, currency: &str| -> Option<(i64, Option<Conversion>)> {
         if currency == to.code {
-            return Some(minor);
+            return Some((minor, None));
         }
-        let from_minor = if currency == plan.currency.code {
-            plan.currency.minor_units
-        } else {
-            to.minor_units
-        };
+        let from_minor = ctx
+            .currencies
+            .iter()
+            .chain([&plan.currency])
+            .find(|c| c.code == currency)?
+            .minor_units;
         ctx.rates
             .conversion(
                 (currency, from_minor),
@@ -470,12 +475,12 @@ pub fn quote(plan: &Plan, req: &Request, ctx: &Context) -> Result<Quote, QuoteEr
                 ctx.today,
                 minor,
             )
-            .map(|c| to_minor(c.apply(Decimal::from(minor))))
+            .map(|c| (to_minor(c.apply(Decimal::from(minor))), Some(c)))
     };
     let value_of = |amount: &Amount| match amount {
         Amount::Percent { bp } => to_minor(Decimal::from(discountable) * basis_points(*bp)),
         Amount::Fixed { minor, currency } => fixed_in_account(*minor, currency)
-            .unwrap_or(0)
+            .map_or(0, |(m, _)| m)
             .min(discountable),
     };
     let code = req
@@ -485,9 +490,14 @@ pub fn quote(plan: &Plan, req: &Request, ctx: &Context) -> Result<Quote, QuoteEr
         .filter(|c| !c.is_empty());
     let (discount, promo_code) = choose_discount(plan, req, ctx, code.as_deref(), &value_of)?;
 
-    let mut fixed_left = match discount.as_ref().map(|(a, _)| *a) {
-        Some(Amount::Fixed { minor, currency }) => fixed_in_account(*minor, currency).unwrap_or(0),
-        _ => 0,
+    let (mut fixed_left, discount_conversion) = match discount.as_ref().map(|(a, _)| *a) {
+        Some(Amount::Fixed { minor, currency }) => {
+            fixed_in_account(*minor, currency).ok_or_else(|| QuoteError::NoRate {
+                from: currency.clone(),
+                to: to.code.clone(),
+            })?
+        }
+        _ => (0, None),
     };
     let rules = taxes::applicable(
         &ctx.tax_rules,
@@ -555,6 +565,7 @@ pub fn quote(plan: &Plan, req: &Request, ctx: &Context) -> Result<Quote, QuoteEr
         total_minor: sum(|l| l.total_minor),
         lines,
         conversion,
+        discount_conversion,
         discount: discount.filter(|_| discount_minor > 0).map(|(_, s)| s),
         promo_code,
         tax_included: included,

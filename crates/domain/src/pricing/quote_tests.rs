@@ -83,6 +83,7 @@ fn ctx() -> Context {
         discounts: vec![],
         promotions: vec![],
         rates: RateBook::default(),
+        currencies: vec![usd(), rub()],
         tax_on_top: false,
         tax_rules: vec![],
         country: Some("RU".into()),

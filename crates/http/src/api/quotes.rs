@@ -15,6 +15,7 @@ use bursar_domain::functions::f;
 use bursar_domain::money::format_minor;
 use bursar_domain::pricing::discounts::DiscountSource;
 use bursar_domain::pricing::quote::LineKind;
+use bursar_domain::pricing::rates::{Conversion, RateSource};
 use bursar_domain::pricing::taxes::TaxPart;
 use bursar_domain::{ErrorCode, Locale};
 use serde::{Deserialize, Serialize};
@@ -104,13 +105,39 @@ pub struct QuoteLineDto {
     pub taxes: Vec<TaxPartDto>,
 }
 
+/// Where a rate came from.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RateSourceDto {
+    Personal,
+    Group,
+    Directory,
+}
+
+/// Where a discount came from.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DiscountKindDto {
+    Personal,
+    Promotion,
+}
+
+/// Why a valid promo code did not apply.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CodeReasonDto {
+    /// The client's personal discount outranks promotions.
+    PersonalDiscount,
+    /// Another promotion takes off more.
+    SmallerDiscount,
+}
+
 /// The rate the prices were converted at.
 #[derive(Serialize, ToSchema)]
 pub struct ConversionDto {
     #[schema(format = Uuid)]
     pub rate_id: String,
-    /// `personal`, `group` or `directory`.
-    pub source: String,
+    pub source: RateSourceDto,
     pub from: String,
     pub to: String,
     /// As entered: `units` of `currency` are worth `rate` of `base`.
@@ -126,8 +153,7 @@ pub struct ConversionDto {
 /// Where the discount came from.
 #[derive(Serialize, ToSchema)]
 pub struct DiscountSourceDto {
-    /// `personal` or `promotion`.
-    pub source: String,
+    pub source: DiscountKindDto,
     #[schema(format = Uuid)]
     pub id: String,
     /// The promotion's client-facing title, or the personal discount's comment.
@@ -138,8 +164,8 @@ pub struct DiscountSourceDto {
 pub struct PromoCodeDto {
     pub code: String,
     pub applied: bool,
-    /// Why it did not apply: `personal_discount` or `smaller_discount`.
-    pub reason: Option<String>,
+    /// Why it did not apply.
+    pub reason: Option<CodeReasonDto>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -164,12 +190,32 @@ pub struct QuoteDto {
     pub lines: Vec<QuoteLineDto>,
     pub conversion: Option<ConversionDto>,
     pub discount_source: Option<DiscountSourceDto>,
+    /// The rate a fixed discount in another currency was converted at.
+    pub discount_conversion: Option<ConversionDto>,
     pub promo_code: Option<PromoCodeDto>,
     pub taxes: Vec<TaxPartDto>,
     pub subtotal: MoneyDto,
     pub discount: MoneyDto,
     pub tax: MoneyDto,
     pub total: MoneyDto,
+}
+
+fn conversion_dto(c: &Conversion) -> ConversionDto {
+    ConversionDto {
+        rate_id: c.rate_id.to_string(),
+        source: match c.source {
+            RateSource::Personal => RateSourceDto::Personal,
+            RateSource::Group => RateSourceDto::Group,
+            RateSource::Directory => RateSourceDto::Directory,
+        },
+        from: c.from.clone(),
+        to: c.to.clone(),
+        base: c.base.clone(),
+        currency: c.currency.clone(),
+        rate: c.rate.normalize().to_string(),
+        units: c.units,
+        valid_from: c.valid_from.to_string(),
+    }
 }
 
 fn quote_dto(p: PricedQuote, locale: Locale) -> QuoteDto {
@@ -221,22 +267,20 @@ fn quote_dto(p: PricedQuote, locale: Locale) -> QuoteDto {
                 taxes: l.taxes.iter().map(tax).collect(),
             })
             .collect(),
-        conversion: q.conversion.as_ref().map(|c| ConversionDto {
-            rate_id: c.rate_id.to_string(),
-            source: c.source.key().to_owned(),
-            from: c.from.clone(),
-            to: c.to.clone(),
-            base: c.base.clone(),
-            currency: c.currency.clone(),
-            rate: c.rate.normalize().to_string(),
-            units: c.units,
-            valid_from: c.valid_from.to_string(),
-        }),
+        conversion: q.conversion.as_ref().map(conversion_dto),
+        discount_conversion: q.discount_conversion.as_ref().map(conversion_dto),
         discount_source: q.discount.as_ref().map(|d| match d {
             DiscountSource::Personal { id, comment } => DiscountSourceDto {
-                source: "personal".into(),
+                source: DiscountKindDto::Personal,
                 id: id.to_string(),
-                name: comment.clone(),
+                name: if comment.trim().is_empty() {
+                    match locale {
+                        Locale::Ru => "Персональная скидка".to_owned(),
+                        _ => "Personal discount".to_owned(),
+                    }
+                } else {
+                    comment.clone()
+                },
             },
             DiscountSource::Promotion {
                 id,
@@ -244,7 +288,7 @@ fn quote_dto(p: PricedQuote, locale: Locale) -> QuoteDto {
                 title_ru,
                 ..
             } => DiscountSourceDto {
-                source: "promotion".into(),
+                source: DiscountKindDto::Promotion,
                 id: id.to_string(),
                 name: match locale {
                     Locale::Ru => title_ru.clone(),
@@ -255,7 +299,10 @@ fn quote_dto(p: PricedQuote, locale: Locale) -> QuoteDto {
         promo_code: q.promo_code.as_ref().map(|c| PromoCodeDto {
             code: c.code.clone(),
             applied: c.applied,
-            reason: c.reason.map(str::to_owned),
+            reason: c.reason.map(|r| match r {
+                "personal_discount" => CodeReasonDto::PersonalDiscount,
+                _ => CodeReasonDto::SmallerDiscount,
+            }),
         }),
         taxes: q
             .taxes

@@ -404,6 +404,27 @@ async fn prices_in_another_currency_use_the_personal_then_group_then_directory_r
         ),
         (json!("personal"), json!("85.00"))
     );
+    // A fixed discount in dollars is converted too, and the rate it used is named.
+    exec(
+        &t,
+        "INSERT INTO client_discounts (id, client_id, kind, amount_minor, currency_code, scope, created_at, updated_at) \
+         VALUES ($1, $2, 'fixed', 1000, 'USD', 'all', $3, $3)",
+        vec![new_id(), val(&s.client), now(&t)],
+    )
+    .await;
+    let (_, q) = quote(&admin, body.clone()).await;
+    assert_eq!(
+        q["discount"]["amount"], "8.50",
+        "10 USD at the personal rate: {q}"
+    );
+    assert_eq!(q["discount_conversion"]["source"], "personal");
+    assert_eq!(q["discount_source"]["name"], "Personal discount");
+    exec(
+        &t,
+        "DELETE FROM client_discounts WHERE client_id = $1",
+        vec![val(&s.client)],
+    )
+    .await;
     // Above the personal rate's limit of 500.00 EUR, the group's rate applies.
     let mut big = body;
     big["quantity"] = json!(6);

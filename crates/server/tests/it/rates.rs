@@ -177,6 +177,29 @@ async fn directory_rates_are_entered_derived_listed_edited_and_deleted_with_hist
     assert!(h[0].1.contains(&"expression:  → *1.05".to_owned()), "{h:?}");
     assert!(h[1].1.contains(&"rate: 95.025 → 105".to_owned()), "{h:?}");
     assert!(h[2].1.contains(&"expression: *1.05 → ".to_owned()), "{h:?}");
+    // No rate is derived from itself, however indirectly.
+    let second = created(
+        &admin,
+        "/api/v1/currency-rates",
+        json!({"source_id": usd_id, "expression": "*2", "valid_from": "2026-12-04"}),
+    )
+    .await;
+    let res = admin
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/currency-rates/{usd_id}"),
+            Some(json!({"source_id": second["id"], "expression": "/2"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(
+        (
+            p["errors"][0]["field"].as_str(),
+            p["errors"][0]["code"].as_str()
+        ),
+        (Some("source_id"), Some("derivation_cycle"))
+    );
     // Deleting a source keeps what was derived from it.
     let other = created(
         &admin,
@@ -198,8 +221,9 @@ async fn directory_rates_are_entered_derived_listed_edited_and_deleted_with_hist
     )
     .await;
     assert_eq!(
-        (&kept["rate"], &kept["source_id"]),
-        (&json!("50"), &Value::Null)
+        (&kept["rate"], &kept["source_id"], &kept["expression"]),
+        (&json!("50"), &Value::Null, &Value::Null),
+        "it becomes a rate entered by hand"
     );
     let res = admin.get(&format!("/api/v1/currency-rates/{usd_id}")).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);

@@ -441,7 +441,11 @@ fn breakdown(ctx: &Ctx, p: &PricedQuote) -> QuoteResult {
     }
     match &q.discount {
         Some(DiscountSource::Personal { comment, .. }) => {
-            notes.push(tr.t1("quote-discount-personal", "comment", comment.clone()));
+            notes.push(if comment.trim().is_empty() {
+                tr.t("quote-discount-personal-plain")
+            } else {
+                tr.t1("quote-discount-personal", "comment", comment.clone())
+            });
         }
         Some(DiscountSource::Promotion {
             title_en, title_ru, ..
@@ -459,7 +463,7 @@ fn breakdown(ctx: &Ctx, p: &PricedQuote) -> QuoteResult {
         };
         notes.push(tr.t1(id, "code", c.code.clone()));
     }
-    if let Some(c) = &q.conversion {
+    for c in q.conversion.iter().chain(&q.discount_conversion) {
         notes.push(tr.ta(
             "quote-conversion",
             &[
