@@ -162,6 +162,12 @@ impl App {
                 None
             }),
         };
+        if let Some(q) = input.quantity
+            && !(1..=quote::MAX_QUANTITY).contains(&q)
+        {
+            let message = format!("must be from 1 to {}", quote::MAX_QUANTITY);
+            invalid.push("quantity", ErrorCode::OutOfRange, message);
+        }
         let (Some(client_id), Some(tariff_id)) = (input.client_id, input.tariff_id) else {
             return Err(AppError::Invalid(invalid));
         };

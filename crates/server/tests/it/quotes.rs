@@ -618,6 +618,27 @@ async fn staff_price_a_plan_in_the_panel_in_both_languages() {
             .contains("id=\"addon-cpu-error\"")
     );
 
+    // Every field's problem at once.
+    let refused = post_form(
+        c,
+        t.url("/admin/quotes"),
+        &[
+            ("_csrf", &admin.csrf),
+            ("client_id", "abc"),
+            ("tariff_id", ""),
+            ("quantity", "-1"),
+            ("date", "2026-99-01"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text().await.unwrap();
+    for field in ["client_id", "tariff_id", "quantity", "date"] {
+        assert!(
+            html.contains(&format!("id=\"{field}-error\"")),
+            "{field}: {html}"
+        );
+    }
     let res = admin
         .send(
             reqwest::Method::PATCH,

@@ -291,7 +291,8 @@ async fn render_form(
         .map(|t| {
             let id = t.id.to_string();
             let on = picked_types.contains(&id);
-            Opt::new(id, t.name_en, on)
+            let name = bursar_app::catalog::name_in(ctx.tr.locale(), &t.name_en, &t.name_ru);
+            Opt::new(id, name, on)
         })
         .collect();
     let plans = ctx
@@ -303,7 +304,9 @@ async fn render_form(
         .map(|v| {
             let id = v.tariff.id.to_string();
             let on = picked_plans.contains(&id);
-            Opt::new(id, v.tariff.name_en, on)
+            let t = &v.tariff;
+            let name = bursar_app::catalog::name_in(ctx.tr.locale(), &t.name_en, &t.name_ru);
+            Opt::new(id, name, on)
         })
         .collect();
     let scopes = ["all", "product_types", "tariffs"]

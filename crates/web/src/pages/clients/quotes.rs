@@ -287,7 +287,8 @@ async fn quote_price(Signed { ctx, who }: Signed, form: Fields) -> Response {
         .find(|p| p.tariff.id.to_string() == form.get("tariff_id").trim());
     let values = addon_values(&form, chosen);
     let refused = |r: Refusal| page(&ctx, &plans, &Shown::refused(&form, r), &values, None);
-    // Choosing a plan first shows its add-ons; pricing needs the plan's own fields.
+    // The form's own checks (the client, the day) and the use case's are reported together.
+    let mut pre = Invalid::default();
     let client = form.get("client_id").trim();
     let client_id = match client.parse::<ClientRef>() {
         Ok(named) => ctx.app.resolve_client(&who, named).await.ok(),
@@ -299,16 +300,15 @@ async fn quote_price(Signed { ctx, who }: Signed, form: Fields) -> Response {
         } else {
             ErrorCode::UnknownClient
         };
-        let e = AppError::Invalid(Invalid::field(
-            "client_id",
-            code,
-            "no client has this number or id",
-        ));
-        return match refusal(ctx.tr, e) {
-            Ok(r) => refused(r),
-            Err(e) => error::fail(&ctx, e),
-        };
+        pre.push("client_id", code, "no client has this number or id");
     }
+    let date = match form.get("date").trim() {
+        "" => None,
+        d => d.parse().ok().or_else(|| {
+            pre.push("date", ErrorCode::Invalid, "must be a date");
+            None
+        }),
+    };
     let input = QuoteInput {
         client_id,
         tariff_id: chosen.map(|p| p.tariff.id),
@@ -323,25 +323,22 @@ async fn quote_price(Signed { ctx, who }: Signed, form: Fields) -> Response {
             .map(|(k, v)| (k.clone(), AddonValue::Text(v.clone())))
             .collect(),
         promo_code: Some(form.get("promo_code").to_owned()).filter(|c| !c.trim().is_empty()),
-        date: match form.get("date").trim() {
-            "" => None,
-            d => match d.parse() {
-                Ok(d) => Some(d),
-                Err(_) => {
-                    let e = AppError::Invalid(Invalid::field(
-                        "date",
-                        ErrorCode::Invalid,
-                        "must be a date",
-                    ));
-                    return match refusal(ctx.tr, e) {
-                        Ok(r) => refused(r),
-                        Err(e) => error::fail(&ctx, e),
-                    };
-                }
-            },
-        },
+        date,
     };
-    match ctx.app.quote(&who, input, ctx.tr.locale()).await {
+    let outcome = match ctx.app.quote(&who, input, ctx.tr.locale()).await {
+        Ok(q) if pre.is_empty() => Ok(q),
+        Ok(_) => Err(AppError::Invalid(pre)),
+        Err(AppError::Invalid(mut found)) => {
+            found
+                .0
+                .retain(|e| !pre.0.iter().any(|p| p.field == e.field));
+            pre.0.extend(found.0);
+            Err(AppError::Invalid(pre))
+        }
+        Err(_) if !pre.is_empty() => Err(AppError::Invalid(pre)),
+        Err(e) => Err(e),
+    };
+    match outcome {
         Ok(q) => {
             let shown = Shown {
                 status: StatusCode::OK,
