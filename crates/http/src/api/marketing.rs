@@ -12,6 +12,7 @@ use axum::Extension;
 use axum::Json;
 use axum::extract::Path;
 use axum::http::StatusCode;
+use bursar_app::error::AppError;
 use bursar_app::marketing::AmountInput;
 use bursar_app::marketing::discounts::{DiscountInput, DiscountView};
 use bursar_app::marketing::promotions::{
@@ -65,6 +66,22 @@ pub struct MoneyBody {
     pub currency: String,
 }
 
+/// The use cases name a fixed amount's parts `amount` and `currency`, as the panel's form
+/// does; the API nests them in `amount`, so its errors name `amount.amount` and
+/// `amount.currency`.
+fn nested_amount(e: AppError) -> AppError {
+    match e {
+        AppError::Invalid(mut invalid) => {
+            for f in &mut invalid.0 {
+                if f.field == "amount" || f.field == "currency" {
+                    f.field = format!("amount.{}", f.field);
+                }
+            }
+            AppError::Invalid(invalid)
+        }
+        other => other,
+    }
+}
 fn amount_input(
     kind: Option<DiscountKind>,
     percent: Option<String>,
@@ -254,7 +271,10 @@ pub async fn create_discount(
         ends_on: b.ends_on,
         comment: b.comment,
     };
-    let v = app.save_client_discount(&who, client, None, input).await?;
+    let v = app
+        .save_client_discount(&who, client, None, input)
+        .await
+        .map_err(nested_amount)?;
     Ok((StatusCode::CREATED, Json(v.into())))
 }
 
@@ -275,7 +295,8 @@ pub async fn edit_discount(
     };
     let v = app
         .save_client_discount(&who, client, Some(id_of(&d)?), input)
-        .await?;
+        .await
+        .map_err(nested_amount)?;
     Ok(Json(v.into()))
 }
 
@@ -588,7 +609,10 @@ pub async fn create_promotion(
         amount: b.amount,
         active: b.active,
     });
-    let v = app.save_promotion(&who, None, input).await?;
+    let v = app
+        .save_promotion(&who, None, input)
+        .await
+        .map_err(nested_amount)?;
     Ok((StatusCode::CREATED, Json(v.into())))
 }
 
@@ -600,7 +624,8 @@ pub async fn edit_promotion(
 ) -> ApiResult<Json<PromotionDto>> {
     let v = app
         .save_promotion(&who, Some(id_of(&id)?), promotion_input(b))
-        .await?;
+        .await
+        .map_err(nested_amount)?;
     Ok(Json(v.into()))
 }
 

@@ -170,12 +170,12 @@ async fn bad_discount_input_is_refused_per_field() {
         (json!({"kind": "percent"}), "percent", "required"),
         (
             json!({"kind": "fixed", "amount": {"amount": "5", "currency": "XYZ"}}),
-            "currency",
+            "amount.currency",
             "invalid_currency",
         ),
         (
             json!({"kind": "fixed", "amount": {"amount": "-5", "currency": "EUR"}}),
-            "amount",
+            "amount.amount",
             "out_of_range",
         ),
         (
@@ -303,7 +303,7 @@ async fn promotions_have_condition_groups_codes_and_a_history() {
     assert_refused(&admin, "/api/v1/promotions", &[
         (
             json!({"name": "x", "title_en": "A", "title_ru": "Б", "provider_id": s.provider, "kind": "fixed", "amount": {"amount": "1", "currency": "QQQ"}}),
-            "currency",
+            "amount.currency",
             "invalid_currency",
         ),
         (
