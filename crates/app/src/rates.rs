@@ -385,6 +385,14 @@ async fn build(
             let minor = u16::try_from(*minor).unwrap_or(2);
             invalid.check(parse_positive_amount("amount", raw, minor))
         }
+        (Some(raw), RateOwner::Directory | RateOwner::Group(_), _) if !raw.trim().is_empty() => {
+            invalid.push(
+                "amount",
+                ErrorCode::ReadOnly,
+                "only a client's personal rate has an amount limit",
+            );
+            None
+        }
         (Some(_), _, _) => None,
         (None, _, _) => old.and_then(|o| o.amount_minor),
     };

@@ -407,6 +407,16 @@ async fn a_client_groups_rates_are_kept_and_written_in_the_groups_history() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Nor an amount limit: that is a client's personal rate's.
+    let res = admin
+        .post(
+            &path,
+            json!({"base": "RUB", "currency": "EUR", "rate": "1", "valid_from": "2026-12-02", "amount": "500"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["errors"][0]["field"], "amount");
     let other = created(&admin, "/api/v1/client-groups", json!({"name": "Other"})).await;
     let o = other["id"].as_str().unwrap();
     let res = admin
