@@ -296,6 +296,16 @@ async fn parse_input(
             parse_moment(&mut invalid, "ends_at", raw, &zone)
         };
     }
+    // Reported with the other fields' problems, not only once they are right.
+    if r.ends_at.is_some_and(|end| end <= r.starts_at)
+        && !invalid.0.iter().any(|e| e.field == "ends_at")
+    {
+        invalid.push(
+            "ends_at",
+            ErrorCode::EndBeforeStart,
+            "must be after the start",
+        );
+    }
     Ok(Parsed { rule: r, invalid })
 }
 

@@ -227,6 +227,24 @@ async fn bad_rules_are_refused_per_field() {
             "{patch}"
         );
     }
+    // Every field's problem in one answer.
+    let res = s
+        .admin
+        .post(
+            "/api/v1/tax-rules",
+            with(json!({"rate": "-5", "country": "ZZ", "starts_at": "2027-01-01T00:00:00Z", "ends_at": "2026-01-01T00:00:00Z"})),
+        )
+        .await;
+    let mut all = refused_fields(res).await;
+    all.sort();
+    assert_eq!(
+        all,
+        [
+            "country:invalid_country",
+            "ends_at:end_before_start",
+            "rate:out_of_range"
+        ]
+    );
     created(s.admin.post("/api/v1/tax-rules", base.clone()).await).await;
     let res = s
         .admin
