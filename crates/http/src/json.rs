@@ -21,7 +21,7 @@ use serde::de::DeserializeOwned;
 
 pub struct ApiJson<T>(pub T);
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+impl<T: DeserializeOwned + utoipa::ToSchema, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = Problem;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
@@ -60,7 +60,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
-pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+pub fn parse<T: DeserializeOwned + utoipa::ToSchema>(bytes: &[u8]) -> Result<T, Problem> {
     if std::str::from_utf8(bytes).is_err() {
         return Err(Problem::new(
             StatusCode::BAD_REQUEST,
@@ -84,6 +84,23 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
             ),
             Err(e) => shape_problem("", e),
         });
+    }
+    // …and so is a list where a nested object belongs, which serde would bind the same way.
+    if let Ok(body) = serde_json::from_slice::<serde_json::Value>(bytes)
+        && let Some(path) = crate::shape::list_for_object::<T>(&body)
+    {
+        let message = "an object with the fields named, not a list".to_owned();
+        let mut p = Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::InvalidBody,
+            format!("The field `{path}` is not right: {message}."),
+        );
+        p.errors.push(bursar_domain::FieldError {
+            field: path,
+            code: ErrorCode::InvalidBody,
+            message,
+        });
+        return Err(p);
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
@@ -283,7 +300,7 @@ fn bad_query(detail: &str) -> Problem {
 mod tests {
     use super::{parse, plain_words};
 
-    #[derive(serde::Deserialize, Debug)]
+    #[derive(serde::Deserialize, utoipa::ToSchema, Debug)]
     #[serde(deny_unknown_fields)]
     #[allow(dead_code)]
     struct Body {

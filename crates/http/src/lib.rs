@@ -22,5 +22,6 @@ pub mod multipart;
 pub mod nul;
 pub mod openapi;
 pub mod problem;
+mod shape;
 
 pub use guard::{Caller, Guarded, MaybeCaller, RouteDecl};

@@ -359,6 +359,18 @@ async fn bodies_are_objects_and_errors_speak_json_not_rust() {
         "no token made"
     );
 
+    // Nor does a list where a nested object belongs (serde would bind it by position).
+    let res = admin
+        .post(
+            "/api/v1/tariffs",
+            json!({"product_type_id": uuid::Uuid::now_v7(), "provider_id": uuid::Uuid::now_v7(),
+                   "name_en": "A", "name_ru": "Б", "prices": [["month1", "5.00", "0.00"]]}),
+        )
+        .await;
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "invalid_body", "{body}");
+    assert_eq!(body["errors"][0]["field"], "prices[0]", "{body}");
+
     let res = post(r#"{"name": "x", "expires_in_days": "ten"}"#)
         .await
         .unwrap();
