@@ -279,6 +279,12 @@ async fn widths_scenario(b: Client, site: Site) {
             "/admin/processing-modules".to_owned(),
             "/admin/price-list".to_owned(),
             format!("/admin/payments/{}/print", site.payment_id),
+            "/admin/currency-rates".to_owned(),
+            "/admin/currency-rates/new".to_owned(),
+            "/admin/promotions".to_owned(),
+            "/admin/promotions/new".to_owned(),
+            "/admin/taxes".to_owned(),
+            format!("/admin/quotes?client={}", site.client_id),
             "/admin/clients".to_owned(),
         ];
         for page in &pages {
