@@ -542,6 +542,8 @@ async fn both_panels_fit_390_1366_and_1920_pixels_without_sideways_scrolling() {
         return browser_missing("chromedriver or /usr/bin/chromium is missing");
     }
     let t = harness::spawn().await;
+    // The demo's clients too: their names and labels are what staff see first.
+    t.app.load_demo(0).await.unwrap();
     let admin = t.admin().await;
     t.client_user("width-client").await;
     let provider = harness::new_provider(&admin, "Northwind Hosting", "EUR", false).await;
@@ -564,7 +566,7 @@ async fn both_panels_fit_390_1366_and_1920_pixels_without_sideways_scrolling() {
     let ty: serde_json::Value = admin
         .post(
             "/api/v1/product-types",
-            serde_json::json!({"key": "vps", "name_en": "Virtual private servers with a long name", "name_ru": "Виртуальные выделенные серверы"}),
+            serde_json::json!({"key": "vps-wide", "name_en": "Virtual private servers with a long name", "name_ru": "Виртуальные выделенные серверы"}),
         )
         .await
         .json()
