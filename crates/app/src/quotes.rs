@@ -250,18 +250,9 @@ impl App {
             .iter()
             .map(TaxRuleRecord::rule)
             .collect();
-        // Taxes follow the default payer's country and region, else the client's country.
-        let payer = tx
-            .payers_of(client_id)
-            .await?
-            .into_iter()
-            .find(|p| p.is_default);
-        let country = payer
-            .as_ref()
-            .map(|p| p.country)
-            .or(client.country)
-            .map(|c| c.code().to_owned());
-        let region = payer.and_then(|p| p.region);
+        // Taxes follow the default payer's country and region, as for expenses.
+        let (country, region) = crate::taxes::payer_place(tx.as_mut(), client_id, None).await?;
+        let country = country.map(|c| c.code().to_owned());
         let first_order = tx.services_of(client_id).await?.is_empty();
         let enumeration_names = option_names(tx.as_mut(), &addons, locale).await?;
         tx.commit().await?;

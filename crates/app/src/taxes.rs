@@ -385,7 +385,7 @@ pub(crate) async fn included_tax_by_rules(
 
 /// The country and region taxes look at: the given payer's, else the client's default
 /// payer's, else the client's own country.
-async fn payer_place(
+pub(crate) async fn payer_place(
     tx: &mut dyn Tx,
     client: ClientId,
     payer: Option<PayerId>,

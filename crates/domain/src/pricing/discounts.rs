@@ -376,15 +376,6 @@ impl Promotion {
     pub fn runs_on(&self, day: jiff::civil::Date) -> bool {
         self.active && self.validity.contains(day)
     }
-
-    /// Whether a promo code is needed at all (some group holds only code conditions).
-    pub fn needs_code(&self) -> bool {
-        let mut groups: BTreeMap<u32, bool> = BTreeMap::new();
-        for (group, condition) in &self.conditions {
-            *groups.entry(*group).or_insert(true) &= *condition == Condition::PromoCode;
-        }
-        groups.values().any(|only_code| *only_code)
-    }
 }
 
 /// Where the discount on a quote came from.
@@ -458,8 +449,6 @@ mod tests {
             ..facts.clone()
         }));
         assert!(promo(vec![]).conditions_hold(&facts));
-        assert!(promo(vec![(3, Condition::PromoCode)]).needs_code());
-        assert!(!p.needs_code());
     }
 
     #[test]
